@@ -1,0 +1,185 @@
+"""The ``netplan`` command line: validate, schema, topology, run.
+
+Every command reads a scenario file, reports bad input as ``file: line N: path: message; hint``
+lines on stderr and exits with status 2, and writes its outputs only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from netplan.errors import NetplanError, ScenarioError
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+
+
+class _Progress:
+    """Step lines with timings on stderr (quiet with ``--quiet``)."""
+
+    def __init__(self, total: int, quiet: bool = False):
+        self.total = total
+        self.quiet = quiet
+        self.step = 0
+        self.t0 = time.perf_counter()
+        self.timings: dict[str, float] = {}
+        self._last: tuple[str, float] | None = None
+
+    def __call__(self, what: str) -> None:
+        self._close()
+        self.step += 1
+        self._last = (what, time.perf_counter())
+        if not self.quiet:
+            print(f"netplan: [{self.step}/{self.total}] {what} …", file=sys.stderr, flush=True)
+
+    def _close(self) -> None:
+        if self._last is not None:
+            what, start = self._last
+            self.timings[what] = time.perf_counter() - start
+            self._last = None
+
+    def done(self, message: str) -> None:
+        self._close()
+        if not self.quiet:
+            print(f"netplan: {message} ({time.perf_counter() - self.t0:.1f} s)", file=sys.stderr)
+
+
+def _read(path: str):
+    from netplan.io.scenario_yaml import read_scenario
+
+    return read_scenario(path)
+
+
+def _print_warnings(source: str, warnings) -> None:
+    for w in warnings:
+        print(f"{source}: warning: {w}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_validate(args) -> int:
+    scenario, warnings = _read(args.file)
+    _print_warnings(args.file, warnings)
+    print(f"{args.file}: OK — scenario {scenario.name!r}, {len(scenario.region.city_names())} "
+          f"cities, {len(warnings)} warning(s)")
+    return EXIT_OK
+
+
+def _cmd_schema(args) -> int:
+    from netplan.io.scenario_yaml import scenario_json_schema
+
+    text = json.dumps(scenario_json_schema(), ensure_ascii=False, indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def _topology_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool):
+    from netplan.report.topology_report import write_topology_report
+    from netplan.topology import build_topology, reachability, summarize, survivability
+
+    progress("building the four-tier extranet")
+    topo = build_topology(scenario)
+    progress(f"checking reachability ({topo.n_nodes:,} nodes, {topo.n_links:,} links)")
+    summary = summarize(topo)
+    reach = reachability(topo)
+    progress(f"checking survivability ({len(topo.carriers)} carrier failures, links, nodes)")
+    surv = survivability(topo)
+    progress("writing topology tables" + (" and pictures" if pictures else ""))
+    return write_topology_report(scenario, topo, summary, reach, surv, out_dir,
+                                 pictures=pictures)
+
+
+#: Capabilities that ``netplan run`` runs, in order: (name, steps, section writer).
+CAPABILITIES: list[tuple[str, int, Callable]] = [
+    ("topology", 4, _topology_section),
+]
+
+
+def _run(args, names: list[str]) -> int:
+    from netplan.report import staged_output, write_index
+
+    chosen = [c for c in CAPABILITIES if c[0] in names]
+    progress = _Progress(total=1 + sum(c[1] for c in chosen) + 1, quiet=args.quiet)
+    progress(f"reading {args.file}")
+    scenario, warnings = _read(args.file)
+    _print_warnings(args.file, warnings)
+    with staged_output(args.out) as stage:
+        sections = [fn(scenario, stage, progress, pictures=not args.no_plot)
+                    for _, _, fn in chosen]
+        progress("writing the report index")
+        write_index(scenario, sections, stage, source=args.file, warnings=warnings,
+                    timings_s=progress.timings)
+    progress.done(f"wrote {Path(args.out) / 'index.md'}")
+    return EXIT_OK
+
+
+def _cmd_topology(args) -> int:
+    return _run(args, ["topology"])
+
+
+def _cmd_run(args) -> int:
+    return _run(args, [c[0] for c in CAPABILITIES])
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="netplan",
+        description="Plan and simulate e-government extranets and government-cloud migrations.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    v = sub.add_parser("validate", help="check a scenario file and list every problem")
+    v.add_argument("file", help="scenario YAML file")
+    v.set_defaults(func=_cmd_validate)
+
+    s = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    s.add_argument("--out", help="write it to this file instead of stdout")
+    s.set_defaults(func=_cmd_schema)
+
+    for name, func, text in (
+        ("topology", _cmd_topology, "build the extranet; write tables, survivability, picture"),
+        ("run", _cmd_run, "run every capability and write a report index"),
+    ):
+        c = sub.add_parser(name, help=text)
+        c.add_argument("file", help="scenario YAML file")
+        c.add_argument("--out", required=True, help="output folder (created if missing)")
+        c.add_argument("--no-plot", action="store_true", help="skip the pictures")
+        c.add_argument("--quiet", action="store_true", help="no progress lines")
+        c.set_defaults(func=func)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 bad input)."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        print(f"netplan: error: {exc}", file=sys.stderr)
+        if getattr(args, "out", None):
+            print("netplan: nothing was written.", file=sys.stderr)
+        return EXIT_INPUT
+    except NetplanError as exc:
+        print(f"netplan: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("netplan: interrupted; nothing was written.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

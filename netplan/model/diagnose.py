@@ -1,0 +1,185 @@
+"""Cross-reference and plausibility checks on a validated scenario.
+
+Each check is a small function that yields :class:`~netplan.errors.Issue` objects; :func:`diagnose`
+runs all of them and returns every issue, errors and warnings alike. Rendering them is the
+caller's business (CLI text, report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from netplan.errors import Issue, ScenarioError
+from netplan.model.scenario import Scenario
+
+__all__ = ["diagnose", "check", "CHECKS"]
+
+Check = Callable[[Scenario], Iterator[Issue]]
+#: The registered checks, run in order by :func:`diagnose`.
+CHECKS: list[Check] = []
+
+
+def _register(fn: Check) -> Check:
+    CHECKS.append(fn)
+    return fn
+
+
+@_register
+def _tier_carriers_exist(s: Scenario) -> Iterator[Issue]:
+    n = len(s.extranet.carriers)
+    tiers = s.extranet.tiers
+    for tier in ("province", "city", "county", "town", "village"):
+        spec = getattr(tiers, tier)
+        if spec is not None and spec.carriers > n:
+            yield Issue(
+                f"extranet.tiers.{tier}.carriers",
+                f"{spec.carriers} carriers asked for but extranet.carriers lists only {n}",
+                f"add carriers to extranet.carriers or lower it to {n}",
+            )
+    egress = s.extranet.internet_egress
+    if egress is not None and egress.carriers > n:
+        yield Issue(
+            "extranet.internet_egress.carriers",
+            f"{egress.carriers} carriers asked for but extranet.carriers lists only {n}",
+            f"lower it to {n}",
+        )
+
+
+@_register
+def _child_carriers_within_parent(s: Scenario) -> Iterator[Issue]:
+    tiers = s.extranet.tiers
+    chain = ["city", "county", "town", "village"]
+    for parent, child in zip(chain, chain[1:], strict=False):
+        p, c = getattr(tiers, parent), getattr(tiers, child)
+        if c.carriers > p.carriers:
+            yield Issue(
+                f"extranet.tiers.{child}.carriers",
+                f"{child} nodes use {c.carriers} carriers but their {parent} parents only "
+                f"{p.carriers}; a carrier line needs that carrier at the parent too",
+                f"lower it to {p.carriers} or raise extranet.tiers.{parent}.carriers",
+            )
+    for tier in ("city", "county", "town"):
+        dep = getattr(s.extranet.departments, tier)
+        spec = getattr(tiers, tier)
+        if dep is not None and dep.carriers > spec.carriers:
+            yield Issue(
+                f"extranet.departments.{tier}.carriers",
+                f"departments use {dep.carriers} carriers but {tier} nodes only {spec.carriers}",
+                f"lower it to {spec.carriers}",
+            )
+
+
+@_register
+def _province_tier_when_several(s: Scenario) -> Iterator[Issue]:
+    several = (
+        s.region.synthetic.provinces > 1 if s.region.synthetic else len(s.region.provinces) > 1
+    )
+    if several and s.extranet.tiers.province is None:
+        yield Issue(
+            "extranet.tiers.province",
+            "the region has several provinces but no uplink spec from province backbone to the "
+            "national backbone",
+            "add extranet.tiers.province with uplink, carriers and latency_ms",
+        )
+
+
+@_register
+def _hosting_cities_exist(s: Scenario) -> Iterator[Issue]:
+    if s.region.synthetic is not None:
+        cities = None  # generated names; only 'every' or None make sense
+    else:
+        cities = set(s.region.city_names())
+    hosts = [(f"cloud[{i}]", c.cities) for i, c in enumerate(s.cloud)]
+    if s.exchange_platform is not None:
+        hosts.append(("exchange_platform", s.exchange_platform.cities))
+    for path, where in hosts:
+        if not isinstance(where, list):
+            continue
+        for j, name in enumerate(where):
+            if cities is None:
+                yield Issue(
+                    f"{path}.cities[{j}]",
+                    f'"{name}": a synthetic region has generated city names',
+                    "write cities: every, or leave it out",
+                )
+            elif name not in cities:
+                known = ", ".join(sorted(cities)[:8])
+                yield Issue(
+                    f"{path}.cities[{j}]",
+                    f'"{name}" is not a city of the region',
+                    f"use one of: {known}",
+                )
+
+
+@_register
+def _targets_vs_spec(s: Scenario) -> Iterator[Issue]:
+    t = s.targets
+    city = s.extranet.tiers.city
+    if city.carriers < t.min_carriers:
+        yield Issue(
+            "extranet.tiers.city.carriers",
+            f"{city.carriers} carrier(s) reach the city core but targets.min_carriers is "
+            f"{t.min_carriers} ('2+N')",
+            "the plan will not meet the target; raise the carriers or lower the target",
+            severity="warning",
+        )
+    dates = [c.by for c in t.systems_on_cloud]
+    if dates != sorted(dates):
+        yield Issue(
+            "targets.systems_on_cloud",
+            "the dated targets are not in date order",
+            "list them earliest first",
+        )
+    counts = [c.systems for c in t.systems_on_cloud]
+    ints = [c for c in counts if c != "all"]
+    if ints != sorted(ints):
+        yield Issue(
+            "targets.systems_on_cloud",
+            f"system counts {ints} decrease over time",
+            "a later target must ask for at least as many systems",
+        )
+    if "all" in counts and counts.index("all") != len(counts) - 1:
+        yield Issue(
+            "targets.systems_on_cloud",
+            "'all' is followed by a later target",
+            "put the 'all' target last",
+        )
+
+
+def diagnose(scenario: Scenario) -> list[Issue]:
+    """Run every registered check and return all issues found (errors and warnings).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario that passed schema validation.
+
+    Returns
+    -------
+    list of Issue
+        Possibly empty.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> diagnose(tiny_scenario())
+    []
+    """
+    issues: list[Issue] = []
+    for fn in CHECKS:
+        issues.extend(fn(scenario))
+    return issues
+
+
+def check(scenario: Scenario, source: str | None = None) -> list[Issue]:
+    """Diagnose a scenario and raise on errors; return the warnings.
+
+    Raises
+    ------
+    ScenarioError
+        Carrying every issue when at least one is an error.
+    """
+    issues = diagnose(scenario)
+    if any(i.severity == "error" for i in issues):
+        raise ScenarioError(issues, source)
+    return issues

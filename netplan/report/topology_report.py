@@ -1,0 +1,156 @@
+"""The topology section of a run's report: tables (CSV), pictures and a Markdown summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from netplan.model.scenario import Scenario
+from netplan.report.tables import markdown_table, write_csv
+from netplan.topology import (
+    ReachabilityResult,
+    SurvivabilityResult,
+    Topology,
+    TopologySummary,
+)
+
+__all__ = ["write_topology_report", "ReportSection"]
+
+#: Above this many cities the picture shows one carrier-failure view only (it is slow to draw).
+_MANY_CITIES = 25
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A report section: its title, Markdown body and the files it wrote (relative paths)."""
+
+    title: str
+    markdown: str
+    files: list[str]
+
+
+def write_topology_report(
+    scenario: Scenario,
+    topology: Topology,
+    summary: TopologySummary,
+    reach: ReachabilityResult,
+    surv: SurvivabilityResult,
+    out_dir: Path,
+    *,
+    pictures: bool = True,
+    progress=None,
+) -> ReportSection:
+    """Write the topology tables and pictures into ``out_dir``; return the report section.
+
+    Files: ``topology_summary.csv``, ``reachability_by_tier.csv``, ``reachability.csv``,
+    ``survivability_by_tier.csv``, ``carrier_failures.csv``, ``bridges.csv``, ``spofs.csv``,
+    ``survivability.md`` and, with ``pictures``, ``topology.png`` plus one
+    ``topology_<carrier>_down.png`` per carrier.
+    """
+    out_dir = Path(out_dir)
+    sub = out_dir / "topology"
+    sub.mkdir(parents=True, exist_ok=True)
+    files: list[str] = []
+
+    def csv(df, name: str, index: bool = False) -> None:
+        write_csv(df, sub / name, index=index)
+        files.append(f"topology/{name}")
+
+    summary_df = summary.to_frame()
+    reach_tier = reach.by_tier()
+    surv_tier = surv.to_frame()
+    csv(summary_df, "topology_summary.csv")
+    csv(reach_tier, "reachability_by_tier.csv")
+    csv(reach.to_frame(), "reachability.csv", index=True)
+    csv(surv_tier, "survivability_by_tier.csv")
+    csv(surv.carrier_failures, "carrier_failures.csv")
+    csv(surv.bridges, "bridges.csv")
+    csv(surv.articulation_points.sort_values("nodes_cut_off", ascending=False), "spofs.csv")
+
+    pics: list[tuple[str, str]] = []
+    if pictures:
+        from netplan.plot import plot_extranet
+
+        carriers = topology.carriers
+        n_cities = int((topology.nodes["kind"] == "city").sum())
+        if n_cities > _MANY_CITIES:
+            carriers = carriers[:1]
+        if progress:
+            progress("drawing the extranet")
+        ax = plot_extranet(topology, title=f"{scenario.region.name} 电子政务外网")
+        _save(ax.figure, sub / "topology.png")
+        files.append("topology/topology.png")
+        pics.append(("extranet", "topology/topology.png"))
+        for carrier in carriers:
+            hit = surv.affected_by_carrier(carrier)
+            ax = plot_extranet(topology, highlight=hit,
+                               title=f"{scenario.region.name}：{carrier}故障时受影响节点（{len(hit)}个）")
+            name = f"topology_{_safe(carrier)}_down.png"
+            _save(ax.figure, sub / name)
+            files.append(f"topology/{name}")
+            pics.append((f"carrier {carrier} down", f"topology/{name}"))
+
+    args = (scenario, topology, summary_df, reach, reach_tier, surv, surv_tier, pics)
+    (sub / "survivability.md").write_text(_markdown(*args, prefix=""), encoding="utf-8")
+    files.append("topology/survivability.md")
+    return ReportSection("Topology", _markdown(*args, prefix="topology/"), files)
+
+
+def _save(fig, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text)
+
+
+def _markdown(scenario, topology, summary_df, reach, reach_tier, surv, surv_tier, pics, *,
+              prefix: str) -> str:
+    lines = [
+        f"## Topology — {scenario.region.name}",
+        "",
+        f"{topology.n_nodes:,} nodes, {topology.n_links:,} links, carriers: "
+        f"{', '.join(topology.carriers)}. Root (province backbone): `{topology.root}`.",
+        "",
+        "### Nodes and links per tier",
+        "",
+        markdown_table(summary_df),
+        "",
+        "### Reachability (departments and villages)",
+        "",
+        f"{reach}. Verdict: **{'PASS' if reach.all_reach else 'FAIL'}** — "
+        + ("every department and village reaches the cloud node, the exchange platform and the "
+           "province backbone." if reach.all_reach else
+           f"{len(reach.unreachable())} nodes miss a target (see reachability.csv)."),
+        "",
+        markdown_table(reach_tier),
+        "",
+        "### Survivability",
+        "",
+        "One carrier down at a time (nodes losing at least one of cloud / platform / province):",
+        "",
+    ]
+    for carrier in topology.carriers:
+        tiers = surv.tiers_hit_by(carrier)
+        n = len(surv.affected_by_carrier(carrier))
+        lines.append(f"- **{carrier}** down: {n:,} nodes cut off; tiers hit: "
+                     f"{', '.join(tiers) if tiers else 'none'}")
+    lines += [
+        "",
+        markdown_table(surv_tier),
+        "",
+        f"Single links whose loss cuts nodes off (bridges): {len(surv.bridges):,}; "
+        f"single points of failure (articulation points): {len(surv.articulation_points):,}.",
+        "",
+        "Largest single points of failure:",
+        "",
+        markdown_table(surv.articulation_points.sort_values("nodes_cut_off", ascending=False),
+                       max_rows=10),
+        "",
+    ]
+    for caption, path in pics:
+        lines += [f"![{caption}]({prefix}{Path(path).name})", ""]
+    return "\n".join(lines)

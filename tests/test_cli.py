@@ -1,0 +1,82 @@
+"""The command line: outputs written only on success, readable errors, exit codes."""
+
+import json
+import subprocess
+from pathlib import Path
+import sys
+
+import pandas as pd
+import pytest
+
+from netplan.cli import main
+from netplan.examples import scenario_path
+
+MEIZHOU = str(scenario_path("meizhou-2020"))
+
+
+def test_validate_ok(capsys):
+    assert main(["validate", MEIZHOU]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_validate_bad_exits_2_with_path_and_line(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    text = Path(MEIZHOU).read_text(encoding="utf-8")
+    text = text.replace("    county:\n      uplink: 1G", '    county:\n      uplink: "1 Gbs"', 1)
+    bad.write_text(text, encoding="utf-8")
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert 'extranet.tiers.county.uplink: "1 Gbs" is not a bandwidth' in err
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if '"1 Gbs"' in t)
+    assert f"line {line}:" in err
+    assert "Traceback" not in err
+
+
+def test_schema_is_json(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"region", "extranet", "targets"} <= set(schema["properties"])
+
+
+def test_run_writes_report(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", MEIZHOU, "--out", str(out), "--quiet"]) == 0
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "梅州市" in index and "topology/topology_summary.csv" in index
+    summary = pd.read_csv(out / "topology" / "topology_summary.csv", encoding="utf-8-sig")
+    assert summary.set_index("tier").loc["village", "nodes"] == 2234
+    assert (out / "topology" / "topology.png").stat().st_size > 10_000
+    for name in ("carrier_failures.csv", "bridges.csv", "spofs.csv", "survivability.md"):
+        assert (out / "topology" / name).exists()
+    # nothing staged is left behind
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_failed_run_writes_nothing_and_keeps_old_output(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("precious")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nregion: [\n", encoding="utf-8")
+    assert main(["run", str(bad), "--out", str(out), "--quiet"]) == 2
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_missing_file(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope.yaml")]) == 2
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_console_script_runs():
+    """The installed entry point answers (as a new user would call it)."""
+    r = subprocess.run([sys.executable, "-m", "netplan.cli", "validate", MEIZHOU],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("args", [["run"], ["topology", MEIZHOU]])
+def test_usage_errors_exit_2(args):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
