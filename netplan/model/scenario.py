@@ -64,8 +64,8 @@ Bandwidth = Annotated[
                 {
                     "type": "string",
                     # The forms netplan.units.parse_bandwidth_mbps accepts (ECMA-262 syntax).
-                    "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*[kKmMgGtT]?\s*(bps|b/s|bit/s|bits/s)?\s*$"
-                    r"|^\s*(百兆|千兆|万兆|十万兆)\s*$",
+                    "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*[kKmMgGtT]?\s*"
+                    r"(bps|b/s|bit/s|bits/s)?\s*$|^\s*(百兆|千兆|万兆|十万兆)\s*$",
                     "examples": ["10G", "1Gbps", "100M", "100 Mbps"],
                 },
             ]

@@ -1,6 +1,7 @@
 """Topology: build the four-tier extranet and analyse reachability and survivability."""
 
 from netplan.topology.analysis import (
+    TIER_ORDER,
     ReachabilityResult,
     SurvivabilityResult,
     TopologySummary,
@@ -24,4 +25,5 @@ __all__ = [
     "ReachabilityResult",
     "SurvivabilityResult",
     "TopologySummary",
+    "TIER_ORDER",
 ]

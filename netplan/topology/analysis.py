@@ -13,10 +13,12 @@ the nearest one.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from netplan.topology.topology import Topology
@@ -156,6 +158,10 @@ def reachability(topology: Topology, *, targets: tuple[str, ...] | None = None,
     sources = _target_positions(topology, targets)
     nodes = topology.nodes
     mask = np.ones(len(nodes), bool) if kinds is None else nodes["kind"].isin(kinds).to_numpy()
+    if not mask.any():
+        present = ", ".join(sorted(nodes["kind"].unique()))
+        raise ValueError(f"no node of kinds {list(kinds)} to examine (the topology has: "
+                         f"{present}); pass kinds=None to examine every node")
     table = nodes.loc[mask, ["kind", "tier"]].copy()
     w = topology.matrix(weight)
     hops = topology.matrix(None)
@@ -188,12 +194,19 @@ class _DFS:
 
 
 def _dfs(topology: Topology, root: int) -> _DFS:
-    """Iterative Tarjan lowpoint DFS from ``root``; parallel links are handled by link id."""
+    """Iterative Tarjan lowpoint DFS from ``root``; parallel links are handled by link id.
+
+    A node's slots are scanned in one inner loop until the search descends; a leaf (a node
+    with one line, the one the search came by) is finished on the spot instead of being pushed
+    and popped: the same events in the same order as a one-slot-per-step search, at a fraction
+    of the cost on village-heavy graphs.
+    """
     c = topology.csr()
     n = topology.n_nodes
     indptr = c.indptr.tolist()
     nbr = c.indices.tolist()
     lid = c.link.tolist()
+    deg = np.diff(c.indptr).tolist()
     disc = [-1] * n
     low = [0] * n
     size = [1] * n
@@ -210,31 +223,49 @@ def _dfs(topology: Topology, root: int) -> _DFS:
     while stack:
         v = stack[-1]
         p = ptr[v]
-        if p < indptr[v + 1]:
-            ptr[v] = p + 1
+        end = indptr[v + 1]
+        low_v = low[v]
+        up = parent_link[v]
+        descended = False
+        while p < end:
             w = nbr[p]
+            lk = lid[p]
+            p += 1
             if disc[w] == -1:
                 disc[w] = low[w] = time
                 time += 1
-                parent_link[w] = lid[p]
+                parent_link[w] = lk
                 order.append(w)
+                if deg[w] == 1:
+                    # leaf: its subtree is itself, its line a bridge, v cuts it off
+                    size[v] += 1
+                    bridge_l.append(lk)
+                    bridge_c.append(w)
+                    if v != root:
+                        cut_children.setdefault(v, []).append(w)
+                    continue
                 stack.append(w)
-            elif lid[p] != parent_link[v] and disc[w] < low[v]:
-                low[v] = disc[w]
-        else:
-            stack.pop()
-            if not stack:
+                descended = True
                 break
-            u = stack[-1]
-            size[u] += size[v]
-            if low[v] < low[u]:
-                low[u] = low[v]
-            if low[v] > disc[u]:
-                bridge_l.append(parent_link[v])
-                bridge_c.append(v)
-            # the root is the reference, not a candidate: its loss is the target's own loss
-            if u != root and low[v] >= disc[u]:
-                cut_children.setdefault(u, []).append(v)
+            if lk != up and disc[w] < low_v:
+                low_v = disc[w]
+        ptr[v] = p
+        low[v] = low_v
+        if descended:
+            continue
+        stack.pop()
+        if not stack:
+            break
+        u = stack[-1]
+        size[u] += size[v]
+        if low_v < low[u]:
+            low[u] = low_v
+        if low_v > disc[u]:
+            bridge_l.append(parent_link[v])
+            bridge_c.append(v)
+        # the root is the reference, not a candidate: its loss is the target's own loss
+        if u != root and low_v >= disc[u]:
+            cut_children.setdefault(u, []).append(v)
     cut_nodes = np.array(sorted(cut_children, key=lambda x: disc[x]), dtype=np.int64)
     return _DFS(
         order=np.array(order, dtype=np.int64),
@@ -351,8 +382,22 @@ class SurvivabilityResult:
 def _component_reach(topology: Topology, keep: np.ndarray,
                      sources: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per target kind, a boolean mask of nodes connected to it using only links in ``keep``."""
-    _, labels = connected_components(topology.matrix(None, links=keep), directed=False)
-    return {t: np.isin(labels, labels[pos]) for t, pos in sources.items()}
+    # connectivity only: the cached adjacency with the dropped links' slots masked out (no
+    # weights, no sort, parallel links kept), then a mark per component that holds a target
+    c = topology.csr()
+    slot_keep = keep[c.link]
+    kept_before = np.zeros(len(slot_keep) + 1, dtype=np.int64)
+    np.cumsum(slot_keep, out=kept_before[1:])
+    n = topology.n_nodes
+    graph = sp.csr_array((np.ones(int(kept_before[-1])), c.indices[slot_keep],
+                          kept_before[c.indptr]), shape=(n, n))
+    n_comp, labels = connected_components(graph, directed=False)
+    out = {}
+    for t, pos in sources.items():
+        hit = np.zeros(n_comp, dtype=bool)
+        hit[labels[pos]] = True
+        out[t] = hit[labels]
+    return out
 
 
 def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
@@ -436,13 +481,20 @@ def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
 
     dfs = _dfs(topology, nodes.index.get_loc(root))
     kinds = nodes["kind"].to_numpy()
-    target_kinds = set(sources)
     bl = links.iloc[dfs.bridge_links]
-    cuts_off = []
-    for child in dfs.bridge_child:
-        start = dfs.disc[child]
-        far = set(kinds[dfs.order[start:start + dfs.size[child]]]) & target_kinds
-        cuts_off.append(",".join(sorted(far)))
+    # target kinds in each bridge's far subtree (a slice of the DFS order), by prefix counts
+    target_kinds = sorted(set(sources))
+    order_kinds = kinds[dfs.order]
+    first = dfs.disc[dfs.bridge_child]
+    last = first + dfs.size[dfs.bridge_child]
+    code = np.zeros(len(first), dtype=np.int64)
+    for bit, t in enumerate(target_kinds):
+        seen = np.zeros(len(order_kinds) + 1, dtype=np.int64)
+        np.cumsum(order_kinds == t, out=seen[1:])
+        code |= (seen[last] > seen[first]).astype(np.int64) << bit
+    label = [",".join(t for bit, t in enumerate(target_kinds) if m >> bit & 1)
+             for m in range(1 << len(target_kinds))]
+    cuts_off = [label[m] for m in code.tolist()]
     bridges = pd.DataFrame({
         "link_id": bl.index.to_numpy(),
         "source": bl["source"].to_numpy(),
@@ -454,7 +506,11 @@ def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
         "cuts_off": cuts_off,
     })
     bridges.attrs["unit"] = "nodes"
-    ap_cut = np.array([dfs.size[ch].sum() for ch in dfs.cut_children], dtype=np.int64)
+    n_children = np.array([len(ch) for ch in dfs.cut_children], dtype=np.int64)
+    children = np.fromiter(itertools.chain.from_iterable(dfs.cut_children), dtype=np.int64,
+                           count=int(n_children.sum()))
+    ap_cut = (np.add.reduceat(dfs.size[children], np.cumsum(n_children) - n_children)
+              if len(n_children) else np.zeros(0, dtype=np.int64)).astype(np.int64)
     articulation_points = pd.DataFrame({
         "node_id": nodes.index[dfs.cut_nodes],
         "kind": kinds[dfs.cut_nodes],
@@ -495,8 +551,9 @@ def summarize(topology: Topology) -> TopologySummary:
     >>> from netplan.examples import tiny_scenario
     >>> from netplan.topology import build_topology
     >>> s = summarize(build_topology(tiny_scenario())).to_frame()
-    >>> s.set_index("tier").loc["village", ["nodes", "links", "dual_homed_pct"]].tolist()
-    [6, 6, 0.0]
+    >>> row = s.set_index("tier").loc["village"]
+    >>> int(row["nodes"]), int(row["links"]), float(row["dual_homed_pct"])
+    (6, 6, 0.0)
     """
     nodes = topology.nodes
     links = topology.links

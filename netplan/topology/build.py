@@ -64,6 +64,36 @@ class _Tables:
         c["latency_ms"].append(latency_ms)
         c["length_km"].append(np.nan if length_km is None else length_km)
 
+    def nodes(self, node_ids: list[str], kind: str, tier: str, names: list[str], parent: str = "",
+              province: str = "", city: str = "", county: str = "", town: str = "") -> None:
+        """Append many nodes sharing kind, tier, parent and place (as :meth:`node` in a loop)."""
+        n = len(node_ids)
+        self.node_id.extend(node_ids)
+        c = self.ncol
+        c["kind"].extend([kind] * n)
+        c["tier"].extend([tier] * n)
+        c["name"].extend(names)
+        c["province"].extend([province] * n)
+        c["city"].extend([city] * n)
+        c["county"].extend([county] * n)
+        c["town"].extend([town] * n)
+        c["parent"].extend([parent] * n)
+
+    def links(self, sources: list[str], targets: list[str], kind: str, tier: str,
+              carriers: list[str], capacity_mbps: int | None, latency_ms: float,
+              length_km: float | None) -> None:
+        """Append many links sharing kind, tier and line spec (as :meth:`link` in a loop)."""
+        n = len(sources)
+        c = self.lcol
+        c["source"].extend(sources)
+        c["target"].extend(targets)
+        c["kind"].extend([kind] * n)
+        c["tier"].extend([tier] * n)
+        c["carrier"].extend(carriers)
+        c["capacity_mbps"].extend([capacity_mbps] * n)
+        c["latency_ms"].extend([latency_ms] * n)
+        c["length_km"].extend([np.nan if length_km is None else length_km] * n)
+
     def uplinks(self, child: str, parent_of: dict[str, str], carriers: list[str], tier: str,
                 spec: TierLink) -> None:
         """Uplink ``child`` over each of ``carriers``; ``parent_of`` maps carrier → endpoint."""
@@ -89,6 +119,16 @@ def _pick(parent_carriers: list[str], k: int, offset: int) -> list[str]:
     n = len(parent_carriers)
     k = min(k, n)
     return [parent_carriers[(offset + j) % n] for j in range(k)]
+
+
+def _picks(parent_carriers: list[str], k: int, count: int) -> tuple[list[str], int]:
+    """``_pick(parent_carriers, k, i)`` for ``i`` in ``range(count)``, concatenated.
+
+    Returns the carriers and how many each item gets (``min(k, len(parent_carriers))``).
+    """
+    n = len(parent_carriers)
+    k = min(k, n)
+    return [parent_carriers[(i + j) % n] for i in range(count) for j in range(k)], k
 
 
 def _hosts(where, cities: list[str]) -> set[str]:
@@ -117,7 +157,7 @@ def build_topology(scenario: Scenario) -> Topology:
     --------
     >>> from netplan.examples import tiny_scenario
     >>> topo = build_topology(tiny_scenario())
-    >>> topo.nodes["kind"].value_counts()["village"]
+    >>> int(topo.nodes["kind"].value_counts()["village"])
     6
     """
     ex = scenario.extranet
@@ -129,6 +169,7 @@ def build_topology(scenario: Scenario) -> Topology:
     platform = scenario.exchange_platform
     platform_hosts = _hosts(platform.cities, cities) if platform is not None else set()
     deps = ex.departments
+    single_city = len(cities) == 1
     t = _Tables()
 
     national = None
@@ -154,7 +195,7 @@ def build_topology(scenario: Scenario) -> Topology:
                 t.link(pops[carrier], pid, "uplink", "city", carrier, tiers.city.uplink_mbps,
                        tiers.city.latency_ms, tiers.city.length_km)
             _attach_city_services(t, scenario, cid, city.name, pops, city_carriers,
-                                  cloud_hosts, platform_hosts, where)
+                                  cloud_hosts, platform_hosts, single_city, where)
             _departments(t, deps.city, cid, pops, city_carriers, "city", where)
             for k_i, county in enumerate(city.counties):
                 kid = t.node(f"{cid}/{county.name}", "county", "county", county.name, parent=cid,
@@ -171,14 +212,13 @@ def build_topology(scenario: Scenario) -> Topology:
 
 def _attach_city_services(t: _Tables, scenario: Scenario, cid: str, city: str,
                           pops: dict[str, str], city_carriers: list[str], cloud_hosts,
-                          platform_hosts: set[str], where: dict) -> None:
+                          platform_hosts: set[str], single_city: bool, where: dict) -> None:
     egress = scenario.extranet.internet_egress
     if egress is not None:
         eid = t.node(f"{cid}#internet", "egress", "city", f"{city}互联网出口", parent=cid, **where)
         for carrier in _pick(city_carriers, egress.carriers, 0):
             t.link(eid, pops[carrier], "egress", "city", carrier, egress.capacity_mbps,
                    egress.latency_ms, None)
-    single_city = len(scenario.region.city_names()) == 1
     for node, hosts in cloud_hosts:
         if city in hosts:
             name = node.name if single_city else f"{city}·{node.name}"
@@ -199,11 +239,13 @@ def _departments(t: _Tables, spec: DepartmentTier | None, division: str,
                  where: dict) -> None:
     if spec is None:
         return
-    for d_i, name in enumerate(spec.name_list()):
-        did = t.node(f"{division}#{name}", "department", tier, name, parent=division, **where)
-        for carrier in _pick(division_carriers, spec.carriers, d_i):
-            t.link(did, endpoint[carrier], "access", tier, carrier, spec.access_mbps,
-                   spec.latency_ms, None)
+    names = spec.name_list()
+    dids = [f"{division}#{name}" for name in names]
+    t.nodes(dids, "department", tier, names, parent=division, **where)
+    # department d_i's lines: _pick(division_carriers, spec.carriers, d_i), in order
+    carriers, k = _picks(division_carriers, spec.carriers, len(dids))
+    t.links([did for did in dids for _ in range(k)], [endpoint[c] for c in carriers], "access",
+            tier, carriers, spec.access_mbps, spec.latency_ms, None)
 
 
 def _towns(t: _Tables, scenario: Scenario, county, kid: str, k_carriers: list[str],
@@ -218,10 +260,15 @@ def _towns(t: _Tables, scenario: Scenario, county, kid: str, k_carriers: list[st
         t.uplinks(wid, {c: kid for c in w_carriers}, w_carriers, "town", tiers.town)
         wwhere = dict(kwhere, town=town.name)
         _departments(t, deps, wid, {c: wid for c in w_carriers}, w_carriers, "town", wwhere)
+        if not town.villages:
+            continue
+        # the villages in bulk (the bulk of a national build): village v_i is 村<v_i+1> with
+        # the lines _pick(w_carriers, v_spec.carriers, v_i), in order
         width = max(3, len(str(town.villages)))
-        for v_i in range(town.villages):
-            name = f"村{v_i + 1:0{width}d}"
-            vid = t.node(f"{wid}/{name}", "village", "village", name, parent=wid, **wwhere)
-            for carrier in _pick(w_carriers, v_spec.carriers, v_i):
-                t.link(vid, wid, "uplink", "village", carrier, v_spec.uplink_mbps,
-                       v_spec.latency_ms, v_spec.length_km)
+        names = [f"村{v_i + 1:0{width}d}" for v_i in range(town.villages)]
+        vids = [f"{wid}/{name}" for name in names]
+        t.nodes(vids, "village", "village", names, parent=wid, **wwhere)
+        carriers, k = _picks(w_carriers, v_spec.carriers, len(vids))
+        sources = vids if k == 1 else [vid for vid in vids for _ in range(k)]
+        t.links(sources, [wid] * len(carriers), "uplink", "village", carriers,
+                v_spec.uplink_mbps, v_spec.latency_ms, v_spec.length_km)

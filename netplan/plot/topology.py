@@ -1,0 +1,557 @@
+"""A tiered picture of an extranet: divisions as boxes, villages and departments aggregated.
+
+Drawing every village of a city (Meizhou has 2,234) gives a hairball. :func:`plot_extranet`
+draws the divisions down to one tier (the towns for a city, the counties for a province, the
+cities for a country) and aggregates what hangs below each of them into one marker labelled with
+a count ("42村", "部门×28"). Links between the drawn markers are aggregated too: one line per
+pair of markers and carrier, its width growing with the number of parallel links.
+
+The layout is in inches (one data unit is one inch of the figure it creates), so fonts, marker
+sizes and line offsets, which matplotlib sizes in points, fit the rows and columns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from netplan.plot._style import use_cjk_font
+from netplan.topology.topology import Topology
+
+__all__ = ["plot_extranet", "CARRIER_COLORS", "HIGHLIGHT_COLOR"]
+
+#: Line colours of well-known carriers (red is kept for highlighting).
+CARRIER_COLORS = {"电信": "#1f77b4", "联通": "#ff7f0e", "移动": "#2ca02c", "广电": "#9467bd"}
+_OTHER_COLORS = ("#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f", "#393b79")
+_NO_CARRIER = "#9e9e9e"
+#: Colour of highlighted (affected) markers and labels.
+HIGHLIGHT_COLOR = "#d62728"
+_HIGHLIGHT_FILL = "#fde0dd"
+_INK = "#333333"
+
+_RANK = {"national": 0, "province": 1, "city": 2, "county": 3, "town": 4, "village": 5}
+_PLURAL = {3: "counties", 4: "towns", 5: "villages"}
+_UNIT = {"county": "县", "town": "镇", "village": "村"}
+_TIER_NAME = {"national": "国家骨干", "province": "省级骨干", "city": "市级", "county": "县级",
+              "town": "镇级", "village": "村级"}
+# marker, size (pt²) of the kinds drawn as markers
+_MARKERS = {
+    "pop": ("D", 70), "egress": ("*", 190), "cloud": ("^", 150), "platform": ("h", 140),
+    "departments": ("s", 26), "counties": ("o", 40), "towns": ("o", 38), "villages": ("o", 34),
+}
+_MARKER_NAME = {
+    "pop": "运营商接入点（POP）", "egress": "互联网出口", "cloud": "政务云节点",
+    "platform": "共享交换平台",
+}
+
+# geometry, inches
+_MARGIN_L = 1.15  # room for the tier names
+_MARGIN_R = 0.35
+_GAP = 0.12  # between the spans of two parents
+_LINK_GAP_PT = 1.2  # between parallel lines of two carriers
+
+
+def _lw(n) -> float:
+    """Line width (pt) for ``n`` parallel links."""
+    return min(4.5, 0.7 + 0.65 * math.log2(max(n, 1)))
+
+
+@dataclass
+class _Row:
+    name: str
+    y: float
+
+
+@dataclass
+class _Layout:
+    x: dict = field(default_factory=dict)
+    y: dict = field(default_factory=dict)
+    rows: list = field(default_factory=list)
+    width: float = 0.0
+    y_min: float = 0.0
+    y_max: float = 0.0
+
+
+def plot_extranet(topology: Topology, *, highlight: Iterable[str] | None = None,
+                  title: str | None = None, ax=None):
+    """Draw the extranet as tiers, with villages and departments aggregated.
+
+    Rows run top down: national backbone (when present), province, city core, counties, towns.
+    For one city the city core is drawn with its carriers' points of presence (POP), the
+    internet egress, the cloud node(s) and the exchange platform around it; towns are the
+    lowest drawn tier, and under each town one marker stands for its villages ("42村") and one
+    for its departments ("部门×6"). For a province (several cities) the lowest drawn tier is the
+    counties, with their towns and villages under one marker ("17镇·388村"); for several
+    provinces it is the cities.
+
+    Lines join the drawn markers, one per pair and carrier, coloured by carrier; their width
+    grows with the number of parallel links (e.g. the 21 village uplinks of a town over 电信).
+
+    Parameters
+    ----------
+    topology : Topology
+        A built extranet (:func:`netplan.topology.build_topology`): it needs its ``city``
+        nodes and the ``parent`` column.
+    highlight : iterable of str, optional
+        Node ids to show as affected, e.g. ``survivability(topo).affected_by_carrier("电信")``.
+        A marker containing any of them is drawn red, and an aggregated marker's label says how
+        many of its nodes are affected ("12/42村", "3/28部门").
+    title : str, optional
+        Axes title; default "<place>电子政务外网拓扑".
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on. When None, a figure is created whose width grows with the number of
+        columns (112 towns give a figure about 36 inches wide).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    UnknownNodeError
+        When a highlighted id is not a node of ``topology``.
+    ValueError
+        When the topology has no ``city`` node (e.g. an imported real-world graph).
+
+    Notes
+    -----
+    Every drawn item can be found by its matplotlib ``gid``: a label's gid is its group, e.g.
+    ``"villages:广东省/梅州市/梅江区/金山街道"`` (the villages of that town),
+    ``"departments:<division id>"``, ``"towns:<county id>"`` or, for a single node,
+    ``"<kind>:<node id>"``; each marker kind is one scatter with gid ``"markers:<kind>"``
+    (points in label order) and each carrier's lines one collection with gid
+    ``"links:<carrier>"``.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.topology import build_topology, survivability
+    >>> from netplan.plot import plot_extranet
+    >>> topo = build_topology(tiny_scenario())
+    >>> hit = survivability(topo).affected_by_carrier("电信")
+    >>> ax = plot_extranet(topo, highlight=hit)
+    >>> ax.get_title()
+    '甲市电子政务外网拓扑（红色：受影响节点）'
+    >>> sorted(t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("villages:"))
+    ['1/2村', '1村', '2/3村']
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    use_cjk_font()
+    nodes = topology.nodes
+    kind = nodes["kind"]
+    n_cities = int((kind == "city").sum())
+    if n_cities == 0:
+        raise ValueError(
+            f"{topology.name or 'the topology'} has no city node; plot_extranet draws extranets "
+            "built by netplan.topology.build_topology")
+    n_provinces = int((kind == "province").sum())
+    lowest = 4 if n_cities == 1 else 3 if n_provinces <= 1 else 2
+
+    hit = np.zeros(len(nodes), bool)
+    if highlight is not None:
+        ids = pd.Index(list(highlight))
+        topology.require(ids)
+        hit = nodes.index.isin(ids)
+
+    key, gkind, anchor = _groups(nodes, lowest)
+    groups = _group_table(nodes, key, gkind, anchor, hit)
+    layout = _layout(nodes, groups, lowest)
+    edges = _edges(topology, key, groups)
+
+    fig_w = _MARGIN_L + layout.width + _MARGIN_R
+    content_h = layout.y_max - layout.y_min
+    carriers = [c for c in topology.carriers if c in set(edges["carrier"])]
+    if (edges["carrier"] == "").any():
+        carriers.append("")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        n_entries = len(carriers) + 3 + 6 + (highlight is not None)
+        ncol = max(1, min(n_entries, int(fig_w / 2.1)))
+        legend_h = 0.3 + 0.24 * math.ceil(n_entries / ncol)
+        title_h = 0.6
+        fig_h = content_h + legend_h + title_h
+        fig = plt.figure(figsize=(fig_w, fig_h))
+        ax = fig.add_axes((0, legend_h / fig_h, 1, content_h / fig_h))
+    ax.set_xlim(0, fig_w)
+    ax.set_ylim(layout.y_min, layout.y_max)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_axis_off()
+
+    colors = _carrier_colors(topology.carriers)
+    _draw_bands(ax, layout, fig_w)
+    _draw_edges(ax, edges, groups, layout, colors, topology.carriers)
+    pops = nodes.index[(kind == "pop").to_numpy()]
+    up = topology.links[topology.links["source"].isin(pops)]
+    pop_carrier = up.groupby("source")["carrier"].first().to_dict()
+    _draw_groups(ax, groups, layout, lowest, colors, pop_carrier)
+    _legend(ax, groups, carriers, colors, lowest, highlight is not None)
+
+    if title is None:
+        title = f"{_place(nodes, lowest)}电子政务外网拓扑"
+        if highlight is not None:
+            title += "（红色：受影响节点）"
+    ax.set_title(title, fontsize=15, pad=10)
+    return ax
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+def _groups(nodes: pd.DataFrame, lowest: int) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per node: the key of the marker it is drawn in, that marker's kind and anchor node."""
+    kind = nodes["kind"]
+    parent = nodes["parent"]
+    rank = kind.map(_RANK)
+    # walk up from each division (departments: from their division) to the lowest drawn tier
+    base = pd.Series(nodes.index, index=nodes.index).where(kind != "department", parent)
+    r = base.map(kind).map(_RANK)
+    for _ in range(len(_RANK)):
+        deeper = r > lowest
+        if not deeper.any():
+            break
+        base = base.where(~deeper, base.map(parent))
+        r = base.map(kind).map(_RANK)
+    key = pd.Series(nodes.index, index=nodes.index)
+    gkind = kind.copy()
+    anchor = key.copy()
+    below = (rank > lowest).to_numpy()
+    plural = _PLURAL[lowest + 1]
+    key[below] = plural + ":" + base[below]
+    gkind[below] = plural
+    anchor[below] = base[below]
+    dept = (kind == "department").to_numpy()
+    key[dept] = "departments:" + base[dept]
+    gkind[dept] = "departments"
+    anchor[dept] = base[dept]
+    if lowest < 4:  # a province or more: the POPs and the egress are part of the city marker
+        merged = kind.isin(["pop", "egress"]).to_numpy()
+        key[merged] = parent[merged]
+        gkind[merged] = "city"
+        anchor[merged] = parent[merged]
+    return key, gkind, anchor
+
+
+def _group_table(nodes, key, gkind, anchor, hit) -> pd.DataFrame:
+    """One row per marker (index: key, in node order) with counts and its label."""
+    members = pd.DataFrame({"key": key.to_numpy(), "gkind": gkind.to_numpy(),
+                            "anchor": anchor.to_numpy(), "kind": nodes["kind"].to_numpy(),
+                            "name": nodes["name"].to_numpy(), "hit": hit})
+    g = members.groupby("key", sort=False)
+    groups = pd.DataFrame({"gkind": g["gkind"].first(), "anchor": g["anchor"].first(),
+                           "n": g.size(), "hits": g["hit"].sum()})
+    counts = members.groupby(["key", "kind"], sort=False).size().unstack(fill_value=0)
+    hits = members[members["hit"]].groupby(["key", "kind"]).size().unstack(fill_value=0)
+    hits = hits.reindex(index=counts.index, columns=counts.columns, fill_value=0)
+    names = nodes["name"]
+    labels = []
+    for k, row in groups.iterrows():
+        gk = row["gkind"]
+        if gk == "departments":
+            n, a = int(counts.at[k, "department"]), int(hits.at[k, "department"])
+            labels.append(f"{a}/{n}部门" if a else f"部门×{n}")
+        elif gk in ("counties", "towns", "villages"):
+            parts = []
+            for tier in ("county", "town", "village"):
+                if tier in counts.columns and counts.at[k, tier]:
+                    n, a = int(counts.at[k, tier]), int(hits.at[k, tier])
+                    parts.append(f"{a}/{n}{_UNIT[tier]}" if a else f"{n}{_UNIT[tier]}")
+            labels.append("·".join(parts))
+        else:
+            labels.append(names.get(row["anchor"], k))
+    groups["label"] = labels
+    groups["red"] = groups["hits"] > 0
+    return groups
+
+
+def _place(nodes: pd.DataFrame, lowest: int) -> str:
+    """Name the region for the default title."""
+    kind = nodes["kind"]
+    if lowest == 4:
+        return str(nodes.loc[kind == "city", "name"].iloc[0])
+    if lowest == 3:
+        return str(nodes.loc[kind == "province", "name"].iloc[0])
+    return "全国"
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _layout(nodes: pd.DataFrame, groups: pd.DataFrame, lowest: int) -> _Layout:
+    """Positions (inches) of every marker, the rows and the content's extent."""
+    lay = _Layout()
+    kind = nodes["kind"]
+    parent = nodes["parent"]
+    rank = kind.map(_RANK)
+    cols = nodes.index[(rank == lowest).to_numpy()]
+    parents = nodes.index[(rank == lowest - 1).to_numpy()]
+    col = min(0.8, max(0.3, 9.0 / max(len(cols), 1)))
+    # the parent row has horizontal labels (and its departments' marker beside them)
+    min_span = 1.0 if lowest == 2 else 1.35
+    children = pd.Series(cols, index=cols).groupby(parent.loc[cols].to_numpy(), sort=False)
+    children = {p: list(c) for p, c in children}
+    xs: dict[str, float] = {}
+    x = 0.0
+    for p in parents:
+        kids = children.get(p, [])
+        span = max(len(kids) * col, min_span)
+        start = x + (span - len(kids) * col) / 2
+        for i, c in enumerate(kids):
+            xs[c] = start + (i + 0.5) * col
+        xs[p] = x + span / 2
+        x += span + _GAP
+    content_w = max(x - _GAP, 0.0)
+    block_w = 10.5 if lowest == 4 else 6.0  # room for the city core block, or the title
+    width = max(content_w, block_w)
+    shift = _MARGIN_L + (width - content_w) / 2
+    xs = {k: v + shift for k, v in xs.items()}
+    # upper tiers: centred over their children
+    for r in range(lowest - 2, -1, -1):
+        upper = nodes.index[(rank == r).to_numpy()]
+        lower = nodes.index[(rank == r + 1).to_numpy()]
+        under = pd.Series([xs.get(c, np.nan) for c in lower], index=lower)
+        span = under.groupby(parent.loc[lower].to_numpy()).agg(["min", "max"])
+        for u in upper:
+            xs[u] = (float(span.at[u, "min"] + span.at[u, "max"]) / 2 if u in span.index
+                     else _MARGIN_L + width / 2)
+    lay.width = width
+
+    # rows, bottom up
+    y_agg, y_col, y_parent = 0.0, 1.2, 2.55
+    rows = [_Row("汇总", y_agg)]
+    tiers = ["national", "province", "city", "county", "town"]
+    ys = {tiers[lowest]: y_col, tiers[lowest - 1]: y_parent}
+    rows.append(_Row(_TIER_NAME[tiers[lowest]], y_col))
+    rows.append(_Row(_TIER_NAME[tiers[lowest - 1]], y_parent))
+    y = y_parent
+    if lowest == 4:  # the city core block: core, then the POPs above it
+        y_core, y_pop = 3.5, 4.2
+        ys["city"] = y_core
+        rows.append(_Row("市级核心", (y_core + y_pop) / 2))
+        y = y_pop
+    for r in range(lowest - 2, -1, -1):
+        t = tiers[r]
+        if t == "city":
+            continue
+        if (kind == t).any():
+            y += 0.95 if lowest == 4 else 1.4  # steeper uplinks across a wide province
+            ys[t] = y
+            rows.append(_Row(_TIER_NAME[t], y))
+    rows[0].name = {4: "村 · 部门", 3: "镇村 · 部门", 2: "县镇村 · 部门"}[lowest]
+    lay.rows = rows
+    lay.y_min = y_agg - 0.8
+    lay.y_max = y + 0.55
+
+    delta = col * 0.25
+    xm = _MARGIN_L + width / 2
+    for k, row in groups.iterrows():
+        gk, a = row["gkind"], row["anchor"]
+        if gk in ("counties", "towns", "villages"):
+            has_dept = f"departments:{a}" in groups.index
+            lay.x[k], lay.y[k] = xs[a] + (delta if has_dept else 0.0), y_agg
+        elif gk == "departments":
+            ra = _RANK[kind[a]]
+            if ra == lowest:
+                lay.x[k], lay.y[k] = xs[a] - delta, y_agg
+            elif lowest == 4 and kind[a] == "city":
+                lay.x[k], lay.y[k] = xm + 2.9, y_core
+            else:  # beside the parent's box, away from the middle (where its uplinks go)
+                side = 1.0 if xs[a] >= xm else -1.0
+                lay.x[k], lay.y[k] = xs[a] + side * 0.6, ys[tiers[ra]] + 0.32
+        elif gk in _RANK:
+            lay.x[k], lay.y[k] = xs[a], ys[gk]
+        elif lowest == 4:
+            _city_block(lay, k, gk, nodes, groups, xm, y_core, y_pop, ys["province"])
+        else:  # cloud/platform beside their city
+            city = nodes.at[a, "parent"]
+            j = 0 if gk == "cloud" else 1
+            lay.x[k] = xs[city] + (-0.22 if j == 0 else 0.22)
+            lay.y[k] = ys["city"] + (0.42 if lowest == 3 else 0.62)
+    return lay
+
+
+def _city_block(lay: _Layout, k: str, gk: str, nodes, groups, xm: float, y_core: float,
+                y_pop: float, y_top: float) -> None:
+    """Positions of the POPs and services around a single city's core."""
+    if gk == "pop":
+        pops = list(groups.index[groups["gkind"] == "pop"])
+        i = pops.index(k)
+        lay.x[k], lay.y[k] = xm + (i - (len(pops) - 1) / 2) * 1.7, y_pop
+    elif gk == "egress":
+        lay.x[k], lay.y[k] = xm - 3.0, y_top
+    else:  # clouds, then platforms, stacked on the left of the core
+        services = list(groups.index[groups["gkind"].isin(["cloud", "platform"])])
+        i = services.index(k)
+        lay.x[k], lay.y[k] = xm - 2.5, y_core + 0.2 - i * 0.5
+
+
+# --------------------------------------------------------------------------- edges
+
+
+def _edges(topology: Topology, key: pd.Series, groups: pd.DataFrame) -> pd.DataFrame:
+    """Links between markers: one row per (marker pair, carrier) with the number of links."""
+    links = topology.links
+    a = links["source"].map(key).to_numpy()
+    b = links["target"].map(key).to_numpy()
+    keep = a != b
+    order = {k: i for i, k in enumerate(groups.index)}
+    ia = np.array([order[x] for x in a[keep]])
+    ib = np.array([order[x] for x in b[keep]])
+    df = pd.DataFrame({"a": np.minimum(ia, ib), "b": np.maximum(ia, ib),
+                       "carrier": links["carrier"].to_numpy()[keep]})
+    out = df.groupby(["a", "b", "carrier"], sort=False).size().rename("n").reset_index()
+    out["a"] = groups.index[out["a"].to_numpy()]
+    out["b"] = groups.index[out["b"].to_numpy()]
+    return out
+
+
+def _carrier_colors(carriers: list[str]) -> dict[str, str]:
+    colors = {"": _NO_CARRIER}
+    others = iter(_OTHER_COLORS * (1 + len(carriers) // len(_OTHER_COLORS)))
+    for c in carriers:
+        colors[c] = CARRIER_COLORS.get(c) or next(others)
+    return colors
+
+
+def _draw_edges(ax, edges: pd.DataFrame, groups, lay: _Layout, colors, carriers) -> None:
+    from matplotlib.collections import LineCollection
+
+    rank = {c: i for i, c in enumerate(carriers)}
+    rank[""] = len(rank)
+    segs: dict[str, list] = {}
+    widths: dict[str, list] = {}
+    for (a, b), sub in edges.groupby(["a", "b"], sort=False):
+        sub = sub.sort_values("carrier", key=lambda s: s.map(rank))
+        x1, y1, x2, y2 = lay.x[a], lay.y[a], lay.x[b], lay.y[b]
+        length = math.hypot(x2 - x1, y2 - y1) or 1.0
+        nx_, ny_ = -(y2 - y1) / length, (x2 - x1) / length
+        lws = [_lw(n) for n in sub["n"]]
+        total = sum(lws) + _LINK_GAP_PT * (len(lws) - 1)
+        pos = -total / 2
+        for carrier, lw in zip(sub["carrier"], lws, strict=True):
+            off = (pos + lw / 2) / 72.0
+            pos += lw + _LINK_GAP_PT
+            segs.setdefault(carrier, []).append(
+                [(x1 + nx_ * off, y1 + ny_ * off), (x2 + nx_ * off, y2 + ny_ * off)])
+            widths.setdefault(carrier, []).append(lw)
+    for carrier in sorted(segs, key=lambda c: rank.get(c, len(rank))):
+        ax.add_collection(LineCollection(
+            segs[carrier], colors=colors.get(carrier, _NO_CARRIER), linewidths=widths[carrier],
+            alpha=0.8, zorder=1, capstyle="butt", gid=f"links:{carrier}"))
+
+
+# --------------------------------------------------------------------------- markers, labels
+
+
+def _box(fc="#f5f5f5", ec="#666666", pad=0.25, lw=0.7):
+    return dict(boxstyle=f"round,pad={pad}", fc=fc, ec=ec, lw=lw)
+
+
+def _draw_groups(ax, groups: pd.DataFrame, lay: _Layout, lowest: int, colors,
+                 pop_carrier: dict[str, str]) -> None:
+    tiers = ["national", "province", "city", "county", "town"]
+    col_tier = tiers[lowest]
+    xm = _MARGIN_L + lay.width / 2
+    for k, row in groups.iterrows():
+        gk, red = row["gkind"], bool(row["red"])
+        if gk not in _RANK:
+            continue
+        x, y, text = lay.x[k], lay.y[k], row["label"]
+        ink = HIGHLIGHT_COLOR if red else _INK
+        style = dict(ha="center", va="center", color=ink, zorder=4, gid=f"{gk}:{k}")
+        if gk == col_tier:
+            box = _box(_HIGHLIGHT_FILL if red else "#f5f5f5", HIGHLIGHT_COLOR if red else "#777",
+                       pad=0.22, lw=0.6)
+            ax.text(x, y, text, rotation=270, fontsize=7 if lowest == 4 else 7.5, bbox=box,
+                    **style)
+        elif gk == "city" and lowest == 4:
+            box = _box(HIGHLIGHT_COLOR if red else "#3c4f65", "#1e2b38", pad=0.4, lw=0.8)
+            style["color"] = "white"
+            ax.text(x, y, f"{text}城域网核心", fontsize=11, bbox=box, **style)
+        else:
+            size = {"national": 12, "province": 12, "city": 10, "county": 9.5}.get(gk, 9)
+            fc = "#e8eef5" if gk in ("national", "province") else "#f5f5f5"
+            box = _box(_HIGHLIGHT_FILL if red else fc, HIGHLIGHT_COLOR if red else "#666",
+                       pad=0.35 if gk in ("national", "province") else 0.3)
+            if gk == "national":
+                text = "国家电子政务外网骨干"
+            elif gk == "province" and lowest >= 3:
+                text = f"{text}　省级骨干网"
+            ax.text(x, y, text, fontsize=size, bbox=box,
+                    **style)
+    for gk, (marker, size) in _MARKERS.items():
+        sub = groups[groups["gkind"] == gk]
+        if sub.empty:
+            continue
+        xy = np.array([(lay.x[k], lay.y[k]) for k in sub.index])
+        face = np.where(sub["red"], HIGHLIGHT_COLOR, "white")
+        if gk == "pop":  # the POP's carrier colour, unless highlighted
+            own = [colors.get(pop_carrier.get(k, ""), "white") for k in sub.index]
+            face = np.where(sub["red"], HIGHLIGHT_COLOR, own)
+        ax.scatter(xy[:, 0], xy[:, 1], s=size, marker=marker, c=list(face),
+                   edgecolors=np.where(sub["red"], "#7f0000", "#444444").tolist(),
+                   linewidths=0.8, zorder=5, gid=f"markers:{gk}")
+        for (x, y), (k, row) in zip(xy, sub.iterrows(), strict=True):
+            _marker_label(ax, k, row, x, y, lowest, xm)
+
+
+def _marker_label(ax, k: str, row, x: float, y: float, lowest: int, xm: float) -> None:
+    gk, text, red = row["gkind"], row["label"], bool(row["red"])
+    ink = HIGHLIGHT_COLOR if red else _INK
+    style = dict(color=ink, zorder=6, gid=k if gk in ("departments", *_PLURAL.values())
+                 else f"{gk}:{k}")
+    halo = dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.85)
+    if gk in _PLURAL.values() or (gk == "departments" and y < 0.5):
+        ax.annotate(text, (x, y), xytext=(0, -6), textcoords="offset points", rotation=270,
+                    ha="center", va="top", fontsize=6.5, **style)
+    elif gk == "departments":
+        right = x >= xm
+        ax.annotate(text, (x, y), xytext=(6 if right else -6, 0), textcoords="offset points",
+                    ha="left" if right else "right", va="center", fontsize=7.5, bbox=halo,
+                    **style)
+    elif lowest < 4:  # cloud/platform beside a city: the legend names them
+        return
+    elif gk == "pop":
+        ax.annotate(text, (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=8.5, bbox=halo, **style)
+    else:
+        wrapped = "\n".join(text[i:i + 9] for i in range(0, len(text), 9))
+        ax.annotate(wrapped, (x, y), xytext=(-10, 0), textcoords="offset points", ha="right",
+                    va="center", fontsize=8, linespacing=1.15, bbox=halo, **style)
+
+
+def _draw_bands(ax, lay: _Layout, fig_w: float) -> None:
+    rows = sorted(lay.rows, key=lambda r: r.y)
+    mids = [(a.y + b.y) / 2 for a, b in zip(rows[:-1], rows[1:], strict=True)]
+    edges = [lay.y_min, *mids, lay.y_max]
+    for i, r in enumerate(rows):
+        if i % 2 == 0:
+            ax.axhspan(edges[i], edges[i + 1], color="#f3f5f8", zorder=0, lw=0)
+        ax.text(0.15, r.y, r.name, ha="left", va="center", fontsize=10, color="#5a6b7d",
+                zorder=6, gid=f"tier:{r.name}")
+
+
+def _legend(ax, groups, carriers, colors, lowest: int, highlighted: bool) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=colors[c], lw=3, label=c or "数据中心专线") for c in carriers]
+    handles += [Line2D([], [], color="#777", lw=_lw(n), label=f"{n}条并行链路")
+                for n in (1, 10, 40)]
+    below = {4: "村（每镇汇总）", 3: "镇·村（每县汇总）", 2: "县·镇·村（每市汇总）"}[lowest]
+    kinds = set(groups["gkind"])
+    names = {**_MARKER_NAME, "departments": "部门（每级汇总）", _PLURAL[lowest + 1]: below}
+    for gk, (marker, size) in _MARKERS.items():
+        if gk in kinds:
+            handles.append(Line2D([], [], ls="", marker=marker, ms=math.sqrt(size) * 0.9,
+                                  mfc="white", mec="#444", label=names[gk]))
+    if highlighted:
+        handles.append(Line2D([], [], ls="", marker="o", ms=7, mfc=HIGHLIGHT_COLOR,
+                              mec="#7f0000", label="受影响（标注 受影响数/总数）"))
+    ncol = max(1, min(len(handles), int(ax.figure.get_figwidth() / 2.1)))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=ncol,
+              frameon=False, fontsize=9, handlelength=2.6, columnspacing=1.6)

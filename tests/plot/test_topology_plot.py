@@ -1,0 +1,329 @@
+"""plot_extranet: aggregation, highlight counts and CJK rendering, checked against the tables."""
+
+import copy
+import subprocess
+import sys
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from netplan.errors import UnknownNodeError  # noqa: E402
+from netplan.examples import TINY_SCENARIO, meizhou_2020, tiny_scenario  # noqa: E402
+from netplan.model import Scenario  # noqa: E402
+from netplan.plot import plot_extranet, use_cjk_font  # noqa: E402
+from netplan.plot._style import CJK_FONT, bundled_font_path  # noqa: E402
+from netplan.plot.topology import HIGHLIGHT_COLOR  # noqa: E402
+from netplan.topology import build_topology, survivability  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return build_topology(tiny_scenario())
+
+
+@pytest.fixture(scope="module")
+def meizhou():
+    return build_topology(meizhou_2020())
+
+
+@pytest.fixture(params=["tiny", "meizhou"])
+def topo(request):
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _texts(ax, prefix):
+    """Labels whose gid starts with ``prefix``, by gid."""
+    return {t.get_gid()[len(prefix):]: t for t in ax.texts
+            if (t.get_gid() or "").startswith(prefix)}
+
+
+def _scatter(ax, kind):
+    (sc,) = [c for c in ax.collections if c.get_gid() == f"markers:{kind}"]
+    return sc
+
+
+def _telecom_only(topo):
+    """Nodes whose upstream links are all 电信: cut off when 电信 fails (parents dual-homed)."""
+    carriers = topo.links.groupby("source")["carrier"].agg(frozenset)
+    return set(carriers.index[carriers == frozenset({"电信"})])
+
+
+def _cut_off_by_networkx(topo, carrier):
+    """Nodes that no longer connect to the root once every link of ``carrier`` is removed."""
+    g = topo.graph.copy()
+    g.remove_edges_from([(u, v, k) for u, v, k, c in g.edges(keys=True, data="carrier")
+                         if c == carrier])
+    alive = nx.node_connected_component(g, topo.root)
+    pops = set(topo.nodes.index[(topo.nodes["kind"] == "pop")
+                                & topo.nodes.index.str.endswith(carrier)])
+    return set(topo.nodes.index) - alive - pops
+
+
+# ------------------------------------------------------------------------------ fonts
+
+
+def test_bundled_font_is_found_and_registered():
+    from matplotlib import font_manager
+
+    path = bundled_font_path()
+    assert path is not None and path.endswith("wqy-microhei.ttc")
+    assert use_cjk_font() == CJK_FONT
+    n = sum(f.fname == path for f in font_manager.fontManager.ttflist)
+    before = list(matplotlib.rcParams["font.sans-serif"])
+    assert use_cjk_font() == CJK_FONT  # idempotent
+    assert sum(f.fname == path for f in font_manager.fontManager.ttflist) == n
+    assert matplotlib.rcParams["font.sans-serif"] == before
+    assert before[0] == CJK_FONT
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+
+
+def test_a_font_without_cjk_does_warn_about_missing_glyphs():
+    # proves that the no-warning checks below can fail
+    use_cjk_font()
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, "梅州市", fontfamily="DejaVu Sans")
+    with pytest.warns(UserWarning, match="missing from"):
+        fig.canvas.draw()
+
+
+def test_chinese_labels_render_without_missing_glyphs(meizhou):
+    surv = survivability(meizhou)
+    ax = plot_extranet(meizhou, highlight=surv.affected_by_carrier("电信"),
+                       title="梅州市：电信故障时受影响节点")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax.figure.canvas.draw()
+    assert not [w for w in caught if "missing from" in str(w.message)]
+
+
+# ------------------------------------------------------------------------------ aggregation
+
+
+def test_one_village_marker_per_town_with_villages(topo):
+    nodes = topo.nodes
+    villages = nodes[nodes["kind"] == "village"]
+    towns_with_villages = set(villages["parent"])
+    ax = plot_extranet(topo)
+    labels = _texts(ax, "villages:")
+    assert set(labels) == towns_with_villages
+    assert len(_scatter(ax, "villages").get_offsets()) == len(towns_with_villages)
+    per_town = villages.groupby("parent").size()
+    assert {t: labels[t].get_text() for t in labels} == {t: f"{n}村" for t, n in per_town.items()}
+    # no village is drawn on its own, every town is
+    assert not _texts(ax, "village:")
+    assert set(_texts(ax, "town:")) == set(nodes.index[nodes["kind"] == "town"])
+
+
+def test_one_department_marker_per_division(topo):
+    deps = topo.nodes[topo.nodes["kind"] == "department"]
+    ax = plot_extranet(topo)
+    labels = _texts(ax, "departments:")
+    per_division = deps.groupby("parent").size()
+    assert {d: t.get_text() for d, t in labels.items()} == {
+        d: f"部门×{n}" for d, n in per_division.items()}
+    assert len(_scatter(ax, "departments").get_offsets()) == len(per_division)
+
+
+def test_meizhou_counts(meizhou):
+    ax = plot_extranet(meizhou)
+    assert len(_texts(ax, "town:")) == 112
+    assert len(_texts(ax, "county:")) == 8
+    assert len(_texts(ax, "villages:")) == 112
+    assert sum(int(t.get_text().removesuffix("村")) for t in _texts(ax, "villages:").values()) \
+        == (meizhou.nodes["kind"] == "village").sum()
+
+
+def test_tiers_are_rows_top_down(meizhou):
+    ax = plot_extranet(meizhou)
+
+    def y(prefix):
+        return {round(t.get_position()[1], 6) for t in _texts(ax, prefix).values()}
+
+    (province,), (city,), (county,), (town,) = (y("province:"), y("city:"), y("county:"),
+                                                 y("town:"))
+    villages = {round(p[1], 6) for p in _scatter(ax, "villages").get_offsets()}
+    assert province > city > county > town > max(villages)
+
+
+def test_figure_width_grows_with_towns(tiny, meizhou):
+    w_tiny = plot_extranet(tiny).figure.get_figwidth()
+    w_meizhou = plot_extranet(meizhou).figure.get_figwidth()
+    assert w_meizhou > 2.5 * w_tiny
+    assert w_meizhou >= 112 * 0.3  # at least 0.3 inch per town column
+
+
+def test_draws_on_a_given_axes(tiny):
+    fig, ax = plt.subplots(figsize=(8, 6))
+    n = len(plt.get_fignums())
+    assert plot_extranet(tiny, ax=ax) is ax
+    assert len(plt.get_fignums()) == n
+    fig.canvas.draw()
+
+
+# ------------------------------------------------------------------------------ links
+
+
+def test_links_coloured_by_carrier_with_width_by_count(meizhou):
+    ax = plot_extranet(meizhou)
+    gids = {c.get_gid() for c in ax.collections}
+    assert {"links:电信", "links:联通", "links:移动", "links:"} <= gids
+    handles = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert {"电信", "联通", "移动"} <= handles
+    widths = np.concatenate([c.get_linewidths() for c in ax.collections
+                             if (c.get_gid() or "").startswith("links:")])
+    # one town uplink per carrier: the thinnest; ~20 village uplinks per town and carrier: thicker
+    assert widths.min() < 1.0 < 3.0 < widths.max()
+
+
+def test_parallel_links_are_aggregated(tiny):
+    ax = plot_extranet(tiny)
+    n_lines = sum(len(c.get_segments()) for c in ax.collections
+                  if (c.get_gid() or "").startswith("links:"))
+    assert n_lines < tiny.n_links
+
+
+# ------------------------------------------------------------------------------ highlight
+
+
+def test_telecom_failure_reference_agrees_with_networkx(topo):
+    # the expected counts below come from the link table; certify them with networkx
+    expected = _telecom_only(topo) & set(
+        topo.nodes.index[topo.nodes["kind"].isin(["village", "department"])])
+    cut = _cut_off_by_networkx(topo, "电信")
+    assert expected == cut & set(topo.nodes.index[topo.nodes["kind"].isin(
+        ["village", "department"])])
+    assert cut <= expected | set(topo.nodes.index[~topo.nodes["kind"].isin(
+        ["village", "department"])])
+    assert expected  # the scenario does have single-homed 电信 villages
+
+
+def test_highlight_labels_show_affected_counts(topo):
+    hit = survivability(topo).affected_by_carrier("电信")
+    ax = plot_extranet(topo, highlight=hit)
+    nodes = topo.nodes
+    lost = _telecom_only(topo)
+    villages = nodes[nodes["kind"] == "village"]
+    labels = _texts(ax, "villages:")
+    red = 0
+    for town, vs in villages.groupby("parent"):
+        a, n = len(lost & set(vs.index)), len(vs)
+        text = labels[town]
+        assert text.get_text() == (f"{a}/{n}村" if a else f"{n}村")
+        assert (to_hex(text.get_color()) == HIGHLIGHT_COLOR) == (a > 0)
+        red += a > 0
+    faces = [to_hex(c) for c in _scatter(ax, "villages").get_facecolors()]
+    assert faces.count(HIGHLIGHT_COLOR) == red > 0
+
+    deps = nodes[nodes["kind"] == "department"]
+    dep_labels = _texts(ax, "departments:")
+    for division, ds in deps.groupby("parent"):
+        a, n = len(lost & set(ds.index)), len(ds)
+        assert dep_labels[division].get_text() == (f"{a}/{n}部门" if a else f"部门×{n}")
+    assert any(t.get_text() == "受影响（标注 受影响数/总数）"
+               for t in ax.get_legend().get_texts())
+    assert "受影响" in ax.get_title()
+
+
+def test_meizhou_highlight_example(meizhou):
+    ax = plot_extranet(meizhou, highlight=survivability(meizhou).affected_by_carrier("电信"))
+    # 梅江区 is on 电信+联通; its first street's 17 villages alternate 电信, 联通, ...
+    label = _texts(ax, "villages:")["广东省/梅州市/梅江区/金山街道"].get_text()
+    assert label == "9/17村"
+    # 五华县 is on 联通+移动: nothing there is hit
+    wuhua = [t.get_text() for g, t in _texts(ax, "villages:").items() if "/五华县/" in g]
+    assert wuhua and all("/" not in s for s in wuhua)
+
+
+def test_highlight_of_an_unknown_node_raises(tiny):
+    with pytest.raises(UnknownNodeError, match="no node"):
+        plot_extranet(tiny, highlight=["测试省/甲市/Z县"])
+
+
+def test_empty_highlight_draws_nothing_red(tiny):
+    ax = plot_extranet(tiny, highlight=[])
+    assert all(to_hex(t.get_color()) != HIGHLIGHT_COLOR for t in ax.texts)
+
+
+# ------------------------------------------------------------------------------ provinces
+
+
+def _two_cities(provinces=1):
+    d = copy.deepcopy(TINY_SCENARIO)
+    province = d["region"]["provinces"][0]
+    second = copy.deepcopy(province["cities"][0])
+    second["name"] = "乙市"
+    second["counties"].append({"name": "C县", "towns": 4, "villages": 9})
+    province["cities"].append(second)
+    if provinces == 2:
+        other = copy.deepcopy(province)
+        other["name"] = "第二省"
+        d["region"]["provinces"].append(other)
+        d["extranet"]["tiers"]["province"] = {"uplink": "10G", "carriers": 2}
+    return build_topology(Scenario.model_validate(d))
+
+
+def test_a_province_is_drawn_down_to_the_counties():
+    topo = _two_cities()
+    hit = survivability(topo).affected_by_carrier("电信")
+    ax = plot_extranet(topo, highlight=hit)
+    nodes = topo.nodes
+    counties = set(nodes.index[nodes["kind"] == "county"])
+    assert not _texts(ax, "town:") and not _texts(ax, "villages:")
+    assert set(_texts(ax, "county:")) == counties
+    below = _texts(ax, "towns:")
+    assert set(below) == counties
+    lost = _telecom_only(topo)
+    for county in counties:
+        towns = nodes[(nodes["kind"] == "town") & (nodes["parent"] == county)]
+        vs = nodes[(nodes["kind"] == "village") & nodes["parent"].isin(towns.index)]
+        a = len(lost & set(vs.index))
+        village_part = f"{a}/{len(vs)}村" if a else f"{len(vs)}村"
+        assert below[county].get_text() == f"{len(towns)}镇·{village_part}"
+    assert ax.get_title().startswith("测试省")
+    ax.figure.canvas.draw()
+
+
+def test_several_provinces_are_drawn_down_to_the_cities():
+    topo = _two_cities(provinces=2)
+    ax = plot_extranet(topo)
+    cities = set(topo.nodes.index[topo.nodes["kind"] == "city"])
+    assert set(_texts(ax, "city:")) == cities
+    assert set(_texts(ax, "counties:")) == cities
+    assert not _texts(ax, "county:")
+    ax.figure.canvas.draw()
+
+
+def test_a_topology_without_cities_is_refused(tiny):
+    bare = tiny.without(nodes=[n for n in tiny.nodes.index if tiny.nodes.at[n, "kind"] == "city"])
+    with pytest.raises(ValueError, match="no city node"):
+        plot_extranet(bare)
+
+
+# ------------------------------------------------------------------------------ layering
+
+
+def test_importing_netplan_does_not_import_matplotlib():
+    code = ("import sys, netplan, netplan.plot; "
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
+    subprocess.run([sys.executable, "-W", "error", "-c", code], check=True)
+
+
+def test_saves_a_png(meizhou, tmp_path):
+    ax = plot_extranet(meizhou, highlight=survivability(meizhou).affected_by_carrier("电信"))
+    path = tmp_path / "meizhou.png"
+    ax.figure.savefig(path, dpi=60)
+    assert path.stat().st_size > 50_000
