@@ -83,8 +83,8 @@ def format_bandwidth(mbps: float) -> str:
 
     Examples
     --------
-    >>> format_bandwidth(10000), format_bandwidth(1000), format_bandwidth(100), format_bandwidth(2500)
-    ('10 Gbps', '1 Gbps', '100 Mbps', '2.5 Gbps')
+    >>> [format_bandwidth(v) for v in (10000, 1000, 100, 2500)]
+    ['10 Gbps', '1 Gbps', '100 Mbps', '2.5 Gbps']
     """
     if mbps >= 1000:
         return f"{mbps / 1000:g} Gbps"

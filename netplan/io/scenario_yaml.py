@@ -103,7 +103,8 @@ def _construct(node: yaml.Node, loader: yaml.SafeLoader, path: str, pos: _Positi
             out[key] = _construct(value_node, loader, child, pos, issues)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, loader, _join(path, i), pos, issues) for i, v in enumerate(node.value)]
+        return [_construct(v, loader, _join(path, i), pos, issues)
+                for i, v in enumerate(node.value)]
     return _construct_scalar(node, loader, path, issues)
 
 
@@ -270,12 +271,14 @@ def _describe(err: dict, keys: list[object], data: object) -> Issue:
         bound = next(iter(ctx.values()), "?")
         return Issue(path, f"{_show(value)} must be {op} {_show(bound)}")
     if etype.startswith("date") or etype.startswith("datetime"):
-        return Issue(path, f"{_show(value)} is not a date", "write it as ISO YYYY-MM-DD, e.g. 2020-12-31")
+        return Issue(path, f"{_show(value)} is not a date",
+                     "write it as ISO YYYY-MM-DD, e.g. 2020-12-31")
     if etype == "literal_error":
         return Issue(path, f"{_show(value)} is not allowed", f"use {ctx.get('expected', '')}")
     if etype in ("string_type", "string_too_short", "string_too_long", "string_pattern_mismatch"):
         if etype == "string_pattern_mismatch":
-            return Issue(path, f"{_show(value)} has the wrong form", f"expected {ctx.get('pattern')}")
+            return Issue(path, f"{_show(value)} has the wrong form",
+                         f"expected {ctx.get('pattern')}")
         if etype == "string_too_short":
             return Issue(path, "must not be empty")
         return Issue(path, f"{_show(value)} must be text")
@@ -357,7 +360,8 @@ def _validate(data: object, pos: _Positions, source: str,
                                 "scenario file", line=pos.line("inventory.path")))
         else:
             scenario = scenario.model_copy(
-                update={"inventory": scenario.inventory.model_copy(update={"path": str(inv.resolve())})}
+                update={"inventory": scenario.inventory.model_copy(
+                    update={"path": str(inv.resolve())})}
             )
     if any(i.severity == "error" for i in issues):
         raise ScenarioError(issues, source)

@@ -76,14 +76,7 @@ _TIERS = tuple(t for t in TIER_ORDER if t)
 def _make_topology(node_ids: list[str], ncol: dict[str, list], link_ids: list[int],
                    lcol: dict[str, list], *, name: str, root: str | None) -> Topology:
     """Node and link tables with the dtypes of NODE_COLUMNS / LINK_COLUMNS."""
-    nodes = pd.DataFrame({c: pd.Series(ncol[c], dtype=t) for c, t in NODE_COLUMNS.items()})
-    nodes.index = pd.Index(node_ids, dtype="str", name="node_id")
-    links = pd.DataFrame({c: pd.Series(lcol[c], dtype=t) for c, t in LINK_COLUMNS.items()})
-    if link_ids == list(range(len(link_ids))):
-        links.index = pd.RangeIndex(len(link_ids), name="link_id")
-    else:
-        links.index = pd.Index(link_ids, dtype="int64", name="link_id")
-    return Topology(nodes, links, name=name, root=root)
+    return Topology.from_columns(node_ids, ncol, lcol, link_ids=link_ids, name=name, root=root)
 
 
 def _text(v: object) -> str:

@@ -177,7 +177,8 @@ class County(_Frozen):
             names = list(self.towns)
         n = len(names)
         base, extra = divmod(self.villages or 0, n) if n else (0, 0)
-        return [Town(name=name, villages=base + (1 if i < extra else 0)) for i, name in enumerate(names)]
+        return [Town(name=name, villages=base + (1 if i < extra else 0))
+                for i, name in enumerate(names)]
 
     @property
     def n_towns(self) -> int:
@@ -409,7 +410,8 @@ class Extranet(_Frozen):
     """The e-government extranet (电子政务外网): carriers, tier links and departments."""
 
     carriers: list[Name] = Field(
-        min_length=1, description="Carriers (运营商) in order of preference, e.g. [电信, 联通, 移动]."
+        min_length=1,
+        description="Carriers (运营商) in order of preference, e.g. [电信, 联通, 移动].",
     )
     tiers: Tiers
     departments: Departments = Field(default_factory=Departments)

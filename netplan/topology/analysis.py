@@ -401,7 +401,8 @@ def _component_reach(topology: Topology, keep: np.ndarray,
 
 
 def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
-                  root: str | None = None, carriers: list[str] | None = None) -> SurvivabilityResult:
+                  root: str | None = None,
+                  carriers: list[str] | None = None) -> SurvivabilityResult:
     """Find what single carrier, link and node failures cut off.
 
     Parameters

@@ -22,7 +22,6 @@ Node ids are division paths: ``广东省/梅州市/梅江区/金山街道/村001
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from netplan.model.scenario import DepartmentTier, Scenario, TierLink
 from netplan.topology.topology import LINK_COLUMNS, NODE_COLUMNS, Topology
@@ -102,16 +101,10 @@ class _Tables:
                       spec.latency_ms, spec.length_km)
 
     def frames(self, name: str, root: str) -> Topology:
-        nodes = pd.DataFrame(self.ncol, index=pd.Index(self.node_id, name="node_id"))
-        if not nodes.index.is_unique:
-            dup = nodes.index[nodes.index.duplicated()][0]
-            raise ValueError(f"node id {dup!r} occurs twice; division names must be unique")
-        links = pd.DataFrame(self.lcol)
-        links["capacity_mbps"] = links["capacity_mbps"].astype("Int64")
-        links["latency_ms"] = links["latency_ms"].astype("float64")
-        links["length_km"] = links["length_km"].astype("float64")
-        links.index = pd.RangeIndex(len(links), name="link_id")
-        return Topology(nodes, links, name=name, root=root)
+        try:
+            return Topology.from_columns(self.node_id, self.ncol, self.lcol, name=name, root=root)
+        except ValueError as exc:
+            raise ValueError(f"{exc}: division names must be unique within their parent") from None
 
 
 def _pick(parent_carriers: list[str], k: int, offset: int) -> list[str]:
@@ -182,7 +175,7 @@ def build_topology(scenario: Scenario) -> Topology:
             spec = tiers.province
             t.uplinks(pid, {c: national for c in carriers},
                       _pick(carriers, spec.carriers, p_i), "province", spec)
-        for c_i, city in enumerate(province.cities):
+        for city in province.cities:
             where = dict(province=province.name, city=city.name)
             cid = t.node(f"{pid}/{city.name}", "city", "city", city.name, parent=pid, **where)
             city_carriers = _pick(carriers, tiers.city.carriers, 0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -119,6 +120,55 @@ class Topology:
         self.name = name
         self.root = root
 
+    @classmethod
+    def from_columns(cls, node_ids: list[str], node_columns: dict[str, list],
+                     link_columns: dict[str, list], *, link_ids: list[int] | None = None,
+                     name: str = "", root: str | None = None) -> Topology:
+        """Make a topology from column lists, with the dtypes of NODE_COLUMNS / LINK_COLUMNS.
+
+        Parameters
+        ----------
+        node_ids : list of str
+            Unique node ids.
+        node_columns, link_columns : dict of str to list
+            One list per column of :data:`NODE_COLUMNS` / :data:`LINK_COLUMNS`; missing values
+            are ``""`` for text, ``None`` for ``capacity_mbps`` and NaN for floats.
+        link_ids : list of int, optional
+            Unique link ids; default ``0 .. n-1``.
+
+        Raises
+        ------
+        ValueError
+            When node or link ids repeat.
+
+        Examples
+        --------
+        >>> t = Topology.from_columns(
+        ...     ["R", "A"], {c: ["", ""] for c in NODE_COLUMNS},
+        ...     {"source": ["A"], "target": ["R"], "kind": ["link"], "tier": [""], "carrier": [""],
+        ...      "capacity_mbps": [100], "latency_ms": [1.0], "length_km": [float("nan")]},
+        ...     root="R")
+        >>> t.link(0).capacity_mbps
+        100
+        """
+        nodes = pd.DataFrame({c: pd.Series(node_columns[c], dtype=t)
+                              for c, t in NODE_COLUMNS.items()})
+        nodes.index = pd.Index(node_ids, dtype="str", name="node_id")
+        if not nodes.index.is_unique:
+            dup = nodes.index[nodes.index.duplicated()][0]
+            raise ValueError(f"node id {dup!r} occurs twice; node ids must be unique")
+        links = pd.DataFrame({c: pd.Series(link_columns[c], dtype=t)
+                              for c, t in LINK_COLUMNS.items()})
+        n = len(links)
+        if link_ids is None or list(link_ids) == list(range(n)):
+            links.index = pd.RangeIndex(n, name="link_id")
+        else:
+            links.index = pd.Index(link_ids, dtype="int64", name="link_id")
+            if not links.index.is_unique:
+                dup = links.index[links.index.duplicated()][0]
+                raise ValueError(f"link id {dup} occurs twice; link ids must be unique")
+        return cls(nodes, links, name=name, root=root)
+
     # ------------------------------------------------------------------ basics
 
     def __repr__(self) -> str:
@@ -158,7 +208,8 @@ class Topology:
         try:
             row = self.links.loc[link_id]
         except KeyError:
-            raise UnknownNodeError(f"no link {link_id!r} in {self.name or 'the topology'}") from None
+            where = self.name or "the topology"
+            raise UnknownNodeError(f"no link {link_id!r} in {where}") from None
         cap = row["capacity_mbps"]
         length = row["length_km"]
         return Link(
@@ -313,7 +364,8 @@ class Topology:
         if nodes is not None:
             self.require(list(nodes))
             node_table = self.nodes.drop(index=list(nodes))
-            keep &= ~(self.links["source"].isin(nodes) | self.links["target"].isin(nodes)).to_numpy()
+            touches = self.links["source"].isin(nodes) | self.links["target"].isin(nodes)
+            keep &= ~touches.to_numpy()
         return Topology(node_table, self.links[keep], name=self.name, root=self.root)
 
 
@@ -323,14 +375,3 @@ def _missing(v: object) -> bool:
     if isinstance(v, float) and np.isnan(v):
         return True
     return isinstance(v, str) and v == ""
-
-
-def empty_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Empty node and link tables with the right columns and dtypes."""
-    nodes = pd.DataFrame({c: pd.Series(dtype="object") for c in NODE_COLUMNS})
-    nodes.index.name = "node_id"
-    links = pd.DataFrame({c: pd.Series(dtype=t if t != "str" else "object")
-                          for c, t in LINK_COLUMNS.items()})
-    links.index.name = "link_id"
-    return nodes, links
-

@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 
 from netplan.examples import meizhou_2020
-from netplan.topology import build_topology, reachability, summarize, survivability
-
 from netplan.testing import assert_cuts_match, make_topology
+from netplan.topology import build_topology, reachability, summarize, survivability
 
 P = "测试省/甲市"
 

@@ -63,7 +63,8 @@ def test_every_division_uplinked_to_its_parent_over_its_carriers(tiny):
         expected = {"county": 2, "town": 2, "village": 1}[row["kind"]]
         assert len(mine) == expected and mine["carrier"].nunique() == expected
         if row["kind"] == "county":  # to the city's POP of the same carrier
-            assert all(t == f"{row['parent']}#{c}" for t, c in zip(mine["target"], mine["carrier"]))
+            pairs = zip(mine["target"], mine["carrier"], strict=True)
+            assert all(t == f"{row['parent']}#{c}" for t, c in pairs)
         else:
             assert set(mine["target"]) == {row["parent"]}
 
@@ -72,7 +73,8 @@ def test_child_carriers_are_among_parent_carriers():
     topo = build_topology(meizhou_2020())
     up = topo.links[topo.links["kind"] == "uplink"]
     carriers_of = up.groupby("source")["carrier"].agg(set)
-    for nid, parent in topo.nodes.loc[topo.nodes["kind"].isin(["town", "village"]), "parent"].items():
+    lower = topo.nodes["kind"].isin(["town", "village"])
+    for nid, parent in topo.nodes.loc[lower, "parent"].items():
         assert carriers_of[nid] <= carriers_of[parent]
 
 
