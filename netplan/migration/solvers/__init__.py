@@ -1,0 +1,1 @@
+"""Scheduler backends: heuristic (serial SGS + improvement), PuLP MILP, OR-Tools CP-SAT."""
