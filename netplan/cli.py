@@ -1,4 +1,4 @@
-"""The ``netplan`` command line: validate, schema, topology, run.
+"""The ``netplan`` command line: validate, schema, topology, schedule, run.
 
 Every command reads a scenario file, reports bad input as ``file: line N: path: message; hint``
 lines on stderr and exits with status 2, and writes its outputs only when everything succeeded.
@@ -100,9 +100,29 @@ def _topology_section(scenario, out_dir: Path, progress: _Progress, *, pictures:
                                  pictures=pictures)
 
 
+def _migration_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool):
+    from netplan.io.inventory_io import read_inventory
+    from netplan.migration.plan import plan_migration
+    from netplan.report.migration_report import write_migration_report
+    from netplan.report.topology_report import ReportSection
+
+    if scenario.inventory is None or scenario.migration is None:
+        progress("migration: skipped (no inventory or migration section)")
+        return ReportSection("Migration", "## Migration\n\nNo `inventory` or `migration` "
+                             "section in the scenario: nothing to schedule.\n", [])
+    progress(f"reading the inventory {Path(scenario.inventory.path).name}")
+    inventory = read_inventory(scenario.inventory.path, encoding=scenario.inventory.encoding)
+    progress(f"scheduling {len(inventory.systems)} systems "
+             f"({scenario.migration.backend}, ≤ {scenario.migration.time_limit_s:g} s)")
+    plan = plan_migration(scenario, inventory)
+    progress("writing the schedule, lists and charts")
+    return write_migration_report(scenario, plan, out_dir, pictures=pictures)
+
+
 #: Capabilities that ``netplan run`` runs, in order: (name, steps, section writer).
 CAPABILITIES: list[tuple[str, int, Callable]] = [
     ("topology", 4, _topology_section),
+    ("migration", 3, _migration_section),
 ]
 
 
@@ -126,6 +146,10 @@ def _run(args, names: list[str]) -> int:
 
 def _cmd_topology(args) -> int:
     return _run(args, ["topology"])
+
+
+def _cmd_schedule(args) -> int:
+    return _run(args, ["migration"])
 
 
 def _cmd_run(args) -> int:
@@ -152,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
 
     for name, func, text in (
         ("topology", _cmd_topology, "build the extranet; write tables, survivability, picture"),
+        ("schedule", _cmd_schedule, "triage the inventory and schedule the migration"),
         ("run", _cmd_run, "run every capability and write a report index"),
     ):
         c = sub.add_parser(name, help=text)

@@ -22,6 +22,7 @@ __all__ = [
     "guangdong_2020",
     "national_synthetic",
     "tiny_scenario",
+    "tiny_migration",
     "TINY_SCENARIO",
 ]
 
@@ -113,3 +114,46 @@ TINY_SCENARIO: dict = {
 def tiny_scenario() -> Scenario:
     """The tiny hand-countable scenario :data:`TINY_SCENARIO`, validated."""
     return Scenario.model_validate(TINY_SCENARIO)
+
+
+def tiny_migration():
+    """The tiny scenario with a migration policy and an 8-system inventory, countable by hand.
+
+    One team from Monday 2020-01-06 for 12 weeks; targets: 3 systems on the cloud by
+    2020-02-02 (end of week 3) and all by 2020-03-29. Systems: 人口库 (2 weeks) and 警务通
+    (1 week, depends on 人口库); 低保 and 救助 depend on each other (a move group, 1 week
+    each); 旧OA is a zombie (idle, unused, unmaintained); 档案 is classified; 门户 is already
+    on the cloud; 县医保 (A县, 1 week, 3 TB to move over the county's uplinks).
+
+    Returns
+    -------
+    (Scenario, Inventory)
+    """
+    import datetime as dt
+
+    from netplan.migration.inventory import Inventory, System
+
+    data = dict(TINY_SCENARIO)
+    data["migration"] = {"start": "2020-01-06", "end": "2020-03-29", "teams": 1}
+    data["targets"] = dict(data["targets"], systems_on_cloud=[
+        {"by": "2020-02-02", "systems": 3}, {"by": "2020-03-29", "systems": "all"}])
+    old = dt.date(2017, 1, 1)
+    city = {"tier": "city", "site": "甲市"}
+    systems = (
+        System(name="人口库", department="市公安局", migration_weeks=2, vcpu=16, memory_gb=64,
+               storage_tb=2, data_tb=1, criticality=5, **city),
+        System(name="警务通", department="市公安局", migration_weeks=1, vcpu=8, memory_gb=16,
+               storage_tb=0.5, depends_on=("市公安局/人口库",), criticality=4, **city),
+        System(name="低保", department="市民政局", migration_weeks=1, vcpu=4, memory_gb=8,
+               depends_on=("市民政局/救助",), **city),
+        System(name="救助", department="市民政局", migration_weeks=1, vcpu=4, memory_gb=8,
+               depends_on=("市民政局/低保",), **city),
+        System(name="旧OA", department="市民政局", migration_weeks=1, idle_pct=95,
+               last_used=old, last_update=old, **city),
+        System(name="档案", department="市档案馆", migration_weeks=1, classified=True, **city),
+        System(name="门户", department="市政务服务数据管理局", migration_weeks=1, on_cloud=True,
+               vcpu=8, platform_connected=True, **city),
+        System(name="县医保", department="A县医疗保障局", migration_weeks=1, vcpu=8, data_tb=3,
+               tier="county", site="A县"),
+    )
+    return Scenario.model_validate(data), Inventory(systems)

@@ -1,5 +1,6 @@
-"""Input and output at the edge: scenario files, topology formats, tables."""
+"""Input and output at the edge: scenario files, topology formats, tables, PSPLIB instances."""
 
+from netplan.io.psplib import read_optima, read_psplib
 from netplan.io.scenario_yaml import (
     load_scenario,
     parse_scenario,
@@ -28,4 +29,6 @@ __all__ = [
     "read_json",
     "read_csv_topology",
     "from_topohub",
+    "read_psplib",
+    "read_optima",
 ]

@@ -85,7 +85,11 @@ class Activity:
 
 @dataclass(frozen=True)
 class ProjectMilestone:
-    """At least ``count`` of ``activities`` (indices; all when None) finished by ``period``."""
+    """At least ``count`` of ``activities`` (indices; all when None) finished by ``period``.
+
+    An index may appear several times in ``activities``: it then counts that many times (a
+    move group of k systems that cut over together counts k systems).
+    """
 
     name: str
     period: int

@@ -45,6 +45,8 @@ __all__ = [
     "Targets",
     "InventorySource",
     "BlackoutPeriod",
+    "TeamChange",
+    "CloudExpansion",
     "MigrationPolicy",
     "SimulationSettings",
     "Scenario",
@@ -528,13 +530,58 @@ class BlackoutPeriod(_Frozen):
         return self
 
 
+class TeamChange(_Frozen):
+    """From ``start`` on, ``teams`` migration teams work in parallel."""
+
+    start: dt.date = Field(description="First day with the new team count (ISO date).")
+    teams: int = Field(ge=0, description="Teams from then on.")
+
+
+class CloudExpansion(_Frozen):
+    """A planned expansion (扩容) of the cloud node, available from ``date`` on."""
+
+    date: dt.date = Field(description="When the added capacity is usable (ISO date).")
+    vcpu: int = Field(0, ge=0, description="Added virtual CPUs.")
+    memory_gb: int = Field(0, ge=0, description="Added memory in GB.")
+    storage_tb: float = Field(0.0, ge=0, description="Added storage in TB.")
+
+
 class MigrationPolicy(_Frozen):
-    """Settings of the migration planner (the migration capability reads these)."""
+    """Settings of the migration planner: the weekly grid, its resources and the solver.
+
+    The plan runs on whole weeks from ``start`` (moved back to its Monday) to ``end`` (default:
+    the last ``targets.systems_on_cloud`` date). Cutovers happen in a system's last migration
+    week, during the weekly maintenance window, over the department's extranet path.
+    """
 
     start: dt.date = Field(description="First week of the plan (ISO date).")
+    end: dt.date | None = Field(None, description="Last day of the plan (ISO date).")
     teams: int = Field(1, ge=1, description="Migration teams working in parallel.")
-    blackouts: list[BlackoutPeriod] = Field(default_factory=list)
+    team_changes: list[TeamChange] = Field(
+        default_factory=list, description="Later changes of the team count.")
+    blackouts: list[BlackoutPeriod] = Field(
+        default_factory=list, description="Periods with no cutover (e.g. Spring Festival).")
+    expansions: list[CloudExpansion] = Field(
+        default_factory=list, description="Planned cloud node expansions.")
+    window_hours_per_week: float = Field(
+        16.0, gt=0, le=168, description="Maintenance window per week for cutover transfers, h.")
+    max_cutovers_per_week: int | None = Field(
+        None, ge=1, description="Cutovers allowed in one week (change-management limit).")
+    earliest: dict[str, dt.date] = Field(
+        default_factory=dict, description="Per system id, the earliest day its migration starts.")
+    triage: dict[str, object] = Field(
+        default_factory=dict,
+        description="Zombie-triage thresholds (see netplan.migration.triage.TriagePolicy).")
+    backend: Literal["pulp", "heuristic", "cpsat"] = Field(
+        "pulp", description="Scheduler backend: PuLP MILP (HiGHS), heuristic only, or CP-SAT.")
     time_limit_s: float = Field(60.0, gt=0, description="Solver time limit in seconds.")
+    seed: int = Field(0, description="Seed of the heuristic.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MigrationPolicy:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end {self.end} is not after start {self.start}")
+        return self
 
 
 class SimulationSettings(_Frozen):

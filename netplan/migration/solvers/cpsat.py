@@ -1,0 +1,429 @@
+"""The OR-Tools CP-SAT backend: interval variables and cumulative constraints.
+
+Every feature of :class:`~netplan.migration.project.Project` is modelled exactly:
+
+- **Starts.** One integer variable per activity, with the domain
+  ``[earliest start, latest start]`` from a forward pass (release dates and precedences) and a
+  backward pass (the horizon, deadlines and precedences). An activity whose window is empty makes
+  the project infeasible before any search, and the log names it.
+- **Precedences.** ``start_j >= start_i + duration_i``.
+- **Renewable resources.** One cumulative constraint per resource whose capacity is the
+  resource's largest capacity ``cap_max``. An activity's demand profile is split into runs of
+  constant demand; each run is a fixed-size interval at a fixed offset from the activity's start
+  (a constant profile reuses the activity's own interval). Periods where the capacity is below
+  ``cap_max`` (blackouts, reduced teams) hold fixed *blocking* intervals that take up
+  ``cap_max - cap(t)``.
+- **Landing resources.** An activity occupies ``landing[k]`` from its finish to the horizon:
+  an interval ``[finish, horizon)`` in a cumulative constraint whose capacity is the final
+  (largest) capacity, with blocking intervals filling the shortfall of the earlier periods (the
+  capacity never decreases, so they all start at period 0). Amounts are fractional, so they are
+  counted in thousandths: demands are rounded *up* and capacities *down* to the next 1/1000
+  (values within a relative 1e-12 of a thousandth count as on it, so that ``0.1 * 1000`` is
+  100). The integer model is therefore never looser than the real one.
+- **Milestones.** One boolean per candidate activity meaning "finished by the milestone's
+  period" (it forces ``finish <= period``); at least ``count`` of them are true.
+- **Objective.** The makespan, a variable ``>=`` every finish; or the weighted sum of finish
+  periods with integer weights (weights are scaled by the smallest power of ten up to 10**6 that
+  makes them whole; weights with more decimals are rounded at 10**6, the reported bound is
+  corrected by the worst rounding error over the activities' finish windows so that it stays a
+  valid bound of the real objective, and OPTIMAL becomes FEASIBLE unless that bound still
+  meets the objective).
+
+The returned schedule is verified with :func:`~netplan.migration.project.check_schedule`
+before it is returned.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from netplan.migration.project import (
+    Project,
+    Schedule,
+    SolveStatus,
+    check_schedule,
+    objective_value,
+)
+
+__all__ = ["solve_cpsat", "build_cpsat_model", "CpsatModel", "LANDING_SCALE"]
+
+#: Landing amounts and capacities are counted in 1/LANDING_SCALE units in the CP-SAT model.
+LANDING_SCALE = 1000
+_REL_TOL = 1e-12  # floats within this relative distance of a grid point are on it
+_INSTALL_HINT = "pip install 'netplan[cpsat]'"
+
+
+@dataclass
+class CpsatModel:
+    """A CP-SAT model of a project, built by :func:`build_cpsat_model` and not yet solved.
+
+    Attributes
+    ----------
+    model : ortools.sat.python.cp_model.CpModel or None
+        None when the project was found infeasible while building (see ``infeasible``).
+    starts : list of IntVar
+        Start period per activity.
+    objective_scale : int
+        The CP-SAT objective is the project's objective times this (1 for the makespan).
+    objective_offset : float
+        A lower bound on ``real objective - CP-SAT objective / objective_scale`` over all
+        schedules, caused by rounding the weights (0 when they are exact); adding it to the
+        rescaled CP-SAT bound gives a bound of the real objective.
+    weights_exact : bool
+        Whether the integer weights are the real ones scaled exactly.
+    infeasible : str
+        Why the project is infeasible, when that was found before any search; else ``""``.
+    log : list of str
+        What was built.
+    """
+
+    model: object
+    starts: list = field(default_factory=list)
+    objective_scale: int = 1
+    objective_offset: float = 0.0
+    weights_exact: bool = True
+    infeasible: str = ""
+    log: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _runs(values: np.ndarray) -> list[tuple[int, int, int]]:
+    """Maximal runs of equal positive values as ``(offset, length, value)``."""
+    runs = []
+    t, n = 0, len(values)
+    while t < n:
+        v = int(values[t])
+        u = t + 1
+        while u < n and int(values[u]) == v:
+            u += 1
+        if v > 0:
+            runs.append((t, u - t, v))
+        t = u
+    return runs
+
+
+def _scaled(x: float, scale: int, *, up: bool) -> int:
+    """``x * scale`` as an integer, rounded up (``up``) or down unless it is on the grid."""
+    q = float(x) * scale
+    r = round(q)
+    if abs(q - r) <= _REL_TOL * max(1.0, abs(q)):
+        return int(r)
+    return math.ceil(q) if up else math.floor(q)
+
+
+def _weight_scale(weights: list[float]) -> tuple[int, list[int]]:
+    """The smallest power of ten (up to 10**6) that makes every weight whole, and the weights."""
+    for k in range(7):
+        scale = 10**k
+        scaled = [w * scale for w in weights]
+        if all(abs(q - round(q)) <= _REL_TOL * max(1.0, abs(q)) for q in scaled):
+            return scale, [int(round(q)) for q in scaled]
+    scale = 10**6
+    return scale, [int(round(w * scale)) for w in weights]
+
+
+def _time_windows(project: Project) -> tuple[np.ndarray, np.ndarray, str]:
+    """Earliest and latest starts from releases, deadlines, the horizon and precedences.
+
+    Returns ``(es, ls, why)``; ``why`` names an activity with an empty window, else is ``""``.
+    """
+    d = project.durations
+    es = project.earliest_starts()
+    lf = np.array([project.horizon if a.deadline is None else min(project.horizon, a.deadline)
+                   for a in project.activities], dtype=np.int64)
+    succ = project.successors()
+    for i in reversed(project.topological_order()):
+        for j in succ[i]:
+            lf[i] = min(lf[i], lf[j] - d[j])
+    ls = lf - d
+    for i, a in enumerate(project.activities):
+        if es[i] > ls[i]:
+            why = (f"activity {a.name} cannot start before period {es[i]} (release and "
+                   f"predecessors) and must start by period {ls[i]} to finish by period "
+                   f"{lf[i]} (horizon {project.horizon}, deadlines and successors)")
+            return es, ls, why
+    return es, ls, ""
+
+
+def _pre_check(project: Project) -> str:
+    """Reasons the project is infeasible whatever the schedule (negative capacities), or ``""``."""
+    for r in range(project.n_resources):
+        low = np.flatnonzero(project.capacity[r] < 0)
+        if len(low):
+            t = int(low[0])
+            return (f"renewable resource #{r} has negative capacity "
+                    f"{project.capacity[r, t]} in period {t}")
+    for k in range(project.landing_capacity.shape[0]):
+        low = np.flatnonzero(project.landing_capacity[k] < -1e-9)
+        if len(low):
+            t = int(low[0])
+            return (f"landing resource #{k} has negative capacity "
+                    f"{project.landing_capacity[k, t]:g} in period {t}")
+    return ""
+
+
+# --------------------------------------------------------------------------- model
+
+
+def build_cpsat_model(project: Project) -> CpsatModel:
+    """Build the CP-SAT model of a project (see the module docstring for the formulation).
+
+    Parameters
+    ----------
+    project : Project
+
+    Returns
+    -------
+    CpsatModel
+        Its ``model`` can be inspected or extended before :func:`solve_cpsat`-style solving.
+
+    Raises
+    ------
+    ImportError
+        When OR-Tools is not installed.
+    ValueError
+        For a negative landing amount (the model counts landing from the finish on, so a
+        negative amount would free capacity the project never had).
+    """
+    from ortools.sat.python import cp_model
+
+    for a in project.activities:
+        for k, amount in enumerate(a.landing):
+            if amount < 0:
+                raise ValueError(f"activity {a.name}: landing amount {amount:g} on landing "
+                                 f"resource #{k} must be >= 0")
+    why = _pre_check(project)
+    es, ls, why_window = _time_windows(project)
+    why = why or why_window
+    if why:
+        return CpsatModel(model=None, infeasible=why, log=[f"infeasible before search: {why}"])
+
+    H = project.horizon
+    acts = project.activities
+    d = project.durations
+    m = cp_model.CpModel()
+    out = CpsatModel(model=m)
+
+    starts, ends, intervals = [], [], []
+    for i, a in enumerate(acts):
+        s = m.new_int_var(int(es[i]), int(ls[i]), f"start[{a.name}]")
+        starts.append(s)
+        ends.append(s + int(d[i]))
+        intervals.append(m.new_fixed_size_interval_var(s, int(d[i]), f"iv[{a.name}]"))
+    out.starts = starts
+
+    for i, j in project.precedences:
+        m.add(starts[j] >= starts[i] + int(d[i]))
+
+    # renewable resources: profile runs against cap_max, blocking intervals for the shortfall
+    n_cum = 0
+    for r in range(project.n_resources):
+        ivs, dem = [], []
+        for i, a in enumerate(acts):
+            if d[i] == 0:
+                continue
+            runs = _runs(a.profile(r))
+            if len(runs) == 1 and runs[0][1] == d[i]:
+                ivs.append(intervals[i])
+                dem.append(runs[0][2])
+                continue
+            for off, length, q in runs:
+                ivs.append(m.new_fixed_size_interval_var(starts[i] + off, length,
+                                                         f"iv[{a.name},r{r},+{off}]"))
+                dem.append(q)
+        if not ivs:
+            continue
+        cap = project.capacity[r]
+        cap_max = int(cap.max(initial=0))
+        for t0, length, q in _runs(cap_max - cap):
+            ivs.append(m.new_fixed_size_interval_var(t0, length, f"block[r{r},{t0}]"))
+            dem.append(q)
+        m.add_cumulative(ivs, dem, cap_max)
+        n_cum += 1
+
+    # landing resources: [finish, horizon) against the final capacity, blocking the shortfall
+    for k in range(project.landing_capacity.shape[0]):
+        ivs, dem = [], []
+        for i, a in enumerate(acts):
+            if k < len(a.landing) and a.landing[k] > 0:
+                q = _scaled(a.landing[k], LANDING_SCALE, up=True)
+                ivs.append(m.new_interval_var(ends[i], H - ends[i], H, f"land[{a.name},{k}]"))
+                dem.append(q)
+        if not ivs:
+            continue
+        cap = np.array([max(0, _scaled(c, LANDING_SCALE, up=False))
+                        for c in project.landing_capacity[k]], dtype=np.int64)
+        cap_max = int(cap.max(initial=0))
+        for t0, length, q in _runs(cap_max - cap):
+            ivs.append(m.new_fixed_size_interval_var(t0, length, f"block[land{k},{t0}]"))
+            dem.append(q)
+        m.add_cumulative(ivs, dem, cap_max)
+        n_cum += 1
+
+    # milestones: "finished by period p" literals
+    for ms in project.milestones:
+        pool = range(project.n) if ms.activities is None else ms.activities
+        need, lits = ms.count, []
+        for i in pool:
+            if es[i] + d[i] > ms.period:
+                continue  # cannot be finished by then
+            if ls[i] + d[i] <= ms.period:
+                need -= 1  # finished by then in every schedule
+                continue
+            b = m.new_bool_var(f"done[{ms.name},{acts[i].name}]")
+            m.add(ends[i] <= ms.period).only_enforce_if(b)
+            lits.append(b)
+        if need > len(lits):
+            why = (f"milestone {ms.name}: {ms.count} activities must finish by period "
+                   f"{ms.period}, at most {ms.count - need + len(lits)} can (releases and "
+                   "precedences)")
+            return CpsatModel(model=None, infeasible=why, log=[f"infeasible before search: {why}"])
+        if need > 0:
+            m.add(sum(lits) >= need)
+
+    if project.objective == "makespan":
+        lb = int((es + d).max(initial=0))
+        ub = int((ls + d).max(initial=0))
+        makespan = m.new_int_var(lb, max(lb, ub), "makespan")
+        succ = project.successors()
+        for i in range(project.n):
+            if not succ[i]:  # a successor finishes later anyway
+                m.add(makespan >= ends[i])
+        m.minimize(makespan)
+        out.log.append(f"objective makespan, critical-path bound {lb}")
+    else:
+        weights = [float(a.weight) for a in acts]
+        scale, w_int = _weight_scale(weights)
+        out.objective_scale = scale
+        # real - rounded = sum (w_i - q_i/scale) * finish_i, each finish within its window
+        delta = [w - q / scale for w, q in zip(weights, w_int, strict=True)]
+        out.weights_exact = not any(delta)
+        out.objective_offset = float(sum(min(x * (es[i] + d[i]), x * (ls[i] + d[i]))
+                                         for i, x in enumerate(delta)))
+        terms = [q * e for q, e in zip(w_int, ends, strict=True) if q]
+        if terms:
+            m.minimize(sum(terms))
+        exact = "exact" if out.weights_exact else "rounded"
+        out.log.append(f"objective weighted completion, weights x{scale} ({exact})")
+    out.log.append(f"built {project.n} start variables, {len(project.precedences)} "
+                   f"precedences, {n_cum} cumulative constraints, "
+                   f"{len(project.milestones)} milestones")
+    return out
+
+
+# --------------------------------------------------------------------------- solve
+
+
+def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
+                initial: Schedule | None = None, threads: int | None = None) -> Schedule:
+    """Schedule a project with OR-Tools CP-SAT.
+
+    Parameters
+    ----------
+    project : Project
+    time_limit_s : float
+        CP-SAT's ``max_time_in_seconds`` (seconds).
+    seed : int
+        CP-SAT's ``random_seed``.
+    initial : Schedule, optional
+        Its starts become solution hints.
+    threads : int, optional
+        CP-SAT's ``num_workers`` (default 2).
+
+    Returns
+    -------
+    Schedule
+        Backend ``"cpsat"``. CP-SAT statuses map as OPTIMAL → OPTIMAL, FEASIBLE → FEASIBLE,
+        INFEASIBLE → INFEASIBLE and UNKNOWN → NO_SOLUTION (nothing found in the time limit).
+        Without OR-Tools the status is NO_SOLVER and the log names the pip extra. ``bound`` is
+        CP-SAT's best objective bound in the project's units.
+
+    Raises
+    ------
+    RuntimeError
+        When CP-SAT reports the model invalid (a bug in this module; the message names the
+        problem), or returns a status this function does not know.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from netplan.migration.project import Activity, Project
+    >>> p = Project((Activity("a", 2, (1,)), Activity("b", 3, (1,))), np.array([1]), (),
+    ...             horizon=6)
+    >>> s = solve_cpsat(p, time_limit_s=5)
+    >>> s.status.value, s.objective
+    ('optimal', 5.0)
+    """
+    t0 = time.perf_counter()
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError:
+        return Schedule(None, SolveStatus.NO_SOLVER, None, None, time.perf_counter() - t0,
+                        "cpsat", (f"OR-Tools is not installed; {_INSTALL_HINT}",))
+
+    built = build_cpsat_model(project)
+    log = list(built.log)
+    if built.infeasible:
+        return Schedule(None, SolveStatus.INFEASIBLE, None, None, time.perf_counter() - t0,
+                        "cpsat", tuple(log))
+    m = built.model
+    invalid = m.validate()
+    if invalid:
+        raise RuntimeError(f"CP-SAT model of project {project.name!r} is invalid: {invalid}")
+
+    if initial is not None and initial.starts is not None:
+        if len(initial.starts) != project.n:
+            raise ValueError(f"initial schedule has {len(initial.starts)} starts, the project "
+                             f"has {project.n} activities")
+        for var, v in zip(built.starts, initial.starts, strict=True):
+            m.add_hint(var, int(v))
+        log.append(f"hinted the {initial.backend} schedule "
+                   f"(objective {objective_value(project, initial.starts):g})")
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.num_workers = int(threads or 2)
+    solver.parameters.random_seed = int(seed)
+    status = solver.solve(m)
+    runtime = time.perf_counter() - t0
+    log.append(f"CP-SAT {solver.status_name(status)} after {solver.wall_time:.2f} s, "
+               f"{solver.num_conflicts} conflicts")
+
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"CP-SAT rejected the model of project {project.name!r} as invalid: "
+                           f"{m.validate() or solver.solution_info()}")
+    if status == cp_model.INFEASIBLE:
+        return Schedule(None, SolveStatus.INFEASIBLE, None, None, runtime, "cpsat", tuple(log))
+
+    raw_bound = solver.best_objective_bound
+    bound = None
+    if math.isfinite(raw_bound):
+        bound = raw_bound / built.objective_scale + built.objective_offset
+    if status == cp_model.UNKNOWN:
+        return Schedule(None, SolveStatus.NO_SOLUTION, None, bound, runtime, "cpsat",
+                        tuple(log))
+    if status == cp_model.OPTIMAL:
+        mapped = SolveStatus.OPTIMAL
+    elif status == cp_model.FEASIBLE:
+        mapped = SolveStatus.FEASIBLE
+    else:
+        raise RuntimeError(f"CP-SAT returned status {solver.status_name(status)}, which "
+                           "solve_cpsat does not handle")
+
+    starts = np.array([solver.value(s) for s in built.starts], dtype=np.int64)
+    check_schedule(project, starts)  # the integer model is never looser than the project
+    obj = objective_value(project, starts)
+    if (mapped is SolveStatus.OPTIMAL and not built.weights_exact
+            and bound < obj - 1e-9 * max(1.0, abs(obj))):
+        # optimal for the rounded weights only; the bound above is valid for the real ones
+        mapped = SolveStatus.FEASIBLE
+        log.append("optimal for the rounded weights; reported as feasible for the real ones")
+    if mapped is SolveStatus.OPTIMAL:
+        bound = obj
+    return Schedule(starts, mapped, obj, bound, runtime, "cpsat", tuple(log))

@@ -1,0 +1,341 @@
+"""Every scheduler backend against optima found by exhaustive enumeration, plus PSPLIB j30.
+
+The tiny projects use every feature of the model (time-varying capacity, a demand profile, a
+landing resource, release dates, deadlines, milestones, both objectives). Their optimum is
+computed here by enumerating start vectors within the horizon (depth first, cutting branches
+that already break a precedence or a renewable capacity, or already cost at least the best
+found) and verifying each candidate with ``check_schedule``. Each backend must reach exactly
+that optimum, and every schedule it returns must pass ``check_schedule``.
+"""
+
+import csv
+import dataclasses
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from netplan.migration.project import (
+    Activity,
+    Project,
+    ProjectMilestone,
+    ScheduleViolation,
+    SolveStatus,
+    check_schedule,
+    objective_value,
+)
+from netplan.migration.solve import solve
+from netplan.migration.solvers.heuristic import (
+    double_justify,
+    lower_bound,
+    serial_sgs,
+    solve_heuristic,
+)
+from netplan.migration.solvers.milp import _highs_outcomes, build_milp, start_windows
+
+PSPLIB = Path("/work/shared/benchmarks/psplib")
+
+
+def _backends():
+    out = ["heuristic", "pulp"]
+    try:
+        import netplan.migration.solvers.cpsat  # noqa: F401
+    except ImportError:  # the module, or OR-Tools, is not installed
+        pass
+    else:
+        out.append("cpsat")
+    return out
+
+
+BACKENDS = _backends()
+
+
+# ------------------------------------------------------------------ the reference
+
+
+def brute_force(project):
+    """The optimal objective and one optimal start vector, by enumeration (None if none)."""
+    n, H = project.n, project.horizon
+    d = project.durations
+    preds = project.predecessors()
+    assert all(i < j for i, j in project.precedences), "enumeration needs topological indices"
+    prof = [[project.activities[j].profile(r) for r in range(project.n_resources)]
+            for j in range(n)]
+    use = np.zeros_like(project.capacity)
+    starts = [0] * n
+    best = [np.inf, None]
+
+    def partial_cost(k):
+        f = [starts[j] + d[j] for j in range(k)]
+        if project.objective == "makespan":
+            return max(f, default=0)
+        return sum(project.activities[j].weight * f[j] for j in range(k))
+
+    def rec(k):
+        if partial_cost(k) >= best[0]:
+            return
+        if k == n:
+            try:
+                check_schedule(project, starts)
+            except ScheduleViolation:
+                return
+            best[0] = objective_value(project, np.array(starts))
+            best[1] = list(starts)
+            return
+        a = project.activities[k]
+        last = H - d[k] if a.deadline is None else min(H, a.deadline) - d[k]
+        first = max([a.release] + [starts[i] + d[i] for i in preds[k]])
+        for s in range(first, last + 1):
+            fits = True
+            for r in range(project.n_resources):
+                use[r, s:s + d[k]] += prof[k][r]
+                if (use[r, s:s + d[k]] > project.capacity[r, s:s + d[k]]).any():
+                    fits = False
+            if fits:
+                starts[k] = s
+                rec(k + 1)
+            for r in range(project.n_resources):
+                use[r, s:s + d[k]] -= prof[k][r]
+
+    rec(0)
+    return best[0], best[1]
+
+
+# ------------------------------------------------------------------ tiny projects
+
+
+def profile_project():
+    """Makespan; resource 0 drops to 1 in periods 2-3; A needs 1 then 2 on resource 0."""
+    acts = (
+        Activity("A", 2, ((1, 2), 1)),
+        Activity("B", 3, (1, 0)),
+        Activity("C", 1, (2, 1)),
+        Activity("D", 2, (1, 1), release=1),
+        Activity("E", 1, (1, 1)),
+        Activity("F", 2, (0, 1)),
+    )
+    cap = np.array([[2, 2, 1, 1, 2, 2, 3, 3, 3, 3, 3, 3],
+                     [1, 2, 2, 2, 2, 1, 1, 2, 2, 2, 2, 2]])
+    return Project(acts, cap, ((0, 4), (1, 4), (2, 3), (3, 5)), horizon=12, name="profile")
+
+
+def landing_project():
+    """Weighted completion; cloud capacity 2 until period 3, then 5; a deadline and a release."""
+    acts = (
+        Activity("A", 2, (1,), landing=(2.0,), weight=3.0),
+        Activity("B", 1, (1,), landing=(1.5,), weight=1.0),
+        Activity("C", 2, (1,), landing=(1.0,), weight=2.0, deadline=5),
+        Activity("D", 1, (2,), landing=(0.5,), weight=4.0, release=2),
+        Activity("E", 2, (1,), weight=1.0),
+    )
+    land = np.array([[2, 2, 2, 2, 5, 5, 5, 5, 5, 5]], dtype=float)
+    cap = np.array([[2, 2, 2, 2, 2, 2, 2, 2, 2, 2]])
+    return Project(acts, cap, ((0, 4),), horizon=10, landing_capacity=land,
+                   objective="weighted_completion", name="landing")
+
+
+def milestone_project():
+    """Makespan; two of {B, C, D} must be finished by period 3, which costs one period over
+    the optimum without the milestone (10 against 9)."""
+    acts = (
+        Activity("A", 3, (2,)),
+        Activity("B", 3, (1,)),
+        Activity("C", 1, (2,)),
+        Activity("D", 3, (2,)),
+        Activity("E", 3, (1,)),
+        Activity("F", 3, (1,)),
+        Activity("G", 1, (1,)),
+    )
+    ms = (ProjectMilestone("two of B, C, D", period=3, count=2, activities=(1, 2, 3)),)
+    return Project(acts, np.array([3]), ((0, 2), (0, 4), (4, 6)), horizon=12, milestones=ms,
+                   name="milestone")
+
+
+TINY = [profile_project, landing_project, milestone_project]
+
+
+@pytest.fixture(scope="module")
+def optima():
+    return {make.__name__: brute_force(make()) for make in TINY}
+
+
+def test_references_are_nontrivial(optima):
+    """The reference optima are what the projects were designed for."""
+    p = milestone_project()
+    free = dataclasses.replace(p, milestones=())
+    # the milestone costs makespan
+    assert brute_force(free)[0] < optima["milestone_project"][0]
+    for make in TINY:
+        assert optima[make.__name__][1] is not None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("make", TINY, ids=lambda f: f.__name__)
+def test_backend_reaches_brute_force_optimum(backend, make, optima):
+    project = make()
+    best, _ = optima[make.__name__]
+    s = solve(project, backend=backend, time_limit_s=2, seed=1)
+    assert s.starts is not None, s.log
+    check_schedule(project, s.starts)
+    assert s.objective == pytest.approx(best)
+    assert s.objective == pytest.approx(objective_value(project, s.starts))
+    assert s.bound is not None and s.bound <= best + 1e-9
+    if backend != "heuristic":
+        assert s.status is SolveStatus.OPTIMAL
+
+
+def infeasible_project():
+    """Two 2-period activities on a resource of 1 cannot both finish by period 3."""
+    acts = (Activity("A", 2, (1,)), Activity("B", 2, (1,)), Activity("C", 1, (1,)))
+    ms = (ProjectMilestone("both by 3", period=3, count=2, activities=(0, 1)),)
+    return Project(acts, np.array([1]), (), horizon=8, milestones=ms)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_impossible_milestone(backend):
+    project = infeasible_project()
+    assert brute_force(project)[1] is None
+    s = solve(project, backend=backend, time_limit_s=1)
+    assert s.starts is None
+    expected = SolveStatus.NO_SOLUTION if backend == "heuristic" else SolveStatus.INFEASIBLE
+    assert s.status is expected
+
+
+def test_infeasible_deadline_is_found_by_window_propagation():
+    acts = (Activity("A", 3, (1,)), Activity("B", 2, (1,), deadline=4))
+    project = Project(acts, np.array([1]), ((0, 1),), horizon=8)
+    assert start_windows(project)[1] == []
+    s = solve(project, backend="pulp", time_limit_s=1)
+    assert s.status is SolveStatus.INFEASIBLE and s.starts is None
+
+
+# ------------------------------------------------------------------ the pieces
+
+
+def random_project(seed, n=20, objective="makespan"):
+    """A random RCPSP on topologically numbered activities (no data files needed)."""
+    rng = np.random.default_rng(seed)
+    acts = []
+    for j in range(n):
+        acts.append(Activity(f"a{j}", int(rng.integers(1, 6)),
+                             tuple(int(x) for x in rng.integers(0, 4, size=2)),
+                             weight=float(rng.integers(1, 4))))
+    prec = sorted({(int(i), int(j)) for j in range(1, n)
+                   for i in rng.choice(j, size=min(j, 2), replace=False)
+                   if rng.random() < 0.5})
+    horizon = int(sum(a.duration for a in acts))
+    return Project(tuple(acts), np.array([4, 5]), tuple(prec), horizon=horizon,
+                   objective=objective)
+
+
+def test_serial_sgs_honours_every_constraint_but_milestones():
+    rng = np.random.default_rng(3)
+    for make in TINY:
+        project = dataclasses.replace(make(), milestones=())
+        for _ in range(50):
+            starts = serial_sgs(project, rng.permutation(project.n).tolist())
+            if starts is not None:
+                check_schedule(project, starts)
+
+
+def test_serial_sgs_reports_a_missed_deadline():
+    acts = (Activity("A", 3, (1,)), Activity("B", 2, (1,), deadline=3))
+    project = Project(acts, np.array([1]), (), horizon=8)
+    assert serial_sgs(project, [0, 1]) is None
+    assert serial_sgs(project, [1, 0]).tolist() == [2, 0]
+
+
+def test_double_justify_never_lengthens():
+    project = random_project(5)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        starts = serial_sgs(project, rng.permutation(project.n).tolist())
+        better = double_justify(project, starts)
+        check_schedule(project, better)
+        assert objective_value(project, better) <= objective_value(project, starts)
+
+
+def test_heuristic_is_reproducible_with_a_schedule_cap():
+    for objective in ("makespan", "weighted_completion"):
+        project = random_project(7, n=25, objective=objective)
+        runs = [solve_heuristic(project, time_limit_s=60, seed=4, max_schedules=1500)
+                for _ in range(2)]
+        assert runs[0].starts.tolist() == runs[1].starts.tolist()
+        count = int(runs[0].log[-1].split()[0])  # "<n> schedules, ..."
+        # the cap binds (the last individual's justification may finish a few passes over)
+        assert 1500 <= count <= 1510 or runs[0].status is SolveStatus.OPTIMAL
+        check_schedule(project, runs[0].starts)
+
+
+def test_lower_bound_is_a_bound(optima):
+    for make in TINY:
+        assert lower_bound(make()) <= optima[make.__name__][0] + 1e-9
+
+
+def test_milp_optimum_equals_the_reference(optima):
+    """The MILP alone, solved by HiGHS, on every tiny project."""
+    import pulp
+
+    from netplan._solver import make_solver
+
+    for make in TINY:
+        project = make()
+        lp, v = build_milp(project)
+        assert len(v.x) == sum(len(w) for w in v.windows)
+        lp.solve(make_solver(time_limit_s=10))
+        assert pulp.LpStatus[lp.status] == "Optimal"
+        assert pulp.value(lp.objective) == pytest.approx(optima[make.__name__][0])
+
+
+def test_every_highs_status_is_mapped():
+    import highspy
+
+    members = {v for k, v in vars(highspy.HighsModelStatus).items() if k.startswith("k")}
+    assert members == set(_highs_outcomes())
+
+
+# ------------------------------------------------------------------ PSPLIB j30
+
+J30 = ["j301_1", "j305_3", "j3011_2", "j3017_4", "j3021_5", "j3033_7", "j3037_1", "j3044_9"]
+
+
+def _j30_project(name):
+    psplib = pytest.importorskip("psplib")
+    inst = psplib.parse(PSPLIB / "j30" / f"{name}.sm", instance_format="psplib")
+    acts = tuple(Activity(f"j{i}", a.modes[0].duration, tuple(a.modes[0].demands))
+                 for i, a in enumerate(inst.activities))
+    prec = tuple((i, s) for i, a in enumerate(inst.activities) for s in a.successors)
+    return Project(acts, np.array([r.capacity for r in inst.resources]), prec,
+                   horizon=sum(a.duration for a in acts), objective="makespan")
+
+
+@pytest.fixture(scope="module")
+def j30_optima():
+    if not (PSPLIB / "j30_opt.csv").exists():
+        pytest.skip(f"PSPLIB j30 not found under {PSPLIB}")
+    with (PSPLIB / "j30_opt.csv").open(encoding="utf-8") as fh:
+        return {r["instance"]: int(r["makespan"]) for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("name", J30)
+def test_j30_reaches_the_optimum(name, j30_optima):
+    project = _j30_project(name)
+    s = solve(project, backend="pulp", time_limit_s=1.0, seed=0)
+    check_schedule(project, s.starts)
+    assert s.objective == j30_optima[name]
+    assert s.bound <= j30_optima[name]
+
+
+def test_brute_force_agrees_with_itertools_on_a_micro_project():
+    """The enumeration itself, against a plain product over all start vectors."""
+    acts = (Activity("A", 2, (1,)), Activity("B", 1, (1,)), Activity("C", 2, (1,)))
+    project = Project(acts, np.array([[2, 2, 1, 1, 2, 2]]), ((0, 1),), horizon=6)
+    best = np.inf
+    for s in itertools.product(range(6), repeat=3):
+        try:
+            check_schedule(project, s)
+        except ScheduleViolation:
+            continue
+        best = min(best, objective_value(project, np.array(s)))
+    assert brute_force(project)[0] == best
