@@ -1,6 +1,7 @@
 """The command line: outputs written only on success, readable errors, exit codes."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,9 +39,19 @@ def test_schema_is_json(capsys):
     assert {"region", "extranet", "targets"} <= set(schema["properties"])
 
 
+def _fast_meizhou(tmp_path):
+    """Meizhou with a 5-second scheduler budget (the inventory copied alongside)."""
+    src = Path(MEIZHOU)
+    shutil.copy(src.with_name("meizhou-2020-systems.csv"), tmp_path)
+    text = src.read_text(encoding="utf-8").replace("time_limit_s: 60", "time_limit_s: 5")
+    path = tmp_path / "meizhou-fast.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
 def test_run_writes_report(tmp_path):
     out = tmp_path / "out"
-    assert main(["run", MEIZHOU, "--out", str(out), "--quiet"]) == 0
+    assert main(["run", _fast_meizhou(tmp_path), "--out", str(out), "--quiet"]) == 0
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "梅州市" in index and "topology/topology_summary.csv" in index
     summary = pd.read_csv(out / "topology" / "topology_summary.csv", encoding="utf-8-sig")
@@ -48,6 +59,17 @@ def test_run_writes_report(tmp_path):
     assert (out / "topology" / "topology.png").stat().st_size > 10_000
     for name in ("carrier_failures.csv", "bridges.csv", "spofs.csv", "survivability.md"):
         assert (out / "topology" / name).exists()
+    # the migration section: schedule, milestones, the three lists, charts
+    sched = pd.read_csv(out / "migration" / "schedule.csv", encoding="utf-8-sig")
+    triage = pd.read_csv(out / "migration" / "triage.csv", encoding="utf-8-sig")
+    assert len(triage) == 236
+    assert len(sched) == (triage["disposition"] == "migrate").sum()
+    ms = pd.read_csv(out / "migration" / "milestones.csv", encoding="utf-8-sig")
+    assert ms["met"].all()
+    for name in ("gantt.png", "load.png", "schedule.xlsx", "progress.csv",
+                 "lists/三张清单.xlsx"):
+        assert (out / "migration" / name).exists(), name
+    assert "## Migration" in index
     # nothing staged is left behind
     assert not list(tmp_path.glob(".out.staging-*"))
 

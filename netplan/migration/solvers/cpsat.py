@@ -169,6 +169,60 @@ def _pre_check(project: Project) -> str:
 
 
 # --------------------------------------------------------------------------- model
+_EXP: set = set()
+
+
+def _add_cliques(m, project, intervals):
+    n = project.n
+    d = project.durations
+    succ = project.successors()
+    reach = [set() for _ in range(n)]
+    for i in reversed(project.topological_order()):
+        for j in succ[i]:
+            reach[i].add(j)
+            reach[i] |= reach[j]
+    const = []
+    for r in range(project.n_resources):
+        cmax = int(project.capacity[r].max(initial=0))
+        q = []
+        for a in project.activities:
+            prof = a.profile(r)
+            q.append(int(prof[0]) if len(prof) and (prof == prof[0]).all() else None)
+        const.append((cmax, q))
+    act = [i for i in range(n) if d[i] > 0]
+    inc = {i: set() for i in act}
+    for x, i in enumerate(act):
+        for j in act[x + 1:]:
+            bad = j in reach[i] or i in reach[j]
+            if not bad:
+                for cmax, q in const:
+                    if q[i] is not None and q[j] is not None and q[i] + q[j] > cmax:
+                        bad = True
+                        break
+            if bad:
+                inc[i].add(j)
+                inc[j].add(i)
+    covered = set()
+    n_cl = 0
+    while True:
+        best = max(act, key=lambda i: sum(1 for j in inc[i] if (min(i, j), max(i, j)) not in covered), default=None)
+        if best is None:
+            break
+        clique = [best]
+        cand = sorted(inc[best], key=lambda j: -d[j])
+        for j in cand:
+            if all(j in inc[k] for k in clique):
+                clique.append(j)
+        new = [(min(a, b), max(a, b)) for x, a in enumerate(clique) for b in clique[x + 1:]]
+        fresh = [e for e in new if e not in covered]
+        if len(clique) < 3 or len(fresh) < 2:
+            break
+        covered.update(new)
+        if "cliques_prec" in _EXP or any(not (b in reach[a] or a in reach[b]) for a, b in new):
+            m.add_no_overlap([intervals[i] for i in clique])
+            n_cl += 1
+    return n_cl
+
 
 
 def build_cpsat_model(project: Project) -> CpsatModel:
@@ -287,6 +341,8 @@ def build_cpsat_model(project: Project) -> CpsatModel:
         if need > 0:
             m.add(sum(lits) >= need)
 
+    if "cliques" in _EXP:
+        _add_cliques(m, project, intervals)
     if project.objective == "makespan":
         lb = int((es + d).max(initial=0))
         ub = int((ls + d).max(initial=0))
@@ -295,6 +351,14 @@ def build_cpsat_model(project: Project) -> CpsatModel:
         for i in range(project.n):
             if not succ[i]:  # a successor finishes later anyway
                 m.add(makespan >= ends[i])
+        if "tails" in _EXP:
+            tail = d.copy()
+            for i in reversed(project.topological_order()):
+                for j in succ[i]:
+                    tail[i] = max(tail[i], d[i] + tail[j])
+            for i in range(project.n):
+                if succ[i]:
+                    m.add(makespan >= starts[i] + int(tail[i]))
         m.minimize(makespan)
         out.log.append(f"objective makespan, critical-path bound {lb}")
     else:

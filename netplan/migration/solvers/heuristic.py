@@ -416,10 +416,14 @@ def _with_objective(project: Project, objective: str) -> Project:
     return dataclasses.replace(project, objective=objective)
 
 
-def _sample_list(c: _Compiled, prio, rnd: random.Random | None, alpha: float = 1.0) -> list[int]:
-    """A precedence-feasible list: at each step the eligible activity of smallest priority
-    (``rnd`` None), or one drawn with probability ~ (regret + 1) ** alpha (regret-based
-    biased random sampling, regret = worst eligible priority - own priority)."""
+def _sample_list(c: _Compiled, prio, rnd: random.Random | None,
+                 alpha: float = 1.0) -> list[int]:
+    """A precedence-feasible list by a priority rule.
+
+    At each step the eligible activity of smallest priority (``rnd`` None), or one drawn with
+    probability ~ (regret + 1) ** alpha (regret-based biased random sampling, regret = worst
+    eligible priority - own priority).
+    """
     n = c.n
     npred = [len(p) for p in c.preds]
     eligible = [j for j in range(n) if npred[j] == 0]
@@ -536,9 +540,12 @@ def double_justify(project: Project, starts) -> np.ndarray:
 
 
 def _crossover(mother, father, q1: int, q2: int):
-    """Two-point activity-list crossover: positions < q1 from the mother, q1..q2-1 the
-    father's next unused activities in his order, the rest in the mother's order. Keeps
-    precedence feasibility (Hartmann 1998)."""
+    """Two-point activity-list crossover (Hartmann 1998).
+
+    Positions before ``q1`` come from the mother, ``q1 .. q2-1`` are the father's next unused
+    activities in his order, the rest follow in the mother's order. Keeps precedence
+    feasibility (in either direction).
+    """
     child = mother[:q1]
     seen = set(child)
     for x in father:
@@ -556,20 +563,17 @@ def _crossover(mother, father, q1: int, q2: int):
 def _mutate(c: _Compiled, order, rnd: random.Random, pm: float):
     """Swap neighbours with probability ``pm`` each unless one directly precedes the other."""
     related = c.related
-    n = len(order)
-    i = 0
-    while i < n - 1:
+    for i in range(len(order) - 1):
         if rnd.random() < pm:
             a, b = order[i], order[i + 1]
             if (a, b) not in related:
                 order[i], order[i + 1] = b, a
-        i += 1
     return order
 
 
 def _insert_move(c: _Compiled, order, rnd: random.Random):
-    """Move one random activity to a random position between its predecessors and
-    successors in ``order``."""
+    """Move one random activity to a random position between its last predecessor and its
+    first successor in ``order``."""
     n = len(order)
     pos = {j: k for k, j in enumerate(order)}
     i = rnd.randrange(n)
@@ -583,12 +587,161 @@ def _insert_move(c: _Compiled, order, rnd: random.Random):
     return order
 
 
-_OPTS = {"insert": 0.0}
+#: Individuals in the population.
+POPULATION = 150
+#: Probability of each neighbour swap in a child.
+MUTATION = 0.05
+#: Probability that a child also gets one random insertion move.
+INSERTION = 0.5
+#: Generations without a better best before the population is re-sampled (elite kept).
+STALL_GENERATIONS = 30
+
+
+class _Search:
+    """The genetic algorithm's state; :meth:`run` may be called again to continue it."""
+
+    def __init__(self, project: Project, *, seed: int, initial: Schedule | None = None,
+                 population: int = POPULATION, mutation: float = MUTATION) -> None:
+        self.project = project
+        self.c = _Compiled(project)
+        self.ev = _Evaluator(self.c, justify=True)
+        rng = np.random.default_rng(seed)
+        self.rnd = random.Random(int(rng.integers(2**62)))
+        self.lb = lower_bound(project)
+        self.population = max(2, int(population))
+        self.mutation = float(mutation)
+        self.best = None  # (fitness, start list)
+        self.pop: list[tuple] = []  # (fitness, start tuple, activity list), best first
+        self.keys: set = set()  # start tuples in the population
+        self.stall = 0
+        self.generations = 0
+        self.initial = initial
+        self.prio = _priorities(self.c)
+        self.started = False
+        self.deadline = math.inf
+        self.cap = math.inf
+        self.stop = None
+
+    @property
+    def schedules(self) -> int:
+        """Schedule generation passes so far."""
+        return self.ev.count
+
+    def proven(self) -> bool:
+        """The best schedule meets every constraint and the lower bound."""
+        return (self.best is not None and self.best[0][0] == 0
+                and self.best[0][1] <= self.lb + _EPS)
+
+    def _done(self) -> bool:
+        return (self.proven() or self.ev.count >= self.cap
+                or time.perf_counter() >= self.deadline
+                or (self.stop is not None and self.stop()))
+
+    def _add(self, order) -> None:
+        got = self.ev(order)
+        if got is None:
+            return
+        fit, start, order = got
+        if self.best is None or fit < self.best[0]:
+            self.best = (fit, start)
+        key = tuple(start)
+        if key in self.keys:
+            return
+        self.keys.add(key)
+        self.pop.append((fit, key, list(order)))
+
+    def _fill(self, alpha_spread: float) -> None:
+        tries = 0
+        while len(self.pop) < self.population and not self._done() \
+                and tries < 4 * self.population:
+            tries += 1
+            alpha = 1.0 + self.rnd.random() * alpha_spread
+            self._add(_sample_list(self.c, self.prio, self.rnd, alpha))
+        self.pop.sort(key=lambda x: x[0])
+
+    def _initialise(self) -> None:
+        c = self.c
+        init = self.initial
+        if init is not None and init.starts is not None and len(init.starts) == c.n:
+            s0 = [int(x) for x in init.starts]
+            self._add(sorted(range(c.n), key=lambda j: (s0[j], c.topo_pos[j])))
+        for prio in (self.prio, [float(x) for x in _latest_finishes(c)]):
+            if not self._done():
+                self._add(_sample_list(c, prio, None))
+        self._fill(0.0)
+        if not self.pop and not self._done():
+            # nothing schedulable by the rules: random lists as a last resort
+            self._add(_sample_list(c, [self.rnd.random() for _ in range(c.n)], None))
+
+    def _generation(self) -> None:
+        c, rnd, pop = self.c, self.rnd, self.pop
+        if len(pop) < 2:
+            # too few distinct schedules to mate: sample another list
+            self._add(_sample_list(c, self.prio, rnd, 1.0 + rnd.random() * 2))
+            return
+        before = pop[0][0]
+        parents = [x[2] for x in pop]
+        rnd.shuffle(parents)
+        for k in range(0, len(parents) - 1, 2):
+            m, f = parents[k], parents[k + 1]
+            q1 = rnd.randrange(c.n + 1)
+            q2 = rnd.randrange(c.n + 1)
+            if q1 > q2:
+                q1, q2 = q2, q1
+            for a, b in ((m, f), (f, m)):
+                child = _mutate(c, _crossover(a, b, q1, q2), rnd, self.mutation)
+                if rnd.random() < INSERTION:
+                    child = _insert_move(c, child, rnd)
+                self._add(child)
+                if self._done():
+                    break
+            if self._done():
+                break
+        # survivors: the best ``population`` distinct schedules of parents and children
+        pop.sort(key=lambda x: x[0])
+        for x in pop[self.population:]:
+            self.keys.discard(x[1])
+        del pop[self.population:]
+        self.stall = self.stall + 1 if pop[0][0] >= before else 0
+        if self.stall >= STALL_GENERATIONS and len(pop) > 2:
+            # diversify: keep the elite quarter, re-sample the rest
+            self.stall = 0
+            for x in pop[self.population // 4:]:
+                self.keys.discard(x[1])
+            del pop[self.population // 4:]
+            self._fill(2.0)
+
+    def run(self, *, deadline: float = math.inf, max_schedules: float = math.inf,
+            stop=None) -> None:
+        """Search until ``deadline`` (a ``time.perf_counter()`` value), ``max_schedules``
+        passes in total, ``stop()`` is true, or the best schedule is proven optimal."""
+        self.deadline, self.cap, self.stop = deadline, max_schedules, stop
+        if not self.started:
+            self.started = True
+            self._initialise()
+        while self.pop and not self._done():
+            self.generations += 1
+            self._generation()
+
+    def result(self, runtime_s: float, backend: str = "heuristic") -> Schedule:
+        """The best schedule found, as a :class:`Schedule`."""
+        log = [f"lower bound {self.lb:g}",
+               f"{self.ev.count} schedules, {self.generations} generations, {runtime_s:.2f} s"]
+        if self.best is None or self.best[0][0] > 0:
+            log.append("no schedule met every constraint" if self.best is None else
+                       f"best schedule still {self.best[0][0]} periods late on "
+                       "deadlines/milestones")
+            return Schedule(None, SolveStatus.NO_SOLUTION, None, self.lb, runtime_s, backend,
+                            tuple(log))
+        starts = np.array(self.best[1], dtype=np.int64)
+        obj = objective_value(self.project, starts)
+        status = SolveStatus.OPTIMAL if obj <= self.lb + _EPS else SolveStatus.FEASIBLE
+        return Schedule(starts, status, obj, min(self.lb, obj), runtime_s, backend, tuple(log))
 
 
 def solve_heuristic(project: Project, *, time_limit_s: float = 60.0, seed: int = 0,
                     initial: Schedule | None = None, max_schedules: int | None = None,
-                    population: int = 40, mutation: float = 0.05) -> Schedule:
+                    population: int = POPULATION, mutation: float = MUTATION) -> Schedule:
     """Schedule ``project`` with the genetic algorithm (see the module docstring).
 
     Parameters
@@ -600,11 +753,13 @@ def solve_heuristic(project: Project, *, time_limit_s: float = 60.0, seed: int =
     seed : int
         Seed of ``np.random.default_rng``.
     initial : Schedule, optional
-        A schedule whose start order joins the initial population.
+        A schedule whose order joins the initial population.
     max_schedules : int, optional
-        Cap on generated schedules (each SGS pass counts one); with it, runs are reproducible.
+        Cap on schedule generation passes (forward, backward and justification passes each
+        count one; the individual in progress may finish a few passes over). With it and a
+        time budget that does not bind, runs are reproducible.
     population : int
-        Individuals per generation.
+        Individuals in the population.
     mutation : float
         Probability of each neighbour swap.
 
@@ -624,115 +779,11 @@ def solve_heuristic(project: Project, *, time_limit_s: float = 60.0, seed: int =
     ('optimal', 4.0)
     """
     t0 = time.perf_counter()
-    deadline = t0 + max(0.0, float(time_limit_s))
-    rng = np.random.default_rng(seed)
-    rnd = random.Random(int(rng.integers(2**62)))
-    lb = lower_bound(project)
     if project.n == 0:
         return Schedule(np.zeros(0, dtype=np.int64), SolveStatus.OPTIMAL, 0.0, 0.0,
                         time.perf_counter() - t0, "heuristic", ("empty project",))
-    c = _Compiled(project)
-    ev = _Evaluator(c, justify=True)
-    cap = max_schedules if max_schedules is not None else math.inf
-    log = [f"lower bound {lb:g}"]
-
-    best = None  # (fit, start)
-    pop: list[tuple] = []  # (fit, key, order)
-    keys: set = set()
-
-    def done() -> bool:
-        if best is not None and best[0][0] == 0 and best[0][1] <= lb + _EPS:
-            return True
-        return ev.count >= cap or time.perf_counter() >= deadline
-
-    def add(order) -> None:
-        nonlocal best
-        got = ev(order)
-        if got is None:
-            return
-        fit, start, order = got
-        key = tuple(start)
-        if best is None or fit < best[0]:
-            best = (fit, start)
-        if key in keys:
-            return
-        keys.add(key)
-        pop.append((fit, key, list(order)))
-
-    prio = _priorities(c)
-    seeds = []
-    if initial is not None and initial.starts is not None and len(initial.starts) == c.n:
-        s0 = [int(x) for x in initial.starts]
-        seeds.append(sorted(range(c.n), key=lambda j: (s0[j], c.topo_pos[j])))
-    seeds.append(_sample_list(c, prio, None))
-    lf_plain = [float(x) for x in _latest_finishes(c)]
-    if lf_plain != prio:
-        seeds.append(_sample_list(c, lf_plain, None))
-    for order in seeds:
-        add(order)
-        if done():
-            break
-    tries = 0
-    while len(pop) < population and not done() and tries < 4 * population:
-        tries += 1
-        add(_sample_list(c, prio if tries % 4 else lf_plain, rnd))
-    if not pop and not done():
-        # nothing schedulable by the rules: plain random lists as a last resort
-        for _ in range(population):
-            add(_sample_list(c, [rnd.random() for _ in range(c.n)], None))
-            if done():
-                break
-    generations = 0
-    stall = 0
-    while pop and not done():
-        generations += 1
-        if len(pop) < 2:
-            # too few distinct schedules to mate: sample another list
-            add(_sample_list(c, prio, rnd, alpha=1.0 + rnd.random() * 2))
-            continue
-        pop.sort(key=lambda x: x[0])
-        parents = [x[2] for x in pop]
-        rnd.shuffle(parents)
-        before = pop[0][0]
-        for k in range(0, len(parents) - 1, 2):
-            m, f = parents[k], parents[k + 1]
-            q1 = rnd.randrange(c.n + 1)
-            q2 = rnd.randrange(c.n + 1)
-            if q1 > q2:
-                q1, q2 = q2, q1
-            for a, b in ((m, f), (f, m)):
-                child = _mutate(c, _crossover(a, b, q1, q2), rnd, mutation)
-                if rnd.random() < _OPTS["insert"]:
-                    child = _insert_move(c, child, rnd)
-                add(child)
-                if done():
-                    break
-            if done():
-                break
-        pop.sort(key=lambda x: x[0])
-        survivors = pop[:population]
-        for x in pop[population:]:
-            keys.discard(x[1])
-        pop[:] = survivors
-        stall = stall + 1 if pop[0][0] >= before else 0
-        if stall >= 30 and len(pop) > 2:
-            # diversify: keep the elite, refill the rest by sampling
-            stall = 0
-            for x in pop[population // 4:]:
-                keys.discard(x[1])
-            del pop[population // 4:]
-            tries = 0
-            while len(pop) < population and not done() and tries < 4 * population:
-                tries += 1
-                add(_sample_list(c, prio, rnd, alpha=1.0 + rnd.random() * 2))
-    runtime = time.perf_counter() - t0
-    log.append(f"{ev.count} schedules, {generations} generations, {runtime:.2f} s")
-    if best is None or best[0][0] > 0:
-        log.append("no schedule met every constraint" if best is None else
-                   f"best schedule still {best[0][0]} periods late on deadlines/milestones")
-        return Schedule(None, SolveStatus.NO_SOLUTION, None, lb, runtime, "heuristic",
-                        tuple(log))
-    starts = np.array(best[1], dtype=np.int64)
-    obj = objective_value(project, starts)
-    status = SolveStatus.OPTIMAL if obj <= lb + _EPS else SolveStatus.FEASIBLE
-    return Schedule(starts, status, obj, min(lb, obj), runtime, "heuristic", tuple(log))
+    search = _Search(project, seed=seed, initial=initial, population=population,
+                     mutation=mutation)
+    search.run(deadline=t0 + max(0.0, float(time_limit_s)),
+               max_schedules=math.inf if max_schedules is None else max_schedules)
+    return search.result(time.perf_counter() - t0)
