@@ -23,6 +23,12 @@ import multiprocessing as mp
 import resource
 import sys
 import time
+from pathlib import Path
+
+# benchmarks/psplib.py would shadow the ``psplib`` parser package netplan.io imports: drop this
+# folder from sys.path (Python puts a script's folder first).
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 
 def scenario_for(n_systems: int):

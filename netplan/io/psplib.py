@@ -22,7 +22,6 @@ import csv
 from pathlib import Path
 
 import numpy as np
-import psplib
 
 from netplan.errors import InputFileError, Issue
 from netplan.migration.project import Activity, Project
@@ -61,6 +60,8 @@ def read_psplib(path: str | Path) -> Project:
     if not path.is_file():
         raise InputFileError([Issue(where, f"file not found: {path}")], label)
     try:
+        import psplib  # imported here: only PSPLIB reading needs it
+
         inst = psplib.parse(path, instance_format="psplib")
     except (ValueError, IndexError, UnicodeDecodeError, OSError) as exc:
         raise InputFileError(
@@ -80,10 +81,10 @@ def read_psplib(path: str | Path) -> Project:
         issues.append(Issue(where, f"multi-mode instance: {len(multi)} jobs have other than one "
                                    f"mode ({shown})",
                             "only single-mode RCPSP (.sm) instances are supported"))
-    nonrenewable = [k for k, r in enumerate(inst.resources) if not r.renewable]
-    if nonrenewable:
-        issues.append(Issue(where, f"{len(nonrenewable)} non-renewable resources "
-                                   f"(N{', N'.join(str(k + 1) for k in nonrenewable)})",
+    n_nonrenewable = sum(not r.renewable for r in inst.resources)
+    if n_nonrenewable:
+        names = ", ".join(f"N{k + 1}" for k in range(n_nonrenewable))  # PSPLIB's N 1, N 2...
+        issues.append(Issue(where, f"{n_nonrenewable} non-renewable resources ({names})",
                             "only renewable resources are supported"))
     for i, a in enumerate(inst.activities):
         bad = [j + 1 for j in a.successors if not 0 <= j < n]

@@ -26,12 +26,11 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
 from netplan.errors import Issue, ScenarioError
-import networkx as nx
-
 from netplan.migration.inventory import Inventory, System, dependency_graph
 from netplan.migration.project import Activity, Project, ProjectMilestone, Schedule, SolveStatus
 from netplan.migration.triage import TriagePolicy, TriageResult, triage
@@ -139,8 +138,11 @@ def _weekly_gb(capacity_mbps: float, hours: float) -> int:
 
 
 def _transfer_paths(scenario: Scenario, topology, hours: float) -> dict[str, int]:
-    """Weekly transfer capacity (GB) of each path resource: the cloud attachment and, per
-    county, its uplinks to the city (all carriers together)."""
+    """Weekly transfer capacity (GB) of each path resource.
+
+    The resources are the cloud attachment and, per county, its uplinks to the city (all
+    carriers together).
+    """
     links = topology.links
     cloud_ids = topology.nodes_of_kind("cloud")
     dc = links[(links["kind"] == "datacenter") & links["source"].isin(cloud_ids)]
@@ -227,7 +229,7 @@ def build_migration_project(
 
     groups: list[MoveGroup] = []
     activities: list[Activity] = []
-    for k, members in enumerate(comps):
+    for members in comps:
         systems = [by_id[i] for i in members]
         path = tuple(sorted({p for s in systems for p in _system_path(s, paths)}))
         data_gb = int(math.ceil(sum(s.data_tb for s in systems) * TB_TO_GB))
@@ -476,7 +478,8 @@ class MigrationPlan:
                 rows.append({
                     "system_id": sid, "name": sys.name, "department": sys.department,
                     "tier": sys.tier, "group": "+".join(g.systems) if len(g.systems) > 1 else "",
-                    "start_week": s, "cutover_week": None if s is None else s + g.duration_weeks - 1,
+                    "start_week": s,
+                    "cutover_week": None if s is None else s + g.duration_weeks - 1,
                     "start_date": None if s is None else grid.monday(s),
                     "cutover_date": None if s is None else grid.sunday(s + g.duration_weeks - 1),
                     "duration_weeks": g.duration_weeks, "teams": g.teams, "data_tb": sys.data_tb,

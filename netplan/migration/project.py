@@ -259,7 +259,7 @@ class Project:
         return int((self.earliest_starts() + self.durations).max(initial=0))
 
 
-class SolveStatus(str, enum.Enum):
+class SolveStatus(enum.StrEnum):
     """How a schedule was obtained. Every backend maps its own status onto these explicitly."""
 
     OPTIMAL = "optimal"  # proven optimal
@@ -359,7 +359,7 @@ def check_schedule(project: Project, starts) -> None:
     >>> check_schedule(p, [0, 1])
     Traceback (most recent call last):
     ...
-    netplan.migration.project.ScheduleViolation: precedence a -> b: b starts at 1 before a finishes at 2
+    netplan.migration.project.ScheduleViolation: precedence a -> b: b starts at 1 before a ...
     """
     s = np.asarray(starts)
     if s.shape != (project.n,):

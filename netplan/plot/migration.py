@@ -74,7 +74,7 @@ def plot_schedule(plan, *, ax=None, max_departments: int | None = None):
         blocked = np.flatnonzero(b == 0)
         for w in blocked:
             ax.axvspan(w, w + 1, color="0.85", zorder=0)
-    for name, day, want in plan.mp.milestone_targets:
+    for _name, day, want in plan.mp.milestone_targets:
         w = grid.finished_by(day)
         ax.axvline(w, color="tab:red", linestyle="--", linewidth=1)
         ax.text(w, len(depts) - 0.3, f" {day}: {want}个系统上云", color="tab:red", fontsize=8,

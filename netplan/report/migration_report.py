@@ -73,7 +73,8 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
         "",
         f"Inventory: {len(plan.mp.inventory.systems)} systems. Dispositions: "
         + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".",
-        f"Move groups: {len(plan.mp.groups)} ({sum(1 for g in plan.mp.groups if len(g.systems) > 1)}"
+        f"Move groups: {len(plan.mp.groups)} "
+        f"({sum(1 for g in plan.mp.groups if len(g.systems) > 1)}"
         " with several systems from dependency cycles, cut over together).",
         "",
         f"Scheduler: {s.backend}, status **{s.status.value}**, objective {s.objective}, "

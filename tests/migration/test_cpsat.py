@@ -100,6 +100,21 @@ def test_milestone_with_weighted_completion():
     assert s.starts.tolist() == [0, 2, 5]
 
 
+def test_milestone_counts_an_activity_listed_twice():
+    """A move group of two systems (activity b listed twice) counts as two systems.
+
+    One team; a (2 periods, weight 10), b (3 periods, weight 1). Free: a first, finishes 2 and
+    5 -> 20 + 5 = 25. The milestone "2 systems by period 3" with activities (b, b) is met by b
+    alone, which must then run first: b 0-2, a 3-4 -> 3 + 50 = 53. Optimum 53, starts a=3, b=0.
+    """
+    acts = (Activity("a", 2, (1,), weight=10), Activity("b", 3, (1,), weight=1))
+    p = Project(acts, np.array([1]), (), horizon=6, objective="weighted_completion",
+                milestones=(ProjectMilestone("group", period=3, count=2, activities=(1, 1)),))
+    s = solved(p)
+    assert (s.status, s.objective) == (SolveStatus.OPTIMAL, 53)
+    assert s.starts.tolist() == [3, 0]
+
+
 def test_weighted_completion_fractional_weights():
     """One team; p: 3 periods, weight 0.5; q: 1 period, weight 0.2.
 
@@ -197,6 +212,17 @@ def test_build_model_counts_cumulatives():
     # A's transfer run, B and the blackout: three intervals in one cumulative constraint
     assert "#kCumulative: 1 (#intervals: 3" in built.model.model_stats()
     assert len(built.starts) == 2
+
+
+def test_resource_conflicts_become_a_no_overlap_clique():
+    """Three activities of 1, 2 and 3 periods each needing 2 of a capacity of 3: no two can
+    overlap, so they form one redundant no-overlap clique and the optimum is 1 + 2 + 3 = 6."""
+    acts = tuple(Activity(f"a{k}", k, (2,)) for k in (1, 2, 3))
+    p = Project(acts, np.array([3]), (), horizon=8)
+    built = build_cpsat_model(p)
+    assert any("1 redundant no-overlap cliques" in line for line in built.log)
+    s = solved(p)
+    assert (s.status, s.objective) == (SolveStatus.OPTIMAL, 6)
 
 
 def test_no_ortools_gives_no_solver(monkeypatch):

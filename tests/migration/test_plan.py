@@ -31,7 +31,8 @@ def test_tiny_project_structure():
     assert groups[("市民政局/低保", "市民政局/救助")].duration_weeks == 2
     # provider first: 人口库 before 警务通
     names = [a.name for a in mp.project.activities]
-    assert (names.index("市公安局/人口库"), names.index("市公安局/警务通")) in mp.project.precedences
+    edge = (names.index("市公安局/人口库"), names.index("市公安局/警务通"))
+    assert edge in mp.project.precedences
     # 3 on the cloud by Sunday 2020-02-02 = the end of week 3 -> finished by period 4;
     # 门户 is already there, so 2 more are needed
     m = mp.project.milestones[0]

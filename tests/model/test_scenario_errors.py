@@ -7,7 +7,6 @@ exact path, with the specific words in its message and hint, and on the right li
 
 from __future__ import annotations
 
-
 import json
 import re
 import shutil

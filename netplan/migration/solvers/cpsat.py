@@ -21,7 +21,12 @@ Every feature of :class:`~netplan.migration.project.Project` is modelled exactly
   (values within a relative 1e-12 of a thousandth count as on it, so that ``0.1 * 1000`` is
   100). The integer model is therefore never looser than the real one.
 - **Milestones.** One boolean per candidate activity meaning "finished by the milestone's
-  period" (it forces ``finish <= period``); at least ``count`` of them are true.
+  period" (it forces ``finish <= period``); their sum, each weighted by how often the
+  milestone lists the activity, is at least ``count``.
+- **Redundant constraints** (they cut no schedule, they speed up the search): no-overlap
+  constraints over cliques of activities that can never run in the same period (a precedence
+  path between them, or constant demands that together exceed a resource's largest capacity);
+  and, for the makespan, ``makespan >= start + longest path from the activity to the end``.
 - **Objective.** The makespan, a variable ``>=`` every finish; or the weighted sum of finish
   periods with integer weights (weights are scaled by the smallest power of ten up to 10**6 that
   makes them whole; weights with more decimals are rounded at 10**6, the reported bound is
@@ -37,6 +42,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -169,60 +175,54 @@ def _pre_check(project: Project) -> str:
 
 
 # --------------------------------------------------------------------------- model
-_EXP: set = set()
+def _disjunctive_cliques(project: Project) -> list[list[int]]:
+    """Groups of activities no two of which can ever run in the same period.
 
-
-def _add_cliques(m, project, intervals):
+    Two activities with durations > 0 are incompatible when one (transitively) precedes the
+    other, or when both have a constant demand on some resource that together exceeds the
+    resource's largest capacity. One clique of this incompatibility graph is grown greedily
+    from each activity (most incompatibilities first; longest candidates first); a clique is
+    kept when it has three or more activities, adds at least two pairs not yet covered and has
+    at least one resource conflict (precedences alone are already constraints).
+    """
     n = project.n
     d = project.durations
     succ = project.successors()
-    reach = [set() for _ in range(n)]
+    reach: list[set[int]] = [set() for _ in range(n)]
     for i in reversed(project.topological_order()):
         for j in succ[i]:
             reach[i].add(j)
             reach[i] |= reach[j]
-    const = []
+    demands = []  # per resource: (largest capacity, constant demand per activity or None)
     for r in range(project.n_resources):
-        cmax = int(project.capacity[r].max(initial=0))
         q = []
         for a in project.activities:
             prof = a.profile(r)
             q.append(int(prof[0]) if len(prof) and (prof == prof[0]).all() else None)
-        const.append((cmax, q))
-    act = [i for i in range(n) if d[i] > 0]
-    inc = {i: set() for i in act}
-    for x, i in enumerate(act):
-        for j in act[x + 1:]:
-            bad = j in reach[i] or i in reach[j]
-            if not bad:
-                for cmax, q in const:
-                    if q[i] is not None and q[j] is not None and q[i] + q[j] > cmax:
-                        bad = True
-                        break
-            if bad:
+        demands.append((int(project.capacity[r].max(initial=0)), q))
+    busy = [i for i in range(n) if d[i] > 0]
+    inc: dict[int, set[int]] = {i: set() for i in busy}
+    for x, i in enumerate(busy):
+        for j in busy[x + 1:]:
+            if j in reach[i] or i in reach[j] or any(
+                    q[i] is not None and q[j] is not None and q[i] + q[j] > cap
+                    for cap, q in demands):
                 inc[i].add(j)
                 inc[j].add(i)
-    covered = set()
-    n_cl = 0
-    while True:
-        best = max(act, key=lambda i: sum(1 for j in inc[i] if (min(i, j), max(i, j)) not in covered), default=None)
-        if best is None:
-            break
-        clique = [best]
-        cand = sorted(inc[best], key=lambda j: -d[j])
-        for j in cand:
+    covered: set[tuple[int, int]] = set()
+    cliques = []
+    for seed in sorted(busy, key=lambda i: (-len(inc[i]), i)):
+        clique = [seed]
+        for j in sorted(inc[seed], key=lambda j: (-d[j], j)):
             if all(j in inc[k] for k in clique):
                 clique.append(j)
-        new = [(min(a, b), max(a, b)) for x, a in enumerate(clique) for b in clique[x + 1:]]
-        fresh = [e for e in new if e not in covered]
-        if len(clique) < 3 or len(fresh) < 2:
-            break
-        covered.update(new)
-        if "cliques_prec" in _EXP or any(not (b in reach[a] or a in reach[b]) for a, b in new):
-            m.add_no_overlap([intervals[i] for i in clique])
-            n_cl += 1
-    return n_cl
-
+        pairs = [(min(a, b), max(a, b)) for x, a in enumerate(clique) for b in clique[x + 1:]]
+        if (len(clique) < 3 or sum(e not in covered for e in pairs) < 2
+                or all(b in reach[a] or a in reach[b] for a, b in pairs)):
+            continue
+        covered.update(pairs)
+        cliques.append(sorted(clique))
+    return cliques
 
 
 def build_cpsat_model(project: Project) -> CpsatModel:
@@ -320,29 +320,31 @@ def build_cpsat_model(project: Project) -> CpsatModel:
         m.add_cumulative(ivs, dem, cap_max)
         n_cum += 1
 
-    # milestones: "finished by period p" literals
+    # milestones: "finished by period p" literals; an activity listed k times counts k times
     for ms in project.milestones:
-        pool = range(project.n) if ms.activities is None else ms.activities
-        need, lits = ms.count, []
-        for i in pool:
+        pool = Counter(range(project.n) if ms.activities is None else ms.activities)
+        need, terms, reachable = ms.count, [], 0
+        for i, times in sorted(pool.items()):
             if es[i] + d[i] > ms.period:
                 continue  # cannot be finished by then
+            reachable += times
             if ls[i] + d[i] <= ms.period:
-                need -= 1  # finished by then in every schedule
+                need -= times  # finished by then in every schedule
                 continue
             b = m.new_bool_var(f"done[{ms.name},{acts[i].name}]")
             m.add(ends[i] <= ms.period).only_enforce_if(b)
-            lits.append(b)
-        if need > len(lits):
+            terms.append(times * b)
+        if reachable < ms.count:
             why = (f"milestone {ms.name}: {ms.count} activities must finish by period "
-                   f"{ms.period}, at most {ms.count - need + len(lits)} can (releases and "
-                   "precedences)")
+                   f"{ms.period}, at most {reachable} can (releases and precedences)")
             return CpsatModel(model=None, infeasible=why, log=[f"infeasible before search: {why}"])
         if need > 0:
-            m.add(sum(lits) >= need)
+            m.add(sum(terms) >= need)
 
-    if "cliques" in _EXP:
-        _add_cliques(m, project, intervals)
+    # redundant: activities that can never overlap, as no-overlap constraints
+    cliques = _disjunctive_cliques(project)
+    for clique in cliques:
+        m.add_no_overlap([intervals[i] for i in clique])
     if project.objective == "makespan":
         lb = int((es + d).max(initial=0))
         ub = int((ls + d).max(initial=0))
@@ -351,14 +353,14 @@ def build_cpsat_model(project: Project) -> CpsatModel:
         for i in range(project.n):
             if not succ[i]:  # a successor finishes later anyway
                 m.add(makespan >= ends[i])
-        if "tails" in _EXP:
-            tail = d.copy()
-            for i in reversed(project.topological_order()):
-                for j in succ[i]:
-                    tail[i] = max(tail[i], d[i] + tail[j])
-            for i in range(project.n):
-                if succ[i]:
-                    m.add(makespan >= starts[i] + int(tail[i]))
+        # redundant: the makespan is at least a start plus the longest path after it
+        tail = d.copy()
+        for i in reversed(project.topological_order()):
+            for j in succ[i]:
+                tail[i] = max(tail[i], d[i] + tail[j])
+        for i in range(project.n):
+            if succ[i]:
+                m.add(makespan >= starts[i] + int(tail[i]))
         m.minimize(makespan)
         out.log.append(f"objective makespan, critical-path bound {lb}")
     else:
@@ -376,8 +378,8 @@ def build_cpsat_model(project: Project) -> CpsatModel:
         exact = "exact" if out.weights_exact else "rounded"
         out.log.append(f"objective weighted completion, weights x{scale} ({exact})")
     out.log.append(f"built {project.n} start variables, {len(project.precedences)} "
-                   f"precedences, {n_cum} cumulative constraints, "
-                   f"{len(project.milestones)} milestones")
+                   f"precedences, {n_cum} cumulative constraints, {len(cliques)} redundant "
+                   f"no-overlap cliques, {len(project.milestones)} milestones")
     return out
 
 
@@ -413,6 +415,11 @@ def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
     RuntimeError
         When CP-SAT reports the model invalid (a bug in this module; the message names the
         problem), or returns a status this function does not know.
+    ScheduleViolation
+        If CP-SAT's schedule broke a constraint of the project (a bug in this module; every
+        schedule is checked before it is returned).
+    ValueError
+        For a negative landing amount, or ``initial`` with the wrong number of starts.
 
     Examples
     --------

@@ -46,6 +46,7 @@ import numpy as np
 from netplan.migration.project import Project, Schedule, SolveStatus, objective_value
 
 __all__ = [
+    "GeneticSearch",
     "serial_sgs",
     "double_justify",
     "lower_bound",
@@ -199,10 +200,12 @@ def _forward(c: _Compiled, order, soft: bool):
 
 
 def _backward(c: _Compiled, order, horizon: int):
-    """Right justification: each activity (in ``order``) as late as possible within
-    ``horizon``, its deadline and its successors' starts, ignoring landing resources (the
-    forward pass that follows enforces them). Returns the starts, or None when an activity
-    would have to start before its release."""
+    """Right justification (backward serial SGS) on a successors-first ``order``.
+
+    Each activity goes as late as possible within ``horizon``, its deadline and its
+    successors' starts, ignoring landing resources (the forward pass that follows enforces
+    them). Returns the starts, or None when an activity would have to start before its release.
+    """
     dur, succs, rel, lf = c.dur, c.succs, c.release, c.lf
     qw, gw, mask, pw, flat = c.qw, c.gw, c.mask, c.pw, c.flat
     X = c.avail0
@@ -283,15 +286,19 @@ class _Evaluator:
         if not self.justify or self.c.n == 0:
             return fit, start, order
         c = self.c
-        topo_pos = c.topo_pos
+        n, tp = c.n, c.topo_pos
+        idx = range(n)
         for _ in range(3):
             horizon = max(fin)
-            border = sorted(range(c.n), key=lambda j: (-fin[j], -topo_pos[j]))
+            # decreasing finish, successors first among equals (integer keys sort fastest)
+            key = [fin[j] * n + tp[j] for j in idx]
+            border = sorted(idx, key=key.__getitem__, reverse=True)
             self.count += 1
             bstart = _backward(c, border, horizon)
             if bstart is None:
                 break
-            forder = sorted(range(c.n), key=lambda j: (bstart[j], topo_pos[j]))
+            key = [bstart[j] * n + tp[j] for j in idx]
+            forder = sorted(idx, key=key.__getitem__)
             got = self._eval(forder)
             if got is None or got[0] > fit:
                 break
@@ -344,8 +351,11 @@ def lower_bound(project: Project) -> float:
 
 
 def _latest_finishes(c: _Compiled, milestone_deadlines: bool = True) -> list[int]:
-    """Backward CPM latest finishes from deadlines, the horizon and (for priorities only)
-    milestones that need all of their activities (the others: their earliest ones)."""
+    """Latest finishes by backward critical-path from deadlines and the horizon.
+
+    For priorities only, each milestone's period also acts as a deadline of the ``count``
+    activities of its pool that can finish earliest.
+    """
     lf = list(c.lf)
     if milestone_deadlines and c.milestones:
         es = c.project.earliest_starts()
@@ -362,8 +372,12 @@ def _latest_finishes(c: _Compiled, milestone_deadlines: bool = True) -> list[int
 
 
 def _priorities(c: _Compiled) -> list[float]:
-    """Smaller is more urgent: latest finish; for weighted completion, the latest finish
-    blended with weight per period of duration (WSPT)."""
+    """Smaller is more urgent.
+
+    For the makespan the latest finish (:func:`_latest_finishes`); for the weighted completion
+    minus the weight an activity unlocks (its own and all its successors') per period of its
+    duration, a WSPT rule that respects precedences.
+    """
     lf = _latest_finishes(c)
     if c.makespan:
         return [float(x) for x in lf]
@@ -450,8 +464,10 @@ def _sample_list(c: _Compiled, prio, rnd: random.Random | None,
 
 
 def _feasible_list(c: _Compiled, prio_order) -> list[int]:
-    """The list that serial SGS would process for an arbitrary priority order: at each step
-    the first eligible activity of ``prio_order``."""
+    """The list serial SGS processes for an arbitrary priority order.
+
+    At each step the first eligible activity of ``prio_order`` comes next.
+    """
     rank = [0] * c.n
     for k, j in enumerate(prio_order):
         rank[j] = k
@@ -464,8 +480,10 @@ def _feasible_list(c: _Compiled, prio_order) -> list[int]:
 
 
 def serial_sgs(project: Project, priority_list) -> np.ndarray | None:
-    """Serial schedule generation on a priority list; None when a deadline or the horizon
-    cannot be met.
+    """Serial schedule generation on a priority list.
+
+    Each activity starts at the earliest period that respects every constraint given the
+    activities scheduled before it; None when a deadline or the horizon cannot be met.
 
     Parameters
     ----------
@@ -523,11 +541,7 @@ def double_justify(project: Project, starts) -> np.ndarray:
     c.milestones = []
     s = [int(x) for x in starts]
     order = sorted(range(c.n), key=lambda j: (s[j], c.topo_pos[j]))
-    first = _forward(c, order, False)
-    if first is None:
-        return np.asarray(starts, dtype=np.int64)
-    ev = _Evaluator(c, justify=True)
-    got = ev(order)
+    got = _Evaluator(c, justify=True)(order)
     base = max((s[j] + c.dur[j] for j in range(c.n)), default=0)
     if got is None or got[0][0] > 0 or got[0][1] > base:
         return np.asarray(starts, dtype=np.int64)
@@ -572,8 +586,7 @@ def _mutate(c: _Compiled, order, rnd: random.Random, pm: float):
 
 
 def _insert_move(c: _Compiled, order, rnd: random.Random):
-    """Move one random activity to a random position between its last predecessor and its
-    first successor in ``order``."""
+    """Move one random activity to a random place between its predecessors and successors."""
     n = len(order)
     pos = {j: k for k, j in enumerate(order)}
     i = rnd.randrange(n)
@@ -595,9 +608,10 @@ MUTATION = 0.05
 INSERTION = 0.5
 #: Generations without a better best before the population is re-sampled (elite kept).
 STALL_GENERATIONS = 30
+POLISH = 0
 
 
-class _Search:
+class GeneticSearch:
     """The genetic algorithm's state; :meth:`run` may be called again to continue it."""
 
     def __init__(self, project: Project, *, seed: int, initial: Schedule | None = None,
@@ -614,6 +628,7 @@ class _Search:
         self.pop: list[tuple] = []  # (fitness, start tuple, activity list), best first
         self.keys: set = set()  # start tuples in the population
         self.stall = 0
+        self.polished: set = set()
         self.generations = 0
         self.initial = initial
         self.prio = _priorities(self.c)
@@ -650,6 +665,47 @@ class _Search:
         self.keys.add(key)
         self.pop.append((fit, key, list(order)))
 
+    def inject(self, starts) -> None:
+        """Add the order of a known schedule (e.g. the MILP's) to the population."""
+        s = [int(x) for x in starts]
+        tp = self.c.topo_pos
+        self._add(sorted(range(self.c.n), key=lambda j: (s[j], tp[j])))
+        self.pop.sort(key=lambda x: x[0])
+
+    def _polish(self) -> None:
+        """First-improvement local search on the best list: every insertion move."""
+        c, rnd = self.c, self.rnd
+        fit0, key0, order0 = self.pop[0]
+        self.polished.add(key0)
+        n = c.n
+        pos = {j: k for k, j in enumerate(order0)}
+        moves = []
+        for i, j in enumerate(order0):
+            lo = max((pos[p] for p in c.preds[j]), default=-1) + 1
+            hi = min((pos[s] for s in c.succs[j]), default=n) - 1
+            moves += [(i, k) for k in range(lo, hi + 1) if k != i]
+        rnd.shuffle(moves)
+        for i, k in moves:
+            if self._done():
+                return
+            child = list(order0)
+            j = child.pop(i)
+            child.insert(k, j)
+            got = self.ev(child)
+            if got is None:
+                continue
+            if got[0] < fit0:
+                fit, start, order = got
+                if fit < self.best[0]:
+                    self.best = (fit, start)
+                key = tuple(start)
+                if key not in self.keys:
+                    self.keys.add(key)
+                    self.pop.append((fit, key, list(order)))
+                    self.pop.sort(key=lambda x: x[0])
+                self.stall = 0
+                return
+
     def _fill(self, alpha_spread: float) -> None:
         tries = 0
         while len(self.pop) < self.population and not self._done() \
@@ -665,8 +721,8 @@ class _Search:
         if init is not None and init.starts is not None and len(init.starts) == c.n:
             s0 = [int(x) for x in init.starts]
             self._add(sorted(range(c.n), key=lambda j: (s0[j], c.topo_pos[j])))
-        for prio in (self.prio, [float(x) for x in _latest_finishes(c)]):
-            if not self._done():
+        for k, prio in enumerate((self.prio, [float(x) for x in _latest_finishes(c)])):
+            if k == 0 or not self._done():  # the priority rule's list even without time
                 self._add(_sample_list(c, prio, None))
         self._fill(0.0)
         if not self.pop and not self._done():
@@ -703,6 +759,8 @@ class _Search:
             self.keys.discard(x[1])
         del pop[self.population:]
         self.stall = self.stall + 1 if pop[0][0] >= before else 0
+        if POLISH and self.stall >= POLISH and pop[0][1] not in self.polished:
+            self._polish()
         if self.stall >= STALL_GENERATIONS and len(pop) > 2:
             # diversify: keep the elite quarter, re-sample the rest
             self.stall = 0
@@ -713,8 +771,11 @@ class _Search:
 
     def run(self, *, deadline: float = math.inf, max_schedules: float = math.inf,
             stop=None) -> None:
-        """Search until ``deadline`` (a ``time.perf_counter()`` value), ``max_schedules``
-        passes in total, ``stop()`` is true, or the best schedule is proven optimal."""
+        """Continue the search.
+
+        It stops at ``deadline`` (a ``time.perf_counter()`` value), after ``max_schedules``
+        passes in total, when ``stop()`` is true, or when the best schedule is proven optimal.
+        """
         self.deadline, self.cap, self.stop = deadline, max_schedules, stop
         if not self.started:
             self.started = True
@@ -782,7 +843,7 @@ def solve_heuristic(project: Project, *, time_limit_s: float = 60.0, seed: int =
     if project.n == 0:
         return Schedule(np.zeros(0, dtype=np.int64), SolveStatus.OPTIMAL, 0.0, 0.0,
                         time.perf_counter() - t0, "heuristic", ("empty project",))
-    search = _Search(project, seed=seed, initial=initial, population=population,
+    search = GeneticSearch(project, seed=seed, initial=initial, population=population,
                      mutation=mutation)
     search.run(deadline=t0 + max(0.0, float(time_limit_s)),
                max_schedules=math.inf if max_schedules is None else max_schedules)
