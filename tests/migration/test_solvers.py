@@ -27,6 +27,7 @@ from netplan.migration.project import (
 )
 from netplan.migration.solve import solve
 from netplan.migration.solvers.heuristic import (
+    GeneticSearch,
     double_justify,
     lower_bound,
     serial_sgs,
@@ -180,6 +181,8 @@ def test_backend_reaches_brute_force_optimum(backend, make, optima):
     assert s.bound is not None and s.bound <= best + 1e-9
     if backend != "heuristic":
         assert s.status is SolveStatus.OPTIMAL
+    elif s.status is SolveStatus.OPTIMAL:  # only when it meets its own lower bound
+        assert s.objective == pytest.approx(lower_bound(project))
 
 
 def infeasible_project():
@@ -285,6 +288,18 @@ def test_milp_optimum_equals_the_reference(optima):
         assert pulp.value(lp.objective) == pytest.approx(optima[make.__name__][0])
 
 
+def test_search_resumes_where_it_stopped():
+    project = random_project(13, n=25)
+    search = GeneticSearch(project, seed=2)
+    search.run(max_schedules=400)
+    first, count = search.result(0.0), search.schedules
+    search.run(max_schedules=1200)
+    again = search.result(0.0)
+    assert count < search.schedules
+    check_schedule(project, again.starts)
+    assert again.objective <= first.objective
+
+
 def test_initial_schedule_seeds_the_search():
     project = random_project(11, n=25)
     first = solve_heuristic(project, time_limit_s=60, seed=0, max_schedules=3000)
@@ -315,6 +330,17 @@ def test_other_pulp_solvers_are_read_through_pulp_status(optima):
         check_schedule(project, s.starts)
         assert s.status is SolveStatus.OPTIMAL
         assert s.objective == pytest.approx(optima[make.__name__][0])
+
+
+def test_milp_stage_is_skipped_for_models_too_large_for_its_time(monkeypatch):
+    from netplan.migration.solvers import milp
+
+    monkeypatch.setattr(milp, "MILP_VARIABLES_PER_S", 0)
+    project = random_project(17, n=20)
+    s = solve(project, backend="pulp", time_limit_s=0.5)
+    check_schedule(project, s.starts)
+    assert any(line.startswith("MILP skipped") for line in s.log) or \
+        s.status is SolveStatus.OPTIMAL
 
 
 def test_every_highs_status_is_mapped():

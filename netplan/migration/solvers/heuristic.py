@@ -15,14 +15,23 @@ The pieces, each usable on its own:
   The makespan never grows in the classical RCPSP and often shrinks.
 - :func:`lower_bound` — the critical-path bound and, for the makespan, the resource (energy)
   bound of every renewable resource.
-- :func:`solve_heuristic` — a genetic algorithm on activity lists (Hartmann 1998, "A
-  competitive genetic algorithm for resource-constrained project scheduling", NRL 45):
-  an initial population by regret-based biased random sampling on latest-finish priorities
-  (or weight-per-period priorities for the weighted-completion objective), two-point
-  activity-list crossover, precedence-preserving swap mutation, ranking selection without
-  duplicates, and, for the makespan, every schedule double-justified with the justified order
-  written back into the individual. It runs until the time budget, an iteration cap, or a
-  schedule whose objective equals the lower bound.
+- :class:`GeneticSearch` / :func:`solve_heuristic` — a genetic algorithm on activity lists
+  (Hartmann 1998, "A competitive genetic algorithm for resource-constrained project
+  scheduling", NRL 45): an initial population by regret-based biased random sampling on
+  latest-finish priorities (weight-per-period priorities for the weighted-completion
+  objective), two-point activity-list crossover, a random insertion move in every child
+  (Hartmann's neighbour swaps are available but off: on the hardest PSPLIB j30 groups the
+  insertion move found 209 of 240 optima against 197 at 20,000 schedules), truncation
+  selection over parents and children without duplicate schedules, and, for the makespan,
+  every schedule double-justified with the justified order written back into the individual.
+  When the best schedule has not improved for a few generations it gets a first-improvement
+  local search over all insertion moves; a long stall re-samples all but the elite. The
+  search runs until the time budget, a cap on schedules, or a schedule whose objective equals
+  the lower bound, and it can be resumed (the MILP backend does, after its MILP stage).
+
+Speed: the renewable resources of all periods are packed into one Python integer with a guard
+bit per field, so one subtraction checks an activity's whole demand window on every resource
+(``_Compiled``); the SGS runs at about 15,000-25,000 schedules per second on j30 (one core).
 
 Milestones and deadlines enter the fitness as a violation measured in periods (deadline
 tardiness plus, per milestone, how late its earliest ``count`` activities finish), compared
@@ -602,13 +611,16 @@ def _insert_move(c: _Compiled, order, rnd: random.Random):
 
 #: Individuals in the population.
 POPULATION = 150
-#: Probability of each neighbour swap in a child.
-MUTATION = 0.05
-#: Probability that a child also gets one random insertion move.
-INSERTION = 0.5
+#: Probability of each neighbour swap in a child (Hartmann's mutation; off by default: the
+#: insertion move below did better on PSPLIB j30).
+MUTATION = 0.0
+#: Probability that a child gets one random insertion move.
+INSERTION = 1.0
+#: Generations without a better best before the best list gets a local search (once per
+#: distinct best schedule): every insertion move, first improvement.
+POLISH_AFTER = 3
 #: Generations without a better best before the population is re-sampled (elite kept).
 STALL_GENERATIONS = 30
-POLISH = 0
 
 
 class GeneticSearch:
@@ -673,7 +685,7 @@ class GeneticSearch:
         self.pop.sort(key=lambda x: x[0])
 
     def _polish(self) -> None:
-        """First-improvement local search on the best list: every insertion move."""
+        """First-improvement local search on the best list over every insertion move."""
         c, rnd = self.c, self.rnd
         fit0, key0, order0 = self.pop[0]
         self.polished.add(key0)
@@ -745,7 +757,9 @@ class GeneticSearch:
             if q1 > q2:
                 q1, q2 = q2, q1
             for a, b in ((m, f), (f, m)):
-                child = _mutate(c, _crossover(a, b, q1, q2), rnd, self.mutation)
+                child = _crossover(a, b, q1, q2)
+                if self.mutation:
+                    child = _mutate(c, child, rnd, self.mutation)
                 if rnd.random() < INSERTION:
                     child = _insert_move(c, child, rnd)
                 self._add(child)
@@ -759,7 +773,7 @@ class GeneticSearch:
             self.keys.discard(x[1])
         del pop[self.population:]
         self.stall = self.stall + 1 if pop[0][0] >= before else 0
-        if POLISH and self.stall >= POLISH and pop[0][1] not in self.polished:
+        if self.stall >= POLISH_AFTER and pop[0][1] not in self.polished:
             self._polish()
         if self.stall >= STALL_GENERATIONS and len(pop) > 2:
             # diversify: keep the elite quarter, re-sample the rest
