@@ -34,6 +34,9 @@ Every feature of :class:`~netplan.migration.project.Project` is modelled exactly
   valid bound of the real objective, and OPTIMAL becomes FEASIBLE unless that bound still
   meets the objective).
 
+Search: CP-SAT's parameters are its defaults except, for the makespan objective, the choice of
+workers (:data:`MAKESPAN_SUBSOLVERS`, :data:`MAKESPAN_IGNORED_SUBSOLVERS`).
+
 The returned schedule is verified with :func:`~netplan.migration.project.check_schedule`
 before it is returned.
 """
@@ -55,10 +58,26 @@ from netplan.migration.project import (
     objective_value,
 )
 
-__all__ = ["solve_cpsat", "build_cpsat_model", "CpsatModel", "LANDING_SCALE"]
+__all__ = [
+    "solve_cpsat",
+    "build_cpsat_model",
+    "CpsatModel",
+    "LANDING_SCALE",
+    "MAKESPAN_SUBSOLVERS",
+    "MAKESPAN_IGNORED_SUBSOLVERS",
+]
 
 #: Landing amounts and capacities are counted in 1/LANDING_SCALE units in the CP-SAT model.
 LANDING_SCALE = 1000
+#: For the makespan objective, the full-problem CP-SAT worker runs without the LP relaxation
+#: (its makespan bound is weak and it slows the search down)...
+MAKESPAN_SUBSOLVERS = ("no_lp",)
+#: ...and the large-neighbourhood workers are the scheduling ones only. Measured on the 18
+#: PSPLIB j30 instances slowest with the defaults (2 threads, 2 seeds, paired runs): the optimum
+#: was found within 4 CPU seconds in 28 and 32 of 36 runs with ``no_lp`` against 25 and 25
+#: with the defaults, and in 30 of 36 with the LNS choice added.
+MAKESPAN_IGNORED_SUBSOLVERS = ("feasibility_pump", "ls", "graph_arc_lns", "graph_var_lns",
+                               "graph_dec_lns", "rnd_var_lns", "rnd_cst_lns", "rins/rens")
 _REL_TOL = 1e-12  # floats within this relative distance of a grid point are on it
 _INSTALL_HINT = "pip install 'netplan[cpsat]'"
 
@@ -461,6 +480,11 @@ def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
     solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_workers = int(threads or 2)
     solver.parameters.random_seed = int(seed)
+    if project.objective == "makespan":
+        solver.parameters.subsolvers.extend(MAKESPAN_SUBSOLVERS)
+        solver.parameters.ignore_subsolvers.extend(MAKESPAN_IGNORED_SUBSOLVERS)
+        log.append(f"makespan search: full subsolvers {', '.join(MAKESPAN_SUBSOLVERS)}; "
+                   f"skipping {', '.join(MAKESPAN_IGNORED_SUBSOLVERS)}")
     status = solver.solve(m)
     runtime = time.perf_counter() - t0
     log.append(f"CP-SAT {solver.status_name(status)} after {solver.wall_time:.2f} s, "
