@@ -2,10 +2,11 @@
 
 ``solve(project, backend=...)`` dispatches to:
 
-- ``"pulp"`` (default): the priority-rule heuristic (serial schedule generation with
-  forward-backward improvement) for a first plan, then the time-indexed MILP through PuLP
-  (HiGHS by default) warm-started from it; the heuristic plan is returned when the MILP finds
-  nothing better in time.
+- ``"pulp"`` (default): the heuristic (a genetic search over activity lists with serial
+  schedule generation and forward-backward justification) for a first plan, then the
+  time-indexed MILP through PuLP (HiGHS by default) warm-started from it, then the heuristic
+  again with the MILP's plan and dual bound; the best plan is returned with the real status,
+  bound and gap.
 - ``"heuristic"``: the heuristic alone.
 - ``"cpsat"``: the same heuristic for a quarter of the budget, then OR-Tools CP-SAT (interval
   variables and cumulative constraints) hinted with its plan; the better plan is returned.
