@@ -77,10 +77,13 @@ class Activity:
         """Demand on renewable resource ``r`` in each of the activity's periods."""
         if r >= len(self.demand):
             return np.zeros(self.duration, dtype=np.int64)
-        d = self.demand[r]
-        if isinstance(d, int | np.integer | float):
+        d = np.asarray(self.demand[r], dtype=float)
+        if not np.all(d == np.round(d)):
+            raise ValueError(f"activity {self.name}: demand on resource {r} must be whole "
+                             f"numbers, got {self.demand[r]!r}")
+        if d.ndim == 0:
             return np.full(self.duration, int(d), dtype=np.int64)
-        return np.asarray(d, dtype=np.int64)
+        return d.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,11 @@ class Project:
     name: str = ""
 
     def __post_init__(self) -> None:
-        cap = np.asarray(self.capacity, dtype=np.int64)
+        raw = np.asarray(self.capacity, dtype=float)
+        if raw.size and (not np.all(np.isfinite(raw)) or (raw < 0).any()
+                         or not np.all(raw == np.round(raw))):
+            raise ValueError("renewable capacities must be whole numbers >= 0")
+        cap = raw.astype(np.int64)
         if cap.ndim == 1:
             cap = np.repeat(cap[:, None], self.horizon, axis=1)
         object.__setattr__(self, "capacity", cap)
@@ -174,6 +181,8 @@ class Project:
                                      f"{len(p)} periods, duration is {a.duration}")
                 if (p < 0).any():
                     raise ValueError(f"activity {a.name}: negative demand on resource {r}")
+            if any(x < 0 for x in a.landing):
+                raise ValueError(f"activity {a.name}: negative landing amount {a.landing}")
             if len(a.landing) > self.landing_capacity.shape[0]:
                 raise ValueError(f"activity {a.name}: lands on {len(a.landing)} resources, the "
                                  f"project has {self.landing_capacity.shape[0]}")
@@ -182,7 +191,11 @@ class Project:
                 raise ValueError(f"precedence ({i}, {j}) does not name two activities")
         order = self.topological_order()  # raises on cycles
         del order
+        if (self.landing_capacity < 0).any():
+            raise ValueError("landing capacities must be >= 0")
         for m in self.milestones:
+            if m.activities is not None and any(not 0 <= i < n for i in m.activities):
+                raise ValueError(f"milestone {m.name}: an activity index is not in 0..{n - 1}")
             pool = n if m.activities is None else len(m.activities)
             if m.count > pool:
                 raise ValueError(f"milestone {m.name}: {m.count} activities asked, only {pool}")
@@ -401,7 +414,8 @@ def check_schedule(project: Project, starts) -> None:
             if k < len(a.landing) and a.landing[k]:
                 landed[f[i]] += a.landing[k]
         occupied = np.cumsum(landed)[:H]
-        over = np.flatnonzero(occupied > project.landing_capacity[k] + 1e-9)
+        cap = project.landing_capacity[k]
+        over = np.flatnonzero(occupied > cap + 1e-9 * np.maximum(1.0, np.abs(cap)))
         if len(over):
             t = int(over[0])
             name = project.landing_names[k] if k < len(project.landing_names) else f"#{k}"

@@ -2,11 +2,18 @@
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from netplan.examples import tiny_migration
 from netplan.migration.plan import build_migration_project, explain_infeasibility, plan_migration
-from netplan.migration.project import SolveStatus, check_schedule
+from netplan.migration.project import (
+    Activity,
+    Project,
+    ProjectMilestone,
+    SolveStatus,
+    check_schedule,
+)
 
 BACKENDS = ["heuristic", "pulp", "cpsat"]
 
@@ -110,3 +117,18 @@ def _has_ortools():
     except ImportError:
         return False
     return True
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"capacity": np.array([2.7])}, "whole numbers"),
+    ({"capacity": np.array([-1])}, "whole numbers"),
+    ({"milestones": (ProjectMilestone("m", 2, 1, (5,)),)}, "activity index"),
+    ({"activities": (Activity("a", 1, (1.5,)),)}, "whole numbers"),
+    ({"activities": (Activity("a", 1, (1,), landing=(-2.0,)),),
+      "landing_capacity": np.array([5.0])}, "negative landing"),
+])
+def test_project_rejects_bad_numbers(kwargs, words):
+    base = {"activities": (Activity("a", 1, (1,)),), "capacity": np.array([1]),
+            "precedences": (), "horizon": 3}
+    with pytest.raises(ValueError, match=words):
+        Project(**{**base, **kwargs})
