@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["parse_bandwidth_mbps", "format_bandwidth", "BANDWIDTH_HINT"]
+__all__ = ["parse_bandwidth_mbps", "parse_rate_mbps", "format_bandwidth", "BANDWIDTH_HINT"]
 
 BANDWIDTH_HINT = 'write e.g. "1G" or "1000 Mbps"'
 
@@ -47,6 +47,29 @@ def parse_bandwidth_mbps(value: object) -> int:
     >>> parse_bandwidth_mbps("千兆")
     1000
     """
+    mbps, text = _parse_mbps(value)
+    rounded = round(mbps)
+    if abs(mbps - rounded) > 1e-9:
+        raise ValueError(
+            f'"{value}" is {mbps:g} Mbps, not a whole number of Mbps; netplan counts bandwidth '
+            f"in whole Mbps: round it (e.g. {max(rounded, 1)} Mbps)"
+        )
+    return int(rounded)
+
+
+def parse_rate_mbps(value: object) -> float:
+    """Like :func:`parse_bandwidth_mbps`, but keeps fractions: for traffic demands.
+
+    Examples
+    --------
+    >>> parse_rate_mbps("1.5M"), parse_rate_mbps("512k"), parse_rate_mbps(2)
+    (1.5, 0.512, 2.0)
+    """
+    return _parse_mbps(value)[0]
+
+
+def _parse_mbps(value: object) -> tuple[float, str]:
+    """The amount in Mbps (finite, >= 0) and the text it was read from."""
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a bandwidth; {BANDWIDTH_HINT}")
     if isinstance(value, int | float):
@@ -55,7 +78,7 @@ def parse_bandwidth_mbps(value: object) -> int:
     elif isinstance(value, str):
         text = value.strip()
         if text in _CHINESE:
-            return _CHINESE[text]
+            return float(_CHINESE[text]), text
         if re.search(r"\d\s*[kKmMgGtT]?B(ps|/s)?\s*$", text) and not re.search(r"bps|b/s", text):
             raise ValueError(
                 f'"{value}" is in bytes, not bits; a bandwidth is in bits per second: '
@@ -69,13 +92,7 @@ def parse_bandwidth_mbps(value: object) -> int:
         raise ValueError(f"{value!r} is not a bandwidth; {BANDWIDTH_HINT}")
     if not math.isfinite(mbps) or mbps < 0:
         raise ValueError(f"{text} is not a bandwidth: it must be a finite amount >= 0")
-    rounded = round(mbps)
-    if abs(mbps - rounded) > 1e-9:
-        raise ValueError(
-            f'"{value}" is {mbps:g} Mbps, not a whole number of Mbps; netplan counts bandwidth '
-            f"in whole Mbps: round it (e.g. {max(rounded, 1)} Mbps)"
-        )
-    return int(rounded)
+    return mbps, text
 
 
 def format_bandwidth(mbps: float) -> str:

@@ -146,6 +146,25 @@ def _targets_vs_spec(s: Scenario) -> Iterator[Issue]:
         )
 
 
+@_register
+def _failures_name_known_things(s: Scenario) -> Iterator[Issue]:
+    carriers = list(s.extranet.carriers)
+    clouds = [c.name for c in s.cloud]
+    for i, case in enumerate(s.simulation.failures or []):
+        for j, fault in enumerate(case.faults):
+            path = f"simulation.failures[{i}].faults[{j}]"
+            if fault.carrier is not None and fault.carrier not in carriers:
+                yield Issue(f"{path}.carrier", f'"{fault.carrier}" is not a carrier of the '
+                            "extranet", f"use one of: {', '.join(carriers)}")
+            if fault.cloud is not None and fault.cloud not in clouds:
+                yield Issue(f"{path}.cloud", f'"{fault.cloud}" is not a cloud node of the '
+                            "scenario", f"use one of: {', '.join(clouds) or '(none defined)'}")
+            if isinstance(fault.at_s, float) and fault.at_s >= s.simulation.duration_s:
+                yield Issue(f"{path}.at_s", f"{fault.at_s:g} s is not within the simulated "
+                            f"{s.simulation.duration_s:g} s", "start it earlier",
+                            severity="warning")
+
+
 def diagnose(scenario: Scenario) -> list[Issue]:
     """Run every registered check and return all issues found (errors and warnings).
 

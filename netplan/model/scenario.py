@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from netplan.model.demand import Demand
 from netplan.units import parse_bandwidth_mbps
 
 __all__ = [
@@ -48,7 +49,12 @@ __all__ = [
     "TeamChange",
     "CloudExpansion",
     "MigrationPolicy",
+    "ServiceLevel",
+    "ServiceLevels",
+    "Fault",
+    "FailureCase",
     "SimulationSettings",
+    "Demand",
     "Scenario",
     "TIERS",
 ]
@@ -584,11 +590,111 @@ class MigrationPolicy(_Frozen):
         return self
 
 
+class ServiceLevel(_Frozen):
+    """Service levels of one tier's sites toward the cloud, the platform and the province."""
+
+    throughput_mbps: float = Field(
+        gt=0, description="Mean throughput of its bulk flows at least this, Mbps.")
+    latency_p95_ms: float = Field(gt=0, description="95th percentile of request latency, ms.")
+    latency_p99_ms: float = Field(gt=0, description="99th percentile of request latency, ms.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ServiceLevel:
+        if self.latency_p99_ms < self.latency_p95_ms:
+            raise ValueError(f"latency_p99_ms {self.latency_p99_ms:g} is below latency_p95_ms "
+                             f"{self.latency_p95_ms:g}; p99 cannot be below p95")
+        return self
+
+
+class ServiceLevels(_Frozen):
+    """Service levels per tier (department tiers and village offices)."""
+
+    # Defaults: a 200 kB response alone takes 16 ms on a 100M line and 80 ms on a 20M village
+    # line; p99 also covers the largest responses (an exponential size's p99 is 4.6× its mean)
+    # and sharing the line with the site's own bulk transfers.
+    city: ServiceLevel = ServiceLevel(throughput_mbps=10, latency_p95_ms=150, latency_p99_ms=400)
+    county: ServiceLevel = ServiceLevel(throughput_mbps=8, latency_p95_ms=150, latency_p99_ms=400)
+    town: ServiceLevel = ServiceLevel(throughput_mbps=5, latency_p95_ms=200, latency_p99_ms=500)
+    village: ServiceLevel = ServiceLevel(throughput_mbps=2, latency_p95_ms=600,
+                                         latency_p99_ms=1500)
+
+
+class Fault(_Frozen):
+    """One fault: a carrier outage, a link cut, or a degraded cloud node, and when it happens.
+
+    Give exactly one of ``carrier``, ``link`` and ``cloud``.
+    """
+
+    carrier: Name | None = Field(None, description="Carrier whose links all go down.")
+    link: Name | None = Field(
+        None, description='Link cut: "SOURCE -- TARGET" node ids (every parallel line), or a '
+        "link id.")
+    cloud: Name | None = Field(None, description="Cloud node degraded (its name).")
+    capacity_pct: float = Field(
+        0.0, ge=0, le=100, description="Cloud degradation: capacity left of its links, %.")
+    extra_latency_ms: float = Field(
+        0.0, ge=0, description="Cloud degradation: added response time of its servers, ms.")
+    at_s: float | Literal["random"] = Field(
+        0.0, description="When it starts, seconds into the simulation, or 'random' (uniform "
+        "over the measured period, from the seed).")
+    duration_s: float | None = Field(
+        None, gt=0, description="How long it lasts; default: to the end (no recovery).")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Fault:
+        given = [k for k in ("carrier", "link", "cloud") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of `carrier`, `link` and `cloud`, got "
+                             + (", ".join(given) or "none"))
+        if isinstance(self.at_s, float) and self.at_s < 0:
+            raise ValueError(f"at_s={self.at_s:g} is negative; faults happen at or after 0 s")
+        return self
+
+    @property
+    def label(self) -> str:
+        """A short label: ``carrier:电信``, ``link:A -- B``, ``cloud:节点@50%``."""
+        if self.carrier is not None:
+            return f"carrier:{self.carrier}"
+        if self.link is not None:
+            return f"link:{self.link}"
+        return f"cloud:{self.cloud}@{self.capacity_pct:g}%"
+
+
+class FailureCase(_Frozen):
+    """A named failure case: faults simulated together, validated against the service levels."""
+
+    name: Name
+    faults: list[Fault] = Field(min_length=1)
+
+
 class SimulationSettings(_Frozen):
-    """Settings of the traffic simulator (the simulation capability reads these)."""
+    """Settings of the traffic simulator and of interconnect validation."""
 
     seed: int = Field(0, description="Random seed; the same seed gives the same numbers.")
     duration_s: float = Field(3600.0, gt=0, description="Simulated time in seconds.")
+    warmup_s: float | None = Field(
+        None, ge=0, description="Flows starting before this are not measured (default 5% of "
+        "the duration): the network starts empty.")
+    sample_s: float = Field(10.0, gt=0, description="Link utilisation sampling period, s.")
+    failures: list[FailureCase] | None = Field(
+        None, description="Failure cases validated besides normal operation; default: each "
+        "carrier down for the whole period.")
+    service_levels: ServiceLevels = Field(default_factory=ServiceLevels)
+    cutover_weeks: int = Field(
+        3, ge=0, description="Weeks with the heaviest cutovers to simulate when validating a "
+        "migration schedule.")
+
+    @model_validator(mode="after")
+    def _warmup(self) -> SimulationSettings:
+        if self.warmup_s is not None and self.warmup_s >= self.duration_s:
+            raise ValueError(f"warmup_s={self.warmup_s:g} is not below duration_s="
+                             f"{self.duration_s:g}; nothing would be measured")
+        return self
+
+    @property
+    def measured_from_s(self) -> float:
+        """Start of the measured period."""
+        return self.warmup_s if self.warmup_s is not None else 0.05 * self.duration_s
 
 
 # --------------------------------------------------------------------------- scenario
@@ -615,6 +721,7 @@ class Scenario(_Frozen):
     targets: Targets = Field(default_factory=Targets)
     inventory: InventorySource | None = None
     migration: MigrationPolicy | None = None
+    demand: Demand = Field(default_factory=Demand, description="Busy-hour traffic demand.")
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
 
     @field_validator("cloud")

@@ -1,6 +1,47 @@
-"""Traffic simulation (SimPy) and interconnect validation over the extranet.
+"""Traffic simulation (SimPy, flow level) and interconnect validation over the extranet.
 
-Built on :mod:`netplan.topology`; see the project's issue tracker for its scope.
+- :mod:`.engine` — max-min fair sharing of link capacity among flows, event by event;
+- :mod:`.network` — trunks (parallel lines bundled) and least-latency routes with ECMP;
+- :mod:`.traffic` — the scenario's demand as flow streams and Poisson/diurnal arrivals;
+- :mod:`.simulate` — a busy hour (or any period) with faults and recovery;
+- :mod:`.validate` — service-level checks per site, destination and failure case, and a
+  migration schedule's cutover windows.
+
+Examples
+--------
+>>> from netplan.examples import tiny_scenario
+>>> from netplan.simulation import validate_interconnect
+>>> v = validate_interconnect(tiny_scenario(), duration_s=300, cases=[])
+>>> v.passed
+True
 """
 
-__all__: list[str] = []
+from netplan.simulation.engine import FlowEngine, max_min_rates
+from netplan.simulation.network import Router, Trunks
+from netplan.simulation.simulate import TrafficResult, simulate_traffic
+from netplan.simulation.traffic import draw_arrivals, traffic_streams
+from netplan.simulation.validate import (
+    CutoverValidation,
+    InterconnectValidation,
+    cutover_load,
+    default_failure_cases,
+    validate_cutovers,
+    validate_interconnect,
+)
+
+__all__ = [
+    "FlowEngine",
+    "max_min_rates",
+    "Trunks",
+    "Router",
+    "TrafficResult",
+    "simulate_traffic",
+    "traffic_streams",
+    "draw_arrivals",
+    "InterconnectValidation",
+    "validate_interconnect",
+    "default_failure_cases",
+    "CutoverValidation",
+    "cutover_load",
+    "validate_cutovers",
+]

@@ -1,0 +1,200 @@
+"""The simulated network: links bundled into trunks, and routes over the surviving trunks.
+
+A *trunk* is every line between the same two nodes (the parallel lines of one node pair, e.g.
+a cloud node's two links to the core, or a town's uplinks when two carriers end at the same
+county node). Its capacity is the sum of its lines that are up and its latency the smallest of
+theirs: traffic is spread over parallel lines (link aggregation / per-flow hashing), so the
+simulator sees one pipe. Lines of different carriers that go to different points of presence
+are different trunks and different routes.
+
+Routes follow least latency. When several routes tie (one per carrier, typically), each flow
+picks one of them at random (per-flow ECMP), so the carriers share the load. When lines fail,
+the routes are recomputed over what is left: the survivability analysis's failure model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
+
+from netplan.topology import Topology
+
+__all__ = ["Trunks", "Router", "ROUTE_KINDS", "MAX_ROUTES"]
+
+#: The node kinds each destination of traffic reaches (the nearest node of that kind).
+ROUTE_KINDS = {"cloud": ("cloud",), "platform": ("platform",), "province": ("province",),
+               "internet": ("egress",)}
+#: At most this many equal-latency routes are kept per (source, destination).
+MAX_ROUTES = 16
+
+
+@dataclass(frozen=True)
+class Trunks:
+    """The trunks of a topology: node pairs and the link positions bundled into each.
+
+    Attributes
+    ----------
+    u, v : numpy.ndarray
+        Node positions of each trunk's ends (``u`` the lower end, the links' ``source``).
+    link_trunk : numpy.ndarray
+        Trunk of each link position.
+    link_capacity_mbps, link_latency_ms : numpy.ndarray
+        Per link position.
+    link_carrier : numpy.ndarray
+        Carrier of each link (``""`` for none).
+    """
+
+    u: np.ndarray
+    v: np.ndarray
+    link_trunk: np.ndarray
+    link_capacity_mbps: np.ndarray
+    link_latency_ms: np.ndarray
+    link_carrier: np.ndarray
+    topology: Topology = field(repr=False)
+
+    @classmethod
+    def of(cls, topology: Topology) -> Trunks:
+        """Bundle a topology's links by node pair.
+
+        Examples
+        --------
+        >>> from netplan.examples import tiny_scenario
+        >>> from netplan.topology import build_topology
+        >>> topo = build_topology(tiny_scenario())
+        >>> tr = Trunks.of(topo)
+        >>> topo.n_links, tr.n_trunks   # the two cloud lines and the two platform lines bundle
+        (35, 33)
+        """
+        c = topology.csr()
+        a, b = np.minimum(c.source, c.target), np.maximum(c.source, c.target)
+        pairs = a.astype(np.int64) * topology.n_nodes + b
+        _, first, link_trunk = np.unique(pairs, return_index=True, return_inverse=True)
+        cap = topology.links["capacity_mbps"].to_numpy(dtype=float, na_value=0.0)
+        lat = topology.links["latency_ms"].to_numpy(dtype=float, na_value=0.0)
+        return cls(u=c.source[first], v=c.target[first], link_trunk=link_trunk.astype(np.int64),
+                   link_capacity_mbps=cap, link_latency_ms=lat,
+                   link_carrier=topology.links["carrier"].to_numpy(dtype=str),
+                   topology=topology)
+
+    @property
+    def n_trunks(self) -> int:
+        """Number of trunks."""
+        return len(self.u)
+
+    def capacity_mbps(self, link_up: np.ndarray) -> np.ndarray:
+        """Capacity of each trunk: the sum of its lines that are up."""
+        return np.bincount(self.link_trunk, weights=self.link_capacity_mbps * link_up,
+                           minlength=self.n_trunks)
+
+    def latency_ms(self, link_up: np.ndarray) -> np.ndarray:
+        """Latency of each trunk: the least of its lines that are up (inf when none is)."""
+        lat = np.full(self.n_trunks, np.inf)
+        np.minimum.at(lat, self.link_trunk[link_up], self.link_latency_ms[link_up])
+        return lat
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per trunk: ends, kind, tier, carriers, capacity and latency (all lines up)."""
+        t = self.topology
+        ids = t.nodes.index.to_numpy()
+        links = t.links
+        first = pd.Series(np.arange(len(self.link_trunk))).groupby(self.link_trunk).first()
+        up = np.ones(len(self.link_trunk), dtype=bool)
+        carriers = pd.Series(self.link_carrier).groupby(self.link_trunk).agg(
+            lambda s: "+".join(x for x in dict.fromkeys(s) if x))
+        return pd.DataFrame({
+            "source": ids[self.u], "target": ids[self.v],
+            "kind": links["kind"].to_numpy()[first.to_numpy()],
+            "tier": links["tier"].to_numpy()[first.to_numpy()],
+            "carriers": carriers.to_numpy(),
+            "lines": np.bincount(self.link_trunk, minlength=self.n_trunks),
+            "capacity_mbps": self.capacity_mbps(up), "latency_ms": self.latency_ms(up),
+        }, index=pd.RangeIndex(self.n_trunks, name="trunk"))
+
+
+class Router:
+    """Least-latency routes from any node to each destination, over the trunks that are up.
+
+    Parameters
+    ----------
+    trunks : Trunks
+    link_up : numpy.ndarray of bool
+        Which link positions are up.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.topology import build_topology
+    >>> topo = build_topology(tiny_scenario())
+    >>> tr = Trunks.of(topo)
+    >>> r = Router(tr, np.ones(topo.n_links, dtype=bool))
+    >>> village = topo.nodes.index.get_loc("测试省/甲市/A县/A镇1/村001")
+    >>> routes = r.routes(village, "cloud")
+    >>> len(routes), round(routes[0][1], 3)   # two carriers from the county to the core
+    (2, 4.3)
+    """
+
+    def __init__(self, trunks: Trunks, link_up: np.ndarray):
+        self.trunks = trunks
+        self.link_up = np.asarray(link_up, dtype=bool)
+        n = trunks.topology.n_nodes
+        self.weight_ms = trunks.latency_ms(self.link_up)
+        alive = np.isfinite(self.weight_ms)
+        w = np.maximum(self.weight_ms[alive], 1e-9)
+        u, v = trunks.u[alive], trunks.v[alive]
+        self._graph = csr_array((np.concatenate([w, w]), (np.concatenate([u, v]),
+                                                          np.concatenate([v, u]))), shape=(n, n))
+        # adjacency over live trunks: node -> (neighbour, trunk, weight)
+        tid = np.flatnonzero(alive)
+        heads = np.concatenate([u, v])
+        order = np.argsort(heads, kind="stable")
+        self._nbr = np.concatenate([v, u])[order]
+        self._tr = np.concatenate([tid, tid])[order]
+        self._w = np.concatenate([w, w])[order]
+        self._ptr = np.searchsorted(heads[order], np.arange(n + 1))
+        kinds = trunks.topology.nodes["kind"].to_numpy()
+        self._dest = {key: np.flatnonzero(np.isin(kinds, list(k)))
+                      for key, k in ROUTE_KINDS.items()}
+        self._dist: dict[str, np.ndarray] = {}
+        self._cache: dict[tuple[int, str], list[tuple[tuple[int, ...], float]]] = {}
+
+    def distance_ms(self, destination: str) -> np.ndarray:
+        """One-way latency of every node to the nearest node of ``destination`` (inf: cut off)."""
+        if destination not in self._dist:
+            targets = self._dest[destination]
+            if len(targets) == 0:
+                d = np.full(self.trunks.topology.n_nodes, np.inf)
+            else:
+                d = dijkstra(self._graph, directed=False, indices=targets, min_only=True)
+            self._dist[destination] = d
+        return self._dist[destination]
+
+    def routes(self, source: int, destination: str) -> list[tuple[tuple[int, ...], float]]:
+        """The equal-latency routes ``(trunks, latency_ms)`` from node position ``source``.
+
+        Empty when the destination cannot be reached; at most :data:`MAX_ROUTES`.
+        """
+        key = (source, destination)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        d = self.distance_ms(destination)
+        out: list[tuple[tuple[int, ...], float]] = []
+        if np.isfinite(d[source]):
+            tol = 1e-9 * max(1.0, d[source])
+            stack = [(source, ())]
+            while stack and len(out) < MAX_ROUTES:
+                node, path = stack.pop()
+                if d[node] <= 1e-12:
+                    out.append((path, float(d[source])))
+                    continue
+                lo, hi = self._ptr[node], self._ptr[node + 1]
+                for j in range(hi - 1, lo - 1, -1):
+                    nb = self._nbr[j]
+                    if abs(d[node] - d[nb] - self._w[j]) <= tol:
+                        stack.append((nb, (*path, int(self._tr[j]))))
+        self._cache[key] = out
+        return out

@@ -1,0 +1,174 @@
+"""Traffic sources: the scenario's demand as streams of flows, and their arrivals.
+
+Each site (a department, a village office) has *streams*: bulk flows to each destination at its
+busy-hour rate, synchronisation jobs to the exchange platform (departments), and interactive
+requests. A stream is Poisson with rate ``busy-hour Mbps / mean flow size`` (bulk) or its
+configured rate; all streams together are one Poisson process whose arrivals are drawn at once
+(numpy), the stream of each arrival chosen in proportion to the rates. With diurnal arrivals,
+the process is thinned by the hour-of-day profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from netplan.model.demand import DESTINATIONS, demand_table
+from netplan.model.scenario import Scenario
+from netplan.topology import Topology
+
+__all__ = ["Arrivals", "traffic_streams", "draw_arrivals", "KLASSES", "MBIT_PER_MB"]
+
+#: What a flow is: a bulk transfer, a platform synchronisation job, an interactive request, or
+#: a migration cutover transfer.
+KLASSES = ("bulk", "sync", "request", "cutover")
+MBIT_PER_MB = 8.0
+_REQUEST_DESTINATIONS = ("cloud", "platform", "province")
+
+
+def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None = None,
+                    system_mbps: dict[str, float] | None = None,
+                    scale: float = 1.0) -> pd.DataFrame:
+    """The flow streams of every site, with their rates.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``demand`` section.
+    topology : Topology
+        Sites are its ``department`` and ``village`` nodes.
+    year : int, optional
+        Grow the demand to this year.
+    system_mbps : dict of str to float, optional
+        Extra busy-hour Mbps to the cloud per site node id (systems on the cloud).
+    scale : float
+        Multiply every rate (e.g. the off-peak factor in a maintenance window).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per stream: ``source`` (node id), ``source_pos``, ``kind``, ``tier``, ``unit``
+        (validation unit: the department, or the town's villages together),
+        ``unit_name``, ``destination``, ``klass``, ``rate_per_s`` and ``mean_mbit``.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.topology import build_topology
+    >>> s = tiny_scenario()
+    >>> st = traffic_streams(s, build_topology(s))
+    >>> # bulk: 74 Mbps / 64 Mbit; requests: (7 departments × 2 + 6 villages × 0.5) / 60 s;
+    >>> # sync: 7 departments × 1 job per hour
+    >>> st.groupby("klass", observed=True)["rate_per_s"].sum().round(4).to_dict()
+    {'bulk': 1.1562, 'sync': 0.0019, 'request': 0.2833}
+    """
+    d = scenario.demand
+    nodes = topology.nodes
+    table = demand_table(scenario, nodes, year=year, system_mbps=system_mbps)
+    mean_bulk = d.flow_sizes.mean_mb * MBIT_PER_MB
+    parts = [pd.DataFrame({"source": table["source"], "destination": table["destination"],
+                           "klass": "bulk",
+                           "rate_per_s": table["busy_hour_mbps"] / mean_bulk,
+                           "mean_mbit": mean_bulk})]
+    sites = nodes[nodes["kind"].isin(["department", "village"])]
+    deps = sites.index[sites["kind"] == "department"]
+    sync = d.platform_sync
+    if sync.jobs_per_hour > 0 and len(nodes_of(topology, "platform")):
+        parts.append(pd.DataFrame({"source": deps, "destination": "platform", "klass": "sync",
+                                   "rate_per_s": sync.jobs_per_hour / 3600.0,
+                                   "mean_mbit": sync.size_mb * MBIT_PER_MB}))
+    inter = d.interactive
+    per_min = np.where(sites["kind"].to_numpy() == "village", inter.village_requests_per_min,
+                       inter.requests_per_min)
+    shares = np.array([getattr(d.shares, k) for k in _REQUEST_DESTINATIONS])
+    if shares.sum() > 0:
+        shares = shares / shares.sum()
+        for dest, share in zip(_REQUEST_DESTINATIONS, shares, strict=True):
+            if share > 0:
+                parts.append(pd.DataFrame({
+                    "source": sites.index, "destination": dest, "klass": "request",
+                    "rate_per_s": per_min / 60.0 * share,
+                    "mean_mbit": inter.response_kb * MBIT_PER_MB / 1000.0}))
+    st = pd.concat(parts, ignore_index=True)
+    st = st[st["rate_per_s"] > 0].reset_index(drop=True)
+    st["rate_per_s"] *= scale
+    src = nodes.loc[st["source"]]
+    village = src["kind"].to_numpy() == "village"
+    st.insert(1, "source_pos", nodes.index.get_indexer(st["source"]))
+    st.insert(2, "kind", src["kind"].to_numpy())
+    st.insert(3, "tier", src["tier"].to_numpy())
+    st.insert(4, "unit", np.where(village, src["parent"].to_numpy() + "#村", st["source"]))
+    st.insert(5, "unit_name", np.where(village, src["town"].to_numpy() + "·村", src["name"]))
+    st["destination"] = pd.Categorical(st["destination"], categories=DESTINATIONS)
+    st["klass"] = pd.Categorical(st["klass"], categories=KLASSES)
+    return st
+
+
+def nodes_of(topology: Topology, kind: str) -> pd.Index:
+    """Node ids of one kind (shorthand)."""
+    return topology.nodes_of_kind(kind)
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """Flow arrivals, sorted by time: when, which stream, how big.
+
+    Attributes
+    ----------
+    time_s : numpy.ndarray
+    stream : numpy.ndarray
+        Row of the streams table.
+    size_mbit : numpy.ndarray
+    route_draw : numpy.ndarray
+        A uniform draw in [0, 1) per flow that picks among equal routes (per-flow ECMP).
+    """
+
+    time_s: np.ndarray
+    stream: np.ndarray
+    size_mbit: np.ndarray
+    route_draw: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.time_s)
+
+
+def draw_arrivals(streams: pd.DataFrame, scenario: Scenario, until_s: float,
+                  rng: np.random.Generator) -> Arrivals:
+    """Draw every arrival of ``streams`` in ``[0, until_s)``.
+
+    Bulk sizes follow ``demand.flow_sizes``; sync jobs, requests and responses are exponential
+    with their means. With ``demand.arrivals: diurnal`` the process is thinned by the profile.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.topology import build_topology
+    >>> s = tiny_scenario()
+    >>> st = traffic_streams(s, build_topology(s))
+    >>> a = draw_arrivals(st, s, 3600.0, np.random.default_rng(0))
+    >>> expected = st["rate_per_s"].sum() * 3600     # Poisson: n is within a few sqrt(n)
+    >>> bool(abs(len(a) - expected) < 4 * expected ** 0.5)
+    True
+    """
+    rates = streams["rate_per_s"].to_numpy(float)
+    total = rates.sum()
+    n = int(rng.poisson(total * until_s)) if total > 0 else 0
+    times = np.sort(rng.uniform(0.0, until_s, n))
+    if scenario.demand.arrivals == "diurnal" and n:
+        keep = rng.uniform(0.0, 1.0, n) < scenario.demand.profile_at(times)
+        times = times[keep]
+        n = len(times)
+    cum = np.cumsum(rates) / total if total > 0 else np.zeros(0)
+    stream = np.minimum(np.searchsorted(cum, rng.uniform(0.0, 1.0, n), side="right"),
+                        len(rates) - 1)
+    sizes = np.empty(n)
+    klass = streams["klass"].to_numpy()[stream] if n else np.zeros(0, dtype=object)
+    mean = streams["mean_mbit"].to_numpy(float)[stream] if n else np.zeros(0)
+    bulk = klass == "bulk"
+    sizes[bulk] = scenario.demand.flow_sizes.sample_mb(rng, int(bulk.sum())) * MBIT_PER_MB
+    sizes[~bulk] = rng.exponential(1.0, int((~bulk).sum())) * mean[~bulk]
+    sizes = np.maximum(sizes, 1e-6)  # a flow moves at least one bit
+    return Arrivals(time_s=times, stream=stream.astype(np.int64), size_mbit=sizes,
+                    route_draw=rng.uniform(0.0, 1.0, n))

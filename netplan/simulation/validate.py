@@ -1,0 +1,374 @@
+"""Interconnect validation: service levels per site and failure case, and cutover windows.
+
+Does every site reach the cloud, the platform and the province within its service levels — in
+normal operation and in each failure case — and do a schedule's cutovers finish in their windows?
+
+The documents' check is "vertical province–city–county, horizontal every department" (纵向省市县、
+横向各部门): every department (and every village office, here per town) must reach the cloud
+node, the exchange platform and the province backbone. :func:`validate_interconnect` simulates
+the busy hour once per case and scores each (site, destination) against the tier's service
+levels; :func:`validate_cutovers` simulates the weeks of a migration plan with the heaviest
+cutover transfers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from netplan.model.scenario import FailureCase, Fault, Scenario, ServiceLevel
+from netplan.simulation.simulate import TrafficResult, simulate_traffic
+from netplan.topology import Topology, build_topology
+from netplan.topology.analysis import TIER_ORDER
+
+__all__ = ["InterconnectValidation", "validate_interconnect", "default_failure_cases",
+           "CutoverValidation", "cutover_load", "validate_cutovers", "CHECKED_DESTINATIONS"]
+
+#: Destinations validated (internet traffic is simulated but has no service level here).
+CHECKED_DESTINATIONS = ("cloud", "platform", "province")
+_TIERS = ("city", "county", "town", "village")
+
+
+def default_failure_cases(scenario: Scenario) -> list[FailureCase]:
+    """The scenario's failure cases, or one per carrier down for the whole period.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> [c.name for c in default_failure_cases(tiny_scenario())]
+    ['电信 down', '联通 down']
+    """
+    if scenario.simulation.failures is not None:
+        return list(scenario.simulation.failures)
+    return [FailureCase(name=f"{c} down", faults=[Fault(carrier=c)])
+            for c in scenario.extranet.carriers]
+
+
+@dataclass
+class InterconnectValidation:
+    """Service-level checks per site, destination and case, with per-tier verdicts.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per (case, unit, destination): the measured numbers, the service levels, ``ok``
+        and, when not, ``reason``. A *unit* is a department, or a town's village offices.
+    results : dict of str to TrafficResult
+        The simulation of each case (flows, link utilisation, fault log).
+    """
+
+    table: pd.DataFrame
+    results: dict[str, TrafficResult] = field(repr=False)
+
+    @property
+    def cases(self) -> list[str]:
+        """Case names, normal first."""
+        return list(self.results)
+
+    @property
+    def passed(self) -> bool:
+        """True when every check of every case passed."""
+        return bool(self.table["ok"].all())
+
+    def to_frame(self) -> pd.DataFrame:
+        """The full pass/fail table (see :attr:`table`)."""
+        return self.table
+
+    def verdict(self) -> pd.DataFrame:
+        """Per case and tier: units, checks, failures, PASS/FAIL and the worst unit."""
+        rows = []
+        for (case, tier), g in self.table.groupby(["case", "tier"], sort=False):
+            bad = g[~g["ok"]]
+            worst = bad.sort_values("severity", ascending=False).head(1)
+            rows.append({
+                "case": case, "tier": tier, "units": g["unit"].nunique(), "checks": len(g),
+                "failed_checks": len(bad), "failed_units": bad["unit"].nunique(),
+                "verdict": "PASS" if bad.empty else "FAIL",
+                "worst": "" if worst.empty else
+                f"{worst['unit_name'].iloc[0]} → {worst['destination'].iloc[0]}: "
+                f"{worst['reason'].iloc[0]}",
+            })
+        return pd.DataFrame(rows)
+
+    def failing(self) -> pd.DataFrame:
+        """The failed checks, worst first."""
+        return self.table[~self.table["ok"]].sort_values(["case", "severity"],
+                                                         ascending=[True, False])
+
+    def worst_paths(self, n: int = 10) -> pd.DataFrame:
+        """Per case, the ``n`` checks furthest from their service level, with their routes."""
+        cols = ["case", "tier", "unit_name", "destination", "reason", "latency_p99_ms",
+                "throughput_mean_mbps", "worst_route"]
+        t = self.table.sort_values("severity", ascending=False)
+        return t.groupby("case", sort=False).head(n)[cols].reset_index(drop=True)
+
+
+def validate_interconnect(scenario: Scenario, topology: Topology | None = None, *,
+                          cases: list[FailureCase] | None = None, seed: int | None = None,
+                          duration_s: float | None = None, year: int | None = None,
+                          system_mbps: dict[str, float] | None = None
+                          ) -> InterconnectValidation:
+    """Simulate normal operation and every failure case; check every site's service levels.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        ``simulation.service_levels`` per tier are the thresholds.
+    topology : Topology, optional
+        Built from the scenario when not given.
+    cases : list of FailureCase, optional
+        Default :func:`default_failure_cases`. Normal operation is always simulated first.
+    seed, duration_s, year, system_mbps
+        Passed to :func:`~netplan.simulation.simulate_traffic`.
+
+    Returns
+    -------
+    InterconnectValidation
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> v = validate_interconnect(tiny_scenario(), duration_s=600, cases=[])
+    >>> v.verdict()[["tier", "units", "verdict"]].values.tolist()
+    [['city', 2, 'PASS'], ['county', 2, 'PASS'], ['town', 3, 'PASS'], ['village', 3, 'PASS']]
+    """
+    topology = topology if topology is not None else build_topology(scenario)
+    cases = default_failure_cases(scenario) if cases is None else list(cases)
+    names = [c.name for c in cases]
+    if "normal" in names or len(set(names)) != len(names):
+        raise ValueError("failure case names must be unique and not 'normal'")
+    results: dict[str, TrafficResult] = {}
+    tables = []
+    for name, faults in [("normal", []), *[(c.name, c.faults) for c in cases]]:
+        r = simulate_traffic(scenario, topology, faults=faults, case=name, seed=seed,
+                             duration_s=duration_s, year=year, system_mbps=system_mbps)
+        results[name] = r
+        tables.append(_score(r, scenario.simulation.service_levels, topology))
+    return InterconnectValidation(pd.concat(tables, ignore_index=True), results)
+
+
+def _score(result: TrafficResult, levels, topology: Topology) -> pd.DataFrame:
+    """One row per (unit, destination) of one case: numbers, service levels, verdict."""
+    f = result.flows
+    f = f[f["measured"] & f["destination"].isin(CHECKED_DESTINATIONS)
+          & f["klass"].isin(["bulk", "sync", "request"])]
+    keys = ["unit", "destination"]
+    g = f.groupby(keys, sort=False, observed=True)
+    bulk = f[f["klass"].isin(["bulk", "sync"]) & (f["status"] == "done")]
+    req = f[(f["klass"] == "request") & (f["status"] == "done")]
+    out = pd.DataFrame({
+        "unit_name": g["unit_name"].first(), "tier": g["tier"].first(),
+        "source": g["source"].first(), "flows": g.size(),
+        "unreachable": g["status"].agg(lambda s: int((s == "unreachable").sum())),
+        "dropped": g["status"].agg(lambda s: int((s == "dropped").sum())),
+        "unfinished": g["status"].agg(lambda s: int((s == "unfinished").sum())),
+    })
+    bg = bulk.groupby(keys, sort=False, observed=True)
+    out["fct_mean_s"] = bg["fct_s"].mean()
+    out["throughput_mean_mbps"] = bg["throughput_mbps"].mean()
+    rg = req.groupby(keys, sort=False, observed=True)
+    out["requests"] = rg.size()
+    out["latency_mean_ms"] = rg["latency_ms"].mean()
+    out["latency_p95_ms"] = rg["latency_ms"].quantile(0.95)
+    out["latency_p99_ms"] = rg["latency_ms"].quantile(0.99)
+    out["queueing_mean_ms"] = rg["queueing_ms"].mean()
+    worst = req.loc[rg["latency_ms"].idxmax().dropna().astype(int)] if len(req) else req
+    out["worst_route"] = pd.Series(
+        [result.route_label(int(r)) for r in worst["route"]],
+        index=pd.MultiIndex.from_frame(worst[keys]) if len(worst) else None, dtype=object)
+    out = out.reset_index()
+    out["requests"] = out["requests"].fillna(0).astype(int)
+    out["worst_route"] = out["worst_route"].fillna("")
+    nodes = topology.nodes
+    out["county"] = nodes.loc[out["source"], "county"].to_numpy()
+    out["town"] = nodes.loc[out["source"], "town"].to_numpy()
+    sl = {t: getattr(levels, t) for t in _TIERS}
+    out["sl_throughput_mbps"] = out["tier"].map(lambda t: sl[t].throughput_mbps)
+    out["sl_latency_p95_ms"] = out["tier"].map(lambda t: sl[t].latency_p95_ms)
+    out["sl_latency_p99_ms"] = out["tier"].map(lambda t: sl[t].latency_p99_ms)
+    checks = [_check(row, sl[row.tier]) for row in out.itertuples()]
+    out["ok"] = [c[0] for c in checks]
+    out["reason"] = [c[1] for c in checks]
+    out["severity"] = [c[2] for c in checks]
+    out.insert(0, "case", result.case)
+    order = {t: i for i, t in enumerate(TIER_ORDER)}
+    out = out.sort_values(["tier", "county", "town", "unit", "destination"],
+                          key=lambda s: s.map(order) if s.name == "tier" else s, kind="stable")
+    return out[["case", "tier", "county", "town", "unit", "unit_name", "destination", "flows",
+                "requests", "unreachable", "dropped", "unfinished", "fct_mean_s",
+                "throughput_mean_mbps", "latency_mean_ms", "latency_p95_ms", "latency_p99_ms",
+                "queueing_mean_ms", "sl_throughput_mbps", "sl_latency_p95_ms",
+                "sl_latency_p99_ms", "ok", "reason", "severity", "worst_route"]
+               ].reset_index(drop=True)
+
+
+def _check(row, sl: ServiceLevel) -> tuple[bool, str, float]:
+    """Pass, the reasons it does not, and how far off it is (for 'worst' ordering)."""
+    reasons = []
+    severity = 0.0
+    cut = row.unreachable + row.dropped
+    if cut:
+        reasons.append(f"cut off: {cut} of {row.flows} flows had no route")
+        severity = max(severity, 10.0 + cut / max(row.flows, 1))
+    if row.unfinished:
+        reasons.append(f"{row.unfinished} flows unfinished at the end")
+        severity = max(severity, 5.0)
+    tp = row.throughput_mean_mbps
+    if not math.isnan(tp) and tp < sl.throughput_mbps:
+        reasons.append(f"throughput {tp:.1f} < {sl.throughput_mbps:g} Mbps")
+        severity = max(severity, sl.throughput_mbps / max(tp, 1e-9))
+    for q, limit in (("p95", sl.latency_p95_ms), ("p99", sl.latency_p99_ms)):
+        v = getattr(row, f"latency_{q}_ms")
+        if not math.isnan(v) and v > limit:
+            reasons.append(f"latency {q} {v:.0f} > {limit:g} ms")
+            severity = max(severity, v / limit)
+    return not reasons, "; ".join(reasons), severity
+
+
+# --------------------------------------------------------------------------- cutovers
+
+
+@dataclass
+class CutoverValidation:
+    """Cutover transfers of the heaviest weeks, simulated in their maintenance windows.
+
+    Attributes
+    ----------
+    transfers : pandas.DataFrame
+        One row per system's transfer: week, date, system, source, GB, finish hour, whether it
+        finished in the window, mean throughput.
+    weeks : pandas.DataFrame
+        One row per simulated week: transfers, GB, the last finish, the window, the verdict.
+    results : dict of int to TrafficResult
+        The simulation of each week.
+    """
+
+    transfers: pd.DataFrame
+    weeks: pd.DataFrame
+    results: dict[int, TrafficResult] = field(repr=False)
+
+    @property
+    def passed(self) -> bool:
+        """True when every simulated transfer finished within its window."""
+        return bool(self.transfers["in_window"].all()) if len(self.transfers) else True
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-week table."""
+        return self.weeks
+
+
+def cutover_load(plan) -> pd.DataFrame:
+    """Per week and system: the GB of cutover data the plan moves in that week's window.
+
+    Parameters
+    ----------
+    plan : MigrationPlan
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``week``, ``date`` (the week's Monday), ``group``, ``system_id``, ``gb``.
+    """
+    mp = plan.mp
+    starts = plan.starts
+    rows = []
+    if starts is None:
+        return pd.DataFrame(columns=["week", "date", "group", "system_id", "gb"])
+    inv = mp.inventory.by_id
+    for k, (g, act) in enumerate(zip(mp.groups, mp.project.activities, strict=True)):
+        per_week = np.max(np.array(act.demand[2:]), axis=0) if len(act.demand) > 2 else []
+        tb = np.array([inv[s].data_tb for s in g.systems], dtype=float)
+        split = tb / tb.sum() if tb.sum() > 0 else np.full(len(tb), 1.0 / len(tb))
+        for offset, gb in enumerate(per_week):
+            if gb <= 0:
+                continue
+            week = int(starts[k]) + offset
+            for sid, share in zip(g.systems, split, strict=True):
+                rows.append({"week": week, "date": mp.grid.monday(week), "group": k,
+                             "system_id": sid, "gb": float(gb) * share})
+    return pd.DataFrame(rows, columns=["week", "date", "group", "system_id", "gb"])
+
+
+def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None, *,
+                      weeks: int | None = None, seed: int | None = None,
+                      max_background_flows: int = 150_000) -> CutoverValidation:
+    """Simulate the maintenance windows of the weeks with the most cutover data.
+
+    Every transfer of the week starts when the window opens, from its system's site (the
+    county node for county systems, the city core for city ones) to the cloud node, alongside
+    the background traffic at ``demand.offpeak_factor`` of the busy hour. Background flows are
+    made coarser (larger, fewer; same load) when a window would need more than
+    ``max_background_flows`` of them.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        ``migration.window_hours_per_week`` is the window; ``simulation.cutover_weeks`` the
+        number of weeks (unless ``weeks`` is given).
+    plan : MigrationPlan
+        From :func:`netplan.migration.plan_migration`.
+    topology : Topology, optional
+
+    Returns
+    -------
+    CutoverValidation
+    """
+    topology = topology if topology is not None else build_topology(scenario)
+    n_weeks = scenario.simulation.cutover_weeks if weeks is None else weeks
+    window_s = (scenario.migration.window_hours_per_week if scenario.migration else 16.0) * 3600
+    load = cutover_load(plan)
+    empty_t = pd.DataFrame(columns=["week", "date", "system_id", "name", "source", "gb",
+                                    "finish_h", "window_h", "in_window", "throughput_mbps"])
+    if load.empty or n_weeks == 0:
+        return CutoverValidation(empty_t, pd.DataFrame(), {})
+    by_week = load.groupby("week")["gb"].sum().sort_values(ascending=False, kind="stable")
+    chosen = sorted(by_week.index[:n_weeks].tolist())
+    from netplan.simulation.traffic import traffic_streams
+
+    base_rate = traffic_streams(scenario, topology)
+    bulk_rate = float(base_rate.loc[base_rate["klass"].isin(["bulk", "sync"]),
+                                    "rate_per_s"].sum())
+    factor = scenario.demand.offpeak_factor
+    size_scale = max(1.0, bulk_rate * factor * window_s / max_background_flows)
+    inv = plan.mp.inventory.by_id
+    results, transfers = {}, []
+    for week in chosen:
+        rows = load[load["week"] == week]
+        sources = [_system_site(inv[s], topology) for s in rows["system_id"]]
+        cut = pd.DataFrame({"name": rows["system_id"].to_numpy(), "source": sources,
+                            "size_mb": rows["gb"].to_numpy() * 1000.0, "start_s": 0.0})
+        r = simulate_traffic(scenario, topology, seed=seed, duration_s=window_s, warmup_s=0.0,
+                             cutovers=cut, scale=factor, size_scale=size_scale,
+                             case=f"week {week}")
+        results[week] = r
+        f = r.flows[r.flows["klass"] == "cutover"]
+        finish_h = (f["end_s"] / 3600.0).to_numpy()
+        transfers.append(pd.DataFrame({
+            "week": week, "date": rows["date"].to_numpy(),
+            "system_id": rows["system_id"].to_numpy(),
+            "name": [inv[s].name for s in rows["system_id"]], "source": sources,
+            "gb": rows["gb"].to_numpy(), "finish_h": finish_h,
+            "window_h": window_s / 3600.0,
+            "in_window": (f["end_s"] <= window_s).to_numpy() & (f["status"] == "done").to_numpy(),
+            "throughput_mbps": (f["size_mb"] * 8 / f["end_s"]).to_numpy(),
+        }))
+    t = pd.concat(transfers, ignore_index=True)
+    w = t.groupby(["week", "date"]).agg(transfers=("system_id", "size"), gb=("gb", "sum"),
+                                        last_finish_h=("finish_h", "max"),
+                                        window_h=("window_h", "first"),
+                                        late=("in_window", lambda s: int((~s).sum())))
+    w["verdict"] = np.where(w["late"] == 0, "PASS", "FAIL")
+    return CutoverValidation(t, w.reset_index(), results)
+
+
+def _system_site(system, topology: Topology) -> str:
+    """The node a system's data leaves from: its county node, or the city core."""
+    nodes = topology.nodes
+    if system.tier == "county" and system.site:
+        hit = nodes.index[(nodes["kind"] == "county") & (nodes["name"] == system.site)]
+        if len(hit):
+            return hit[0]
+    return nodes.index[nodes["kind"] == "city"][0]
