@@ -1,4 +1,4 @@
-"""The ``netplan`` command line: validate, schema, topology, schedule, run.
+"""The ``netplan`` command line: validate, schema, topology, schedule, simulate, run.
 
 Every command reads a scenario file, reports bad input as ``file: line N: path: message; hint``
 lines on stderr and exits with status 2, and writes its outputs only when everything succeeded.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -84,12 +85,13 @@ def _cmd_schema(args) -> int:
     return EXIT_OK
 
 
-def _topology_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool):
+def _topology_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
+                      ctx: dict):
     from netplan.report.topology_report import write_topology_report
-    from netplan.topology import build_topology, reachability, summarize, survivability
+    from netplan.topology import reachability, summarize, survivability
 
     progress("building the four-tier extranet")
-    topo = build_topology(scenario)
+    topo = _topology(scenario, ctx)
     progress(f"checking reachability ({topo.n_nodes:,} nodes, {topo.n_links:,} links)")
     summary = summarize(topo)
     reach = reachability(topo)
@@ -100,7 +102,17 @@ def _topology_section(scenario, out_dir: Path, progress: _Progress, *, pictures:
                                  pictures=pictures)
 
 
-def _migration_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool):
+def _topology(scenario, ctx: dict):
+    """The scenario's topology, built once per run and shared by the sections."""
+    if "topology" not in ctx:
+        from netplan.topology import build_topology
+
+        ctx["topology"] = build_topology(scenario)
+    return ctx["topology"]
+
+
+def _migration_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
+                       ctx: dict):
     from netplan.io.inventory_io import read_inventory
     from netplan.migration.plan import plan_migration
     from netplan.report.migration_report import write_migration_report
@@ -114,15 +126,41 @@ def _migration_section(scenario, out_dir: Path, progress: _Progress, *, pictures
     inventory = read_inventory(scenario.inventory.path, encoding=scenario.inventory.encoding)
     progress(f"scheduling {len(inventory.systems)} systems "
              f"({scenario.migration.backend}, ≤ {scenario.migration.time_limit_s:g} s)")
-    plan = plan_migration(scenario, inventory)
+    plan = plan_migration(scenario, inventory, topology=_topology(scenario, ctx))
+    ctx["plan"] = plan
     progress("writing the schedule, lists and charts")
     return write_migration_report(scenario, plan, out_dir, pictures=pictures)
+
+
+def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
+                        ctx: dict):
+    from netplan.report.simulation_report import write_simulation_report
+    from netplan.simulation import default_failure_cases, validate_cutovers, validate_interconnect
+
+    topo = _topology(scenario, ctx)
+    opts = ctx.get("simulation", {})
+    cases = opts.get("cases") or default_failure_cases(scenario)
+    duration = opts.get("duration_s") or scenario.simulation.duration_s
+    progress(f"simulating {duration:g} s of traffic: normal and {len(cases)} failure case(s) "
+             f"({', '.join(c.name for c in cases) or 'none'})")
+    validation = validate_interconnect(scenario, topo, cases=cases, seed=opts.get("seed"),
+                                       duration_s=opts.get("duration_s"))
+    cutovers = None
+    if "plan" in ctx and ctx["plan"].starts is not None:
+        progress(f"simulating the {scenario.simulation.cutover_weeks} heaviest cutover weeks")
+        cutovers = validate_cutovers(scenario, ctx["plan"], topo, seed=opts.get("seed"))
+    else:
+        progress("cutover windows: skipped (no migration plan in this run)")
+    progress("writing validation tables, link loads and time series")
+    return write_simulation_report(scenario, validation, out_dir, cutovers=cutovers,
+                                   pictures=pictures)
 
 
 #: Capabilities that ``netplan run`` runs, in order: (name, steps, section writer).
 CAPABILITIES: list[tuple[str, int, Callable]] = [
     ("topology", 4, _topology_section),
     ("migration", 3, _migration_section),
+    ("simulation", 3, _simulation_section),
 ]
 
 
@@ -134,8 +172,9 @@ def _run(args, names: list[str]) -> int:
     progress(f"reading {args.file}")
     scenario, warnings = _read(args.file)
     _print_warnings(args.file, warnings)
+    ctx = {"simulation": _simulation_options(args, scenario)}
     with staged_output(args.out) as stage:
-        sections = [fn(scenario, stage, progress, pictures=not args.no_plot)
+        sections = [fn(scenario, stage, progress, pictures=not args.no_plot, ctx=ctx)
                     for _, _, fn in chosen]
         progress("writing the report index")
         write_index(scenario, sections, stage, source=args.file, warnings=warnings,
@@ -152,8 +191,81 @@ def _cmd_schedule(args) -> int:
     return _run(args, ["migration"])
 
 
+def _cmd_simulate(args) -> int:
+    return _run(args, ["migration", "simulation"] if args.cutovers else ["simulation"])
+
+
 def _cmd_run(args) -> int:
     return _run(args, [c[0] for c in CAPABILITIES])
+
+
+def _simulation_options(args, scenario) -> dict:
+    """``--failure``, ``--seed`` and ``--duration``, checked against the scenario up front."""
+    from netplan.errors import UnknownNodeError
+    from netplan.model.scenario import FailureCase
+
+    opts: dict = {"seed": getattr(args, "seed", None),
+                  "duration_s": getattr(args, "duration", None)}
+    specs = getattr(args, "failure", None) or []
+    cases = []
+    for text in specs:
+        fault = _parse_failure(text)
+        if fault.carrier is not None and fault.carrier not in scenario.extranet.carriers:
+            raise UnknownNodeError(f"--failure {text}: no carrier {fault.carrier!r}; the "
+                                   f"scenario has {', '.join(scenario.extranet.carriers)}")
+        if fault.cloud is not None and fault.cloud not in [c.name for c in scenario.cloud]:
+            raise UnknownNodeError(f"--failure {text}: no cloud node {fault.cloud!r}; the "
+                                   f"scenario has {', '.join(c.name for c in scenario.cloud)}")
+        cases.append(FailureCase(name=text, faults=[fault]))
+    opts["cases"] = cases
+    if opts["duration_s"] is not None and opts["duration_s"] <= scenario.simulation.measured_from_s:
+        raise NetplanError(f"--duration {opts['duration_s']:g} s is not longer than the "
+                           f"warm-up ({scenario.simulation.measured_from_s:g} s); simulate "
+                           "longer or lower simulation.warmup_s")
+    return opts
+
+
+def _parse_failure(text: str):
+    """``carrier:电信``, ``link:A -- B``, ``cloud:节点[@50%]``, each optionally ``@AT+FOR``.
+
+    ``carrier:电信@300+600`` is 电信 down from 300 s for 600 s.
+    """
+    from pydantic import ValidationError
+
+    from netplan.model.scenario import Fault
+    from netplan.units import parse_duration_s
+
+    kind, sep, rest = text.partition(":")
+    if not sep or kind not in ("carrier", "link", "cloud") or not rest.strip():
+        raise NetplanError(f"--failure {text!r}: write carrier:NAME, link:SOURCE -- TARGET or "
+                           "cloud:NAME[@PCT%], optionally followed by @START+DURATION "
+                           "(e.g. carrier:电信@5min+10min)")
+    fields: dict = {}
+    when = re.search(r"@(?P<at>[^@%+]+)(\+(?P<for>[^@%]+))?$", rest)
+    if when and not rest.rstrip().endswith("%"):
+        try:
+            fields["at_s"] = parse_duration_s(when["at"]) if when["at"].strip() != "0" else 0.0
+            if when["for"]:
+                fields["duration_s"] = parse_duration_s(when["for"])
+        except ValueError as exc:
+            raise NetplanError(f"--failure {text!r}: {exc}") from None
+        rest = rest[: when.start()]
+    if kind == "cloud":
+        name, _, pct = rest.partition("@")
+        fields["cloud"] = name.strip()
+        if pct:
+            try:
+                fields["capacity_pct"] = float(pct.strip().rstrip("%"))
+            except ValueError:
+                raise NetplanError(f"--failure {text!r}: {pct!r} is not a percentage; write "
+                                   "e.g. cloud:政务云梅州节点@50%") from None
+    else:
+        fields[kind] = rest.strip()
+    try:
+        return Fault(**fields)
+    except ValidationError as exc:
+        msg = "; ".join(e["msg"] for e in exc.errors())
+        raise NetplanError(f"--failure {text!r}: {msg}") from None
 
 
 # --------------------------------------------------------------------------- entry point
@@ -177,6 +289,8 @@ def _parser() -> argparse.ArgumentParser:
     for name, func, text in (
         ("topology", _cmd_topology, "build the extranet; write tables, survivability, picture"),
         ("schedule", _cmd_schedule, "triage the inventory and schedule the migration"),
+        ("simulate", _cmd_simulate, "simulate the busy hour and validate every site's service "
+         "levels, normal and in failure cases"),
         ("run", _cmd_run, "run every capability and write a report index"),
     ):
         c = sub.add_parser(name, help=text)
@@ -184,8 +298,29 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument("--out", required=True, help="output folder (created if missing)")
         c.add_argument("--no-plot", action="store_true", help="skip the pictures")
         c.add_argument("--quiet", action="store_true", help="no progress lines")
+        if name in ("simulate", "run"):
+            c.add_argument("--failure", action="append", metavar="SPEC",
+                           help="a failure case instead of the scenario's (repeatable): "
+                           "carrier:NAME, link:SOURCE -- TARGET, cloud:NAME@PCT%%, optionally "
+                           "@START+DURATION, e.g. carrier:电信@5min+10min")
+            c.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+            c.add_argument("--duration", type=_duration_arg, metavar="TIME",
+                           help='simulated time, e.g. "1h", "15min", "900s"')
+        if name == "simulate":
+            c.add_argument("--cutovers", action="store_true",
+                           help="also schedule the migration and simulate its heaviest "
+                           "cutover weeks")
         c.set_defaults(func=func)
     return p
+
+
+def _duration_arg(text: str) -> float:
+    from netplan.units import parse_duration_s
+
+    try:
+        return parse_duration_s(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

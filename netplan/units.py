@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["parse_bandwidth_mbps", "parse_rate_mbps", "format_bandwidth", "BANDWIDTH_HINT"]
+__all__ = [
+    "parse_bandwidth_mbps", "parse_rate_mbps", "parse_duration_s", "format_bandwidth",
+    "BANDWIDTH_HINT",
+]
 
 BANDWIDTH_HINT = 'write e.g. "1G" or "1000 Mbps"'
 
@@ -106,3 +109,39 @@ def format_bandwidth(mbps: float) -> str:
     if mbps >= 1000:
         return f"{mbps / 1000:g} Gbps"
     return f"{mbps:g} Mbps"
+
+
+_DURATION_RE = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>h|hr|hours?|min|m|"
+                          r"minutes?|s|sec|seconds?|d|days?|小时|分钟|秒)?\s*$", re.IGNORECASE)
+_SECONDS = {"h": 3600.0, "hr": 3600.0, "hour": 3600.0, "hours": 3600.0, "小时": 3600.0,
+            "min": 60.0, "m": 60.0, "minute": 60.0, "minutes": 60.0, "分钟": 60.0,
+            "s": 1.0, "sec": 1.0, "second": 1.0, "seconds": 1.0, "秒": 1.0, "": 1.0,
+            "d": 86400.0, "day": 86400.0, "days": 86400.0}
+
+
+def parse_duration_s(value: object) -> float:
+    """A duration written by a person, in seconds: ``"1h"``, ``"30min"``, ``"900s"``, ``900``.
+
+    Raises
+    ------
+    ValueError
+        Quoting the value and showing how to write it.
+
+    Examples
+    --------
+    >>> [parse_duration_s(x) for x in ("1h", "30 min", "90", 5)]
+    [3600.0, 1800.0, 90.0, 5.0]
+    """
+    hint = 'write e.g. "1h", "30min" or "900s"'
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a duration; {hint}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION_RE.match(str(value))
+        if not match:
+            raise ValueError(f'"{value}" is not a duration; {hint}')
+        seconds = float(match["value"]) * _SECONDS[(match["unit"] or "").lower()]
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f'"{value}" is not a positive duration; {hint}')
+    return seconds

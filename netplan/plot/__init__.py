@@ -6,6 +6,13 @@ Chinese labels render on machines without CJK fonts.
 """
 
 from netplan.plot._style import use_cjk_font
+from netplan.plot.simulation import plot_link_utilisation, plot_request_latency, plot_validation
 from netplan.plot.topology import plot_extranet
 
-__all__ = ["plot_extranet", "use_cjk_font"]
+__all__ = [
+    "plot_extranet",
+    "plot_link_utilisation",
+    "plot_request_latency",
+    "plot_validation",
+    "use_cjk_font",
+]

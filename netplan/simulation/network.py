@@ -66,8 +66,9 @@ class Trunks:
         >>> from netplan.topology import build_topology
         >>> topo = build_topology(tiny_scenario())
         >>> tr = Trunks.of(topo)
-        >>> topo.n_links, tr.n_trunks   # the two cloud lines and the two platform lines bundle
-        (35, 33)
+        >>> # bundled: the cloud node's 2 lines, the platform's 2, each of 3 towns' 2 uplinks
+        >>> topo.n_links, tr.n_trunks
+        (35, 30)
         """
         c = topology.csr()
         a, b = np.minimum(c.source, c.target), np.maximum(c.source, c.target)
@@ -103,8 +104,9 @@ class Trunks:
         links = t.links
         first = pd.Series(np.arange(len(self.link_trunk))).groupby(self.link_trunk).first()
         up = np.ones(len(self.link_trunk), dtype=bool)
+        order = {c: i for i, c in enumerate(t.carriers)}
         carriers = pd.Series(self.link_carrier).groupby(self.link_trunk).agg(
-            lambda s: "+".join(x for x in dict.fromkeys(s) if x))
+            lambda s: "+".join(sorted((x for x in set(s) if x), key=order.get)))
         return pd.DataFrame({
             "source": ids[self.u], "target": ids[self.v],
             "kind": links["kind"].to_numpy()[first.to_numpy()],

@@ -16,6 +16,8 @@ Model and its assumptions (what a planner should know before reading the numbers
   went down move to a surviving route with what they have left, or are dropped when there is
   none. New flows from a cut-off site count as unreachable. On recovery, new flows use the
   restored lines; flows in progress keep their routes.
+- **Cutover transfers** run as one parallel stream per equal route (a multi-stream copy), so
+  a county's data can use all its carriers' uplinks, as the migration planner assumes.
 - **Measurement.** Flows starting in ``[warmup, duration)`` are measured; arrivals continue
   for a tail of 10% of the duration (at most 10 minutes) so that measured flows finish under
   load. A measured flow still running at the end is ``unfinished``.
@@ -38,8 +40,9 @@ from netplan.topology import Topology, build_topology
 
 __all__ = ["TrafficResult", "simulate_traffic", "STATUSES"]
 
-#: Status of a flow at the end: done, cut off at its start, dropped by a fault, still running.
-STATUSES = ("done", "unreachable", "dropped", "unfinished")
+#: Status of a flow at the end: done, cut off at its start, dropped by a fault, still running,
+#: or not started (an arrival after the run ended: the run stops once measured flows are done).
+STATUSES = ("done", "unreachable", "dropped", "unfinished", "not_started")
 _PENDING, _DONE, _UNREACHABLE, _DROPPED = -1, 0, 1, 2
 
 
@@ -84,6 +87,8 @@ class TrafficResult:
 
     def route_label(self, route: int) -> str:
         """A route as ``node → node → …`` (node names)."""
+        if route < 0:
+            return ""  # the flow never got a route
         path = self.routes[route]
         if not path:
             return ""
@@ -107,7 +112,7 @@ class TrafficResult:
                                      "capacity_mbps"]].copy()
         out["mean_utilisation"] = u.mean(axis=0).to_numpy()
         out["peak_utilisation"] = u.max(axis=0).to_numpy()
-        return out.sort_values("mean_utilisation", ascending=False)
+        return out.sort_values("mean_utilisation", ascending=False, kind="stable")
 
 
 def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
@@ -181,9 +186,9 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
         streams.loc[coarse, "rate_per_s"] /= size_scale
         streams.loc[coarse, "mean_mbit"] *= size_scale
     arrivals = draw_arrivals(streams, scenario, duration + tail, rng)
-    if size_scale != 1.0:
-        arrivals.size_mbit[np.isin(arrivals.stream,
-                                   np.flatnonzero(coarse))] *= size_scale
+    if size_scale != 1.0:  # bulk sizes come from demand.flow_sizes (sync ones from mean_mbit)
+        bulk = np.flatnonzero((streams["klass"] == "bulk").to_numpy())
+        arrivals.size_mbit[np.isin(arrivals.stream, bulk)] *= size_scale
     streams, arrivals = _with_cutovers(streams, arrivals, cutovers, topology)
 
     trunks = Trunks.of(topology)
@@ -195,6 +200,9 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
     for fault in faults:
         at = (float(fault_rng.uniform(warm, duration)) if fault.at_s == "random"
               else float(fault.at_s))
+        if at >= duration:
+            raise ValueError(f"fault {fault.label} at {at:g} s is not within the simulated "
+                             f"{duration:g} s; start it earlier or simulate longer")
         env.process(run.fault(fault, at))
     measured = (arrivals.time_s >= warm) & (arrivals.time_s < duration)
     if cutovers is not None and len(cutovers):
@@ -275,6 +283,10 @@ class _Run:
         self.events: list[tuple] = []
         self._src = streams["source_pos"].to_numpy()
         self._dst = streams["destination"].astype(str).to_numpy()
+        self._parallel = (streams["klass"] == "cutover").to_numpy()
+        self._parts_left: dict[int, int] = {}
+        self._part_of: dict[int, int] = {}  # engine flow id of a part -> its arrival
+        self._next_part = n
         self.all_measured_done = env.event()
         self._left = 0
         self._measured = np.zeros(n, dtype=bool)
@@ -294,6 +306,7 @@ class _Run:
         src, dst = self._src, self._dst
         start = self.engine.start
         done = self._done
+        parallel = self._parallel
         for i in range(len(times)):
             delay = times[i] - env.now
             if delay > 0:
@@ -304,21 +317,56 @@ class _Run:
             if not options:
                 self._close(i, _UNREACHABLE, env.now)
                 continue
+            if d == "cloud":
+                self.extra[i] = self.extra_ms["cloud"]
+            if parallel[s]:
+                self._start_parts(i, options, sizes[i])
+                continue
             path, ms = options[int(draw[i] * len(options))]
             self.route[i] = self._route_id(path)
             self.route_ms[i] = ms
-            if d == "cloud":
-                self.extra[i] = self.extra_ms["cloud"]
             start(i, path, sizes[i], on_done=done)
 
-    def sample(self, every_s: float, until_s: float):
+    def _start_parts(self, i: int, options, size_mbit: float) -> None:
+        """A cutover transfer: one parallel stream per equal route (multi-stream copy)."""
+        self._parts_left[i] = len(options)
+        self.route[i] = self._route_id(options[0][0])
+        self.route_ms[i] = options[0][1]
+        for path, _ in options:
+            pid = self._next_part
+            self._next_part += 1
+            self._part_of[pid] = i
+            self.engine.start(pid, path, size_mbit / len(options), on_done=self._part_done)
+
+    def _part_done(self, flow, t: float) -> None:
+        i = self._part_of.pop(flow.flow_id)
+        self._parts_left[i] -= 1
+        if self._parts_left[i] == 0:
+            self._close(i, _DONE, t)
+
+    def sample(self, every_s: float, until_s: float, per_sample: int = 10):
+        """Sample utilisation: the mean of ``per_sample`` readings per period.
+
+        A trunk's mean is over the readings while it was up; NaN when down the whole period.
+        """
         eng = self.engine
+        step = every_s / per_sample
+        n = len(eng.capacity)
+        total, up = np.zeros(n), np.zeros(n)
+        k = 0
         while self.env.now <= until_s:
+            yield self.env.timeout(step)
             cap = np.asarray(eng.capacity)
-            load = np.asarray(eng.load)
-            self.samples.append(np.divide(load, cap, out=np.zeros_like(load), where=cap > 0))
-            self.sample_times.append(self.env.now)
-            yield self.env.timeout(every_s)
+            live = cap > 0
+            total += np.divide(np.asarray(eng.load), cap, out=np.zeros(n), where=live)
+            up += live
+            k += 1
+            if k == per_sample:
+                with np.errstate(invalid="ignore"):
+                    self.samples.append(np.where(up > 0, total / np.maximum(up, 1), np.nan))
+                self.sample_times.append(self.env.now)
+                total, up = np.zeros(n), np.zeros(n)
+                k = 0
 
     def fault(self, fault: Fault, at_s: float):
         effect = self._effect(fault)  # checks the fault's names before the run goes on
@@ -385,17 +433,20 @@ class _Run:
             for fid, f in list(eng.flows.items()):
                 if dead.isdisjoint(f.path):
                     continue
-                s = self.arrivals.stream[fid]
+                i = self._part_of.get(fid, fid)
+                s = self.arrivals.stream[i]
                 options = self.router.routes(self._src[s], self._dst[s])
                 if options:
-                    path, ms = options[int(self.arrivals.route_draw[fid] * len(options))]
+                    path, ms = options[int(self.arrivals.route_draw[i] * len(options))]
                     eng.reroute(fid, path)
-                    self.route[fid] = self._route_id(path)
-                    self.route_ms[fid] = max(self.route_ms[fid], ms)
+                    if fid == i:
+                        self.route[i] = self._route_id(path)
+                        self.route_ms[i] = max(self.route_ms[i], ms)
                     rerouted += 1
                 else:
                     eng.abort(fid)
-                    self._close(fid, _DROPPED, self.env.now)
+                    if self.status[i] == _PENDING:
+                        self._close(i, _DROPPED, self.env.now)
                     dropped += 1
         changed = np.flatnonzero(new_cap != self.capacity)
         for t in changed.tolist():
@@ -416,6 +467,8 @@ class _Run:
         self._close(flow.flow_id, _DONE, t)
 
     def _close(self, i: int, status: int, t: float) -> None:
+        if self.status[i] != _PENDING:
+            return  # a cutover's other streams ending after one was dropped
         self.status[i] = status
         if status == _DONE:
             self.end[i] = t
@@ -429,7 +482,8 @@ class _Run:
         st = self.streams
         s = a.stream
         status = self.status.copy()
-        status[status == _PENDING] = 3  # unfinished
+        status[(status == _PENDING) & (self.route >= 0)] = 3  # still running
+        status[status == _PENDING] = 4  # never started
         transfer = self.end - a.time_s
         rtt_s = 2.0 * self.route_ms / 1000.0
         fct = transfer + rtt_s
@@ -442,8 +496,9 @@ class _Run:
         route_min = np.array([cap0[list(p)].min() if p else np.inf for p in self.route_list])
         has = self.route >= 0
         narrow[has] = route_min[self.route[has]]
-        queueing = np.where(req, np.maximum(0.0, transfer - a.size_mbit / narrow) * 1000.0,
-                            np.nan)
+        alone = a.size_mbit / narrow
+        extra = transfer - alone
+        queueing = np.where(req, np.where(extra > 1e-9 * alone, extra, 0.0) * 1000.0, np.nan)
         return pd.DataFrame({
             "stream": s, "source": st["source"].to_numpy()[s], "unit": st["unit"].to_numpy()[s],
             "unit_name": st["unit_name"].to_numpy()[s], "tier": st["tier"].to_numpy()[s],

@@ -100,10 +100,20 @@ def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None 
     st.insert(2, "kind", src["kind"].to_numpy())
     st.insert(3, "tier", src["tier"].to_numpy())
     st.insert(4, "unit", np.where(village, src["parent"].to_numpy() + "#村", st["source"]))
-    st.insert(5, "unit_name", np.where(village, src["town"].to_numpy() + "·村", src["name"]))
+    st.insert(5, "unit_name", _unit_names(src, village))
     st["destination"] = pd.Categorical(st["destination"], categories=DESTINATIONS)
     st["klass"] = pd.Categorical(st["klass"], categories=KLASSES)
     return st
+
+
+def _unit_names(src: pd.DataFrame, village: np.ndarray) -> np.ndarray:
+    """Readable unit names: 市公安局, 梅县区·部门03, 梅县区·程江镇·部门02, 梅县区·程江镇·村."""
+    tier = src["tier"].to_numpy()
+    county, town, name = (src[c].to_numpy().astype(object) for c in ("county", "town", "name"))
+    return np.select(
+        [village, tier == "town", tier == "county"],
+        [county + "·" + town + "·村", county + "·" + town + "·" + name, county + "·" + name],
+        default=name)
 
 
 def nodes_of(topology: Topology, kind: str) -> pd.Index:

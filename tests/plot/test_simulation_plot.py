@@ -1,0 +1,305 @@
+"""Simulation plots: lines, fault spans and bars checked against the result they draw."""
+
+import copy
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from netplan.examples import tiny_scenario  # noqa: E402
+from netplan.model.scenario import FailureCase, Fault  # noqa: E402
+from netplan.plot import (  # noqa: E402
+    plot_link_utilisation,
+    plot_request_latency,
+    plot_validation,
+    use_cjk_font,
+)
+from netplan.plot.simulation import _fault_intervals  # noqa: E402
+from netplan.simulation import simulate_traffic, validate_interconnect  # noqa: E402
+
+FAULT = Fault(carrier="电信", at_s=100, duration_s=100)
+COUNTY_A = "测试省/甲市/A县"  # uplinked over one 电信 and one 联通 line
+
+
+@pytest.fixture(scope="module")
+def result():
+    return simulate_traffic(tiny_scenario(), duration_s=300, seed=0, faults=[FAULT])
+
+
+@pytest.fixture(scope="module")
+def validation():
+    return validate_interconnect(tiny_scenario(), duration_s=300, seed=0,
+                                 cases=[FailureCase(name="电信 down", faults=[FAULT])])
+
+
+@pytest.fixture(scope="module")
+def telecom_dept(result):
+    """A county department whose only access line is 电信."""
+    t = result.trunks
+    return t.loc[(t["kind"] == "access") & (t["tier"] == "county") & (t["carriers"] == "电信"),
+                 "source"].iloc[0]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _spans(ax):
+    return [p for p in ax.patches if (p.get_gid() or "").startswith("fault:")]
+
+
+def _span_extent(span):
+    return span.get_x(), span.get_x() + span.get_width()
+
+
+def _expected_spans(result):
+    ev = result.events
+    start = ev.loc[ev["event"] == "fault", "time_s"].tolist()
+    end = ev.loc[ev["event"] == "recovery", "time_s"].tolist()
+    return list(zip(start, end, strict=True))
+
+
+def _assert_no_missing_glyphs(fig):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    assert not [w for w in caught if "missing from" in str(w.message)]
+
+
+def _trunk_ends(result, trunk):
+    row = result.trunks.loc[trunk]
+    return row["source"].rsplit("/", 1)[-1], row["target"].rsplit("/", 1)[-1]
+
+
+# ------------------------------------------------------------------------------ fault spans
+
+
+def test_the_fault_log_is_what_the_plots_expect(result):
+    # the reference for every span check below
+    assert result.events["event"].tolist() == ["fault", "recovery"]
+    assert _expected_spans(result) == [(100.0, 200.0)]
+
+
+def test_fault_intervals_pair_faults_with_their_recoveries():
+    ev = pd.DataFrame({"time_s": [10.0, 20.0, 30.0, 40.0, 50.0],
+                       "event": ["fault", "fault", "recovery", "fault", "recovery"],
+                       "fault": ["carrier:电信", "link:A -- B", "carrier:电信", "carrier:电信",
+                                 "link:A -- B"]})
+    assert _fault_intervals(ev, 99.0) == [(10.0, 30.0, "carrier:电信"),
+                                          (20.0, 50.0, "link:A -- B"),
+                                          (40.0, 99.0, "carrier:电信")]
+    assert _fault_intervals(ev.iloc[:0], 99.0) == []
+
+
+def test_a_fault_without_recovery_is_shaded_to_the_end():
+    r = simulate_traffic(tiny_scenario(), duration_s=300, seed=0,
+                         faults=[Fault(carrier="联通", at_s=150)])
+    ax = plot_link_utilisation(r, top=2).axes[0]
+    (span,) = _spans(ax)
+    assert _span_extent(span) == pytest.approx((150.0, r.utilisation.index.max()))
+    assert span.get_gid() == "fault:carrier:联通"
+
+
+def test_no_faults_no_spans():
+    r = simulate_traffic(tiny_scenario(), duration_s=200, seed=0)
+    assert r.events.empty
+    fig_u = plot_link_utilisation(r, top=2)
+    fig_l = plot_request_latency(r)
+    assert not _spans(fig_u.axes[0]) and not _spans(fig_l.axes[0])
+
+
+# ------------------------------------------------------------------------------ utilisation
+
+
+def test_utilisation_top_trunks(result):
+    fig = plot_link_utilisation(result, top=5)
+    ax = fig.axes[0]
+    assert isinstance(fig, matplotlib.figure.Figure)
+    mean = result.utilisation.mean()
+    drawn = [int(line.get_gid().removeprefix("trunk:")) for line in ax.lines
+             if (line.get_gid() or "").startswith("trunk:")]
+    assert len(drawn) == 5
+    # the five busiest: none left out is busier than one drawn
+    assert mean[drawn].min() >= mean.drop(drawn).max()
+    assert len(ax.lines) == 5 + 1  # and the 100% line
+    (cap,) = [line for line in ax.lines if line.get_gid() == "capacity"]
+    assert set(cap.get_ydata()) == {100.0}
+    spans = _spans(ax)
+    assert [_span_extent(s) for s in spans] == pytest.approx(_expected_spans(result))
+    assert [t.get_text().strip() for t in ax.texts] == ["carrier:电信"]
+
+
+def test_default_top_is_eight(result):
+    ax = plot_link_utilisation(result).axes[0]
+    assert len(ax.lines) == min(8, len(result.trunks)) + 1
+
+
+def test_utilisation_of_given_trunks(result):
+    trunks = result.trunks
+    sub = trunks[trunks["source"] == COUNTY_A]
+    telecom, unicom = (int(sub.index[sub["carriers"] == c][0]) for c in ("电信", "联通"))
+    ax = plot_link_utilisation(result, trunks=[telecom, unicom]).axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["A县 → 甲市#电信", "A县 → 甲市#联通", "故障至恢复"]
+    assert len(ax.lines) == 2 + 1
+    for t, line in zip([telecom, unicom], ax.lines[:2], strict=True):
+        np.testing.assert_allclose(line.get_xdata(), result.utilisation.index)
+        np.testing.assert_allclose(line.get_ydata(), result.utilisation[t] * 100)
+    # the 电信 uplink is down (no reading: a gap) while the fault lasts, the 联通 one is not
+    # idle all along
+    x = np.asarray(ax.lines[0].get_xdata())
+    during = (x > 110) & (x < 200)
+    assert during.any() and np.isnan(np.asarray(ax.lines[0].get_ydata())[during]).all()
+    assert np.asarray(ax.lines[1].get_ydata()).any()
+
+
+def test_carriers_shown_when_the_far_end_does_not_say_them(result):
+    trunks = result.trunks
+    dual = trunks.index[(trunks["lines"] == 2) & (trunks["carriers"] != "")][0]
+    cloud = trunks.index[trunks["kind"] == "datacenter"][0]  # no carrier
+    ax = plot_link_utilisation(result, trunks=[dual, cloud]).axes[0]
+    src, dst = _trunk_ends(result, dual)
+    assert ax.lines[0].get_label() == f"{src} → {dst}（{trunks.at[dual, 'carriers']}）"
+    assert ax.lines[1].get_label() == " → ".join(_trunk_ends(result, cloud))
+
+
+def test_unknown_trunk_is_refused(result):
+    with pytest.raises(ValueError, match="no trunk 9999"):
+        plot_link_utilisation(result, trunks=[0, 9999])
+
+
+def test_draws_on_a_given_axes(result, validation):
+    fig, axes = plt.subplots(3, 1)
+    n = len(plt.get_fignums())
+    assert plot_link_utilisation(result, ax=axes[0]) is fig
+    assert plot_request_latency(result, ax=axes[1]) is fig
+    assert plot_validation(validation, ax=axes[2]) is fig
+    assert len(plt.get_fignums()) == n
+    assert all(ax.lines or ax.patches for ax in axes)
+
+
+# ------------------------------------------------------------------------------ latency
+
+
+def _done_requests(result):
+    f = result.flows
+    return f[f["measured"] & (f["klass"] == "request") & (f["status"] == "done")]
+
+
+def test_latency_by_tier(result):
+    window = 60.0
+    ax = plot_request_latency(result, window_s=window).axes[0]
+    done = _done_requests(result)
+    tiers = ["city", "county", "town", "village"]
+    assert set(done["tier"]) == set(tiers)
+    names = ["市级", "县级", "镇级", "村级"]
+    assert [line.get_label() for line in ax.lines] == [
+        f"{n} {s}" for n in names for s in ("平均", "p95")]
+    assert len(_spans(ax)) == 1
+    # the county line against the flows table
+    county = done[done["tier"] == "county"]
+    w = np.floor(county["start_s"] / window) * window
+    mean = county.groupby(w.to_numpy())["latency_ms"].mean()
+    p95 = county.groupby(w.to_numpy())["latency_ms"].quantile(0.95)
+    x = np.asarray(ax.lines[2].get_xdata()) - window / 2
+    y_mean = pd.Series(np.asarray(ax.lines[2].get_ydata()), index=x)
+    y_p95 = pd.Series(np.asarray(ax.lines[3].get_ydata()), index=x)
+    np.testing.assert_allclose(y_mean.dropna().to_numpy(), mean.to_numpy())
+    np.testing.assert_allclose(y_mean.dropna().index, mean.index)
+    np.testing.assert_allclose(y_p95.dropna().to_numpy(), p95.to_numpy())
+
+
+def test_latency_of_units_has_gaps_where_they_are_cut_off(result, telecom_dept):
+    window = 30.0
+    other = "测试省/甲市/B区#部门01"
+    ax = plot_request_latency(result, units=[telecom_dept, other], window_s=window).axes[0]
+    short = telecom_dept.rsplit("/", 1)[-1]
+    assert [line.get_label() for line in ax.lines] == [
+        f"{short} 平均", f"{short} p95", "B区#部门01 平均", "B区#部门01 p95"]
+    x = np.asarray(ax.lines[0].get_xdata())
+    y = np.asarray(ax.lines[0].get_ydata(), dtype=float)
+    # the 电信-only department completes nothing in a window wholly inside the outage
+    inside = (x - window / 2 >= 100) & (x + window / 2 <= 200)
+    assert inside.any() and np.isnan(y[inside]).all()
+    # and the gaps are exactly the windows without a completed request
+    done = _done_requests(result)
+    starts = np.floor(done.loc[done["unit"] == telecom_dept, "start_s"] / window) * window
+    assert set(x[~np.isnan(y)] - window / 2) == set(starts)
+
+
+def test_latency_of_pooled_units(result):
+    done = _done_requests(result)
+    depts = [u for u in done["unit"].unique() if "#部门" in u]
+    ax = plot_request_latency(result, units={"部门": depts}, window_s=300.0).axes[0]
+    assert [line.get_label() for line in ax.lines] == ["部门 平均", "部门 p95"]
+    pooled = done[done["unit"].isin(depts)]
+    windows = np.floor(pooled["start_s"] / 300.0) * 300.0
+    expected = pooled.groupby(windows.to_numpy())["latency_ms"].mean()
+    np.testing.assert_allclose(np.asarray(ax.lines[0].get_ydata(), dtype=float),
+                               expected.to_numpy())
+
+
+def test_latency_refuses_bad_arguments(result):
+    with pytest.raises(ValueError, match="no flows from unit"):
+        plot_request_latency(result, units=["测试省/甲市/Z县#部门01"])
+    with pytest.raises(ValueError, match="cannot group by"):
+        plot_request_latency(result, by="colour")
+    with pytest.raises(ValueError, match="window_s"):
+        plot_request_latency(result, window_s=0)
+
+
+# ------------------------------------------------------------------------------ validation
+
+
+def test_validation_bars(validation):
+    verdict = validation.verdict()
+    assert set(verdict["case"]) == {"normal", "电信 down"}
+    assert (verdict["verdict"] == "FAIL").any()  # the outage cuts villages off
+    ax = plot_validation(validation).axes[0]
+    bars = {p.get_gid(): p for p in ax.patches
+            if (p.get_gid() or "").startswith("validation:")}
+    assert len(bars) == len(verdict)
+    for row in verdict.itertuples():
+        bar = bars[f"validation:{row.case}:{row.tier}"]
+        assert bar.get_height() == pytest.approx(100 * row.failed_checks / row.checks)
+    labels = sorted(t.get_text() for t in ax.texts)
+    assert labels == sorted(f"{r.failed_checks}/{r.checks}" for r in verdict.itertuples())
+    n_pass = (verdict["verdict"] == "PASS").sum()
+    n_fail = (verdict["verdict"] == "FAIL").sum()
+    assert f"{n_pass} 项 PASS，{n_fail} 项 FAIL" in ax.get_title()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["市级", "县级", "镇级", "村级"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["正常运行", "电信 down"]
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+def test_chinese_labels_render_without_missing_glyphs(result, validation, telecom_dept):
+    use_cjk_font()
+    for fig in (plot_link_utilisation(result),
+                plot_request_latency(result),
+                plot_request_latency(result, units=[telecom_dept]),
+                plot_validation(validation)):
+        _assert_no_missing_glyphs(fig)
+
+
+def test_plotting_does_not_modify_the_results(result, validation, telecom_dept):
+    before = copy.deepcopy(result)
+    table = validation.table.copy(deep=True)
+    plot_link_utilisation(result)
+    plot_link_utilisation(result, trunks=[0, len(result.trunks) - 1])
+    plot_request_latency(result)
+    plot_request_latency(result, units={"x": [telecom_dept]})
+    plot_validation(validation)
+    for name in ("flows", "utilisation", "trunks", "events"):
+        pd.testing.assert_frame_equal(getattr(result, name), getattr(before, name))
+    assert result.routes == before.routes and result.case == before.case
+    pd.testing.assert_frame_equal(validation.table, table)
