@@ -144,16 +144,28 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
     progress(f"simulating {duration:g} s of traffic: normal and {len(cases)} failure case(s) "
              f"({', '.join(c.name for c in cases) or 'none'})")
     validation = validate_interconnect(scenario, topo, cases=cases, seed=opts.get("seed"),
-                                       duration_s=opts.get("duration_s"))
+                                       duration_s=opts.get("duration_s"),
+                                       workers=_workers())
     cutovers = None
     if "plan" in ctx and ctx["plan"].starts is not None:
         progress(f"simulating the {scenario.simulation.cutover_weeks} heaviest cutover weeks")
-        cutovers = validate_cutovers(scenario, ctx["plan"], topo, seed=opts.get("seed"))
+        cutovers = validate_cutovers(scenario, ctx["plan"], topo, seed=opts.get("seed"),
+                                     workers=_workers())
     else:
         progress("cutover windows: skipped (no migration plan in this run)")
     progress("writing validation tables, link loads and time series")
     return write_simulation_report(scenario, validation, out_dir, cutovers=cutovers,
                                    pictures=pictures)
+
+
+def _workers() -> int:
+    """Processes for independent simulations: the CPUs this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 #: Capabilities that ``netplan run`` runs, in order: (name, steps, section writer).

@@ -121,7 +121,7 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
                      warmup_s: float | None = None, year: int | None = None,
                      system_mbps: dict[str, float] | None = None,
                      cutovers: pd.DataFrame | None = None, scale: float = 1.0,
-                     size_scale: float = 1.0) -> TrafficResult:
+                     size_scale: float = 1.0, requests: bool = True) -> TrafficResult:
     """Simulate the busy hour (or any period) of the extranet.
 
     Parameters
@@ -148,6 +148,8 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
     size_scale : float
         Multiply bulk and sync flow sizes and divide their rates by it: the same load in
         fewer, larger flows (coarser events for long periods).
+    requests : bool
+        Simulate interactive requests (off: bulk and sync traffic only, e.g. as background).
 
     Returns
     -------
@@ -181,6 +183,8 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
 
     streams = traffic_streams(scenario, topology, year=year, system_mbps=system_mbps,
                               scale=scale)
+    if not requests:
+        streams = streams[streams["klass"] != "request"].reset_index(drop=True)
     if size_scale != 1.0:
         coarse = streams["klass"].isin(["bulk", "sync"]).to_numpy()
         streams.loc[coarse, "rate_per_s"] /= size_scale

@@ -122,8 +122,8 @@ class InterconnectValidation:
 def validate_interconnect(scenario: Scenario, topology: Topology | None = None, *,
                           cases: list[FailureCase] | None = None, seed: int | None = None,
                           duration_s: float | None = None, year: int | None = None,
-                          system_mbps: dict[str, float] | None = None
-                          ) -> InterconnectValidation:
+                          system_mbps: dict[str, float] | None = None,
+                          workers: int = 1) -> InterconnectValidation:
     """Simulate normal operation and every failure case; check every site's service levels.
 
     Parameters
@@ -136,6 +136,9 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
         Default :func:`default_failure_cases`. Normal operation is always simulated first.
     seed, duration_s, year, system_mbps
         Passed to :func:`~netplan.simulation.simulate_traffic`.
+    workers : int
+        Cases simulated at once in separate processes (each case has its own seeded random
+        streams, so the numbers do not depend on it).
 
     Returns
     -------
@@ -153,14 +156,27 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
     names = [c.name for c in cases]
     if "normal" in names or len(set(names)) != len(names):
         raise ValueError("failure case names must be unique and not 'normal'")
-    results: dict[str, TrafficResult] = {}
-    tables = []
-    for name, faults in [("normal", []), *[(c.name, c.faults) for c in cases]]:
-        r = simulate_traffic(scenario, topology, faults=faults, case=name, seed=seed,
-                             duration_s=duration_s, year=year, system_mbps=system_mbps)
-        results[name] = r
-        tables.append(_score(r, scenario.simulation.service_levels, topology))
+    common = dict(seed=seed, duration_s=duration_s, year=year, system_mbps=system_mbps)
+    runs = [dict(common, case="normal", faults=[])]
+    runs += [dict(common, case=c.name, faults=c.faults) for c in cases]
+    simulated = _simulate_all(scenario, topology, runs, workers)
+    results = {r.case: r for r in simulated}
+    tables = [_score(r, scenario.simulation.service_levels, topology) for r in simulated]
     return InterconnectValidation(pd.concat(tables, ignore_index=True), results)
+
+
+def _simulate_all(scenario: Scenario, topology: Topology, runs: list[dict],
+                  workers: int) -> list[TrafficResult]:
+    """``simulate_traffic(scenario, topology, **run)`` for each run, ``workers`` at a time."""
+    if workers <= 1 or len(runs) <= 1:
+        return [simulate_traffic(scenario, topology, **run) for run in runs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")  # never fork a parent that has threads
+    with ProcessPoolExecutor(min(workers, len(runs)), mp_context=ctx) as pool:
+        futures = [pool.submit(simulate_traffic, scenario, topology, **run) for run in runs]
+        return [f.result() for f in futures]
 
 
 def _score(result: TrafficResult, levels, topology: Topology) -> pd.DataFrame:
@@ -310,12 +326,14 @@ def cutover_load(plan) -> pd.DataFrame:
 
 def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None, *,
                       weeks: int | None = None, seed: int | None = None,
-                      max_background_flows: int = 150_000) -> CutoverValidation:
+                      max_background_flows: int = 60_000,
+                      workers: int = 1) -> CutoverValidation:
     """Simulate the maintenance windows of the weeks with the most cutover data.
 
     Every transfer of the week starts when the window opens, from its system's site (the
     county node for county systems, the city core for city ones) to the cloud node, alongside
-    the background traffic at ``demand.offpeak_factor`` of the busy hour. Background flows are
+    the background bulk and sync traffic at ``demand.offpeak_factor`` of the busy hour
+    (interactive requests are left out: they do not load the lines). Background flows are
     made coarser (larger, fewer; same load) when a window would need more than
     ``max_background_flows`` of them.
 
@@ -327,6 +345,13 @@ def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None
     plan : MigrationPlan
         From :func:`netplan.migration.plan_migration`.
     topology : Topology, optional
+    weeks : int, optional
+        How many of the heaviest weeks (default ``simulation.cutover_weeks``).
+    seed : int, optional
+    max_background_flows : int
+        Background flows per window at most (coarser flows above it).
+    workers : int
+        Weeks simulated at once in separate processes.
 
     Returns
     -------
@@ -350,16 +375,20 @@ def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None
     factor = scenario.demand.offpeak_factor
     size_scale = max(1.0, bulk_rate * factor * window_s / max_background_flows)
     inv = plan.mp.inventory.by_id
-    results, transfers = {}, []
+    runs, sources_of = [], {}
     for week in chosen:
         rows = load[load["week"] == week]
-        sources = [_system_site(inv[s], topology) for s in rows["system_id"]]
-        cut = pd.DataFrame({"name": rows["system_id"].to_numpy(), "source": sources,
+        sources_of[week] = [_system_site(inv[s], topology) for s in rows["system_id"]]
+        cut = pd.DataFrame({"name": rows["system_id"].to_numpy(), "source": sources_of[week],
                             "size_mb": rows["gb"].to_numpy() * 1000.0, "start_s": 0.0})
-        r = simulate_traffic(scenario, topology, seed=seed, duration_s=window_s, warmup_s=0.0,
-                             cutovers=cut, scale=factor, size_scale=size_scale,
-                             case=f"week {week}")
-        results[week] = r
+        runs.append(dict(seed=seed, duration_s=window_s, warmup_s=0.0, cutovers=cut,
+                         scale=factor, size_scale=size_scale, requests=False,
+                         case=f"week {week}"))
+    results = dict(zip(chosen, _simulate_all(scenario, topology, runs, workers), strict=True))
+    transfers = []
+    for week, r in results.items():
+        rows = load[load["week"] == week]
+        sources = sources_of[week]
         f = r.flows[r.flows["klass"] == "cutover"]
         finish_h = (f["end_s"] / 3600.0).to_numpy()
         transfers.append(pd.DataFrame({

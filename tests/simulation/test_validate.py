@@ -210,3 +210,30 @@ def test_coarse_flows_keep_the_offered_load(tiny):
     assert 250 < sync["size_mb"].mean() < 1000
     req = f[f["klass"] == "request"]
     assert req["size_mb"].mean() == pytest.approx(0.2, rel=0.05)  # requests are not scaled
+
+
+def test_diurnal_arrivals_follow_the_profile(tiny):
+    """Thinning: arrivals per hour are the busy-hour count times the hour's profile value."""
+    from netplan.simulation import draw_arrivals
+
+    s, topo = tiny
+    s = s.model_copy(update={"demand": s.demand.model_copy(
+        update={"arrivals": "diurnal", "start_hour": 0.0})})
+    st = traffic_streams(s, topo)
+    a = draw_arrivals(st, s, 24 * 3600.0, np.random.default_rng(11))
+    grid = np.linspace(0, 24 * 3600, 24 * 3600 + 1)
+    expected = st["rate_per_s"].sum() * s.demand.profile_at(grid).mean() * 24 * 3600
+    assert abs(len(a) - expected) < 4 * np.sqrt(expected)
+    # the night hour (03:00-04:00, profile 0.1) has about a tenth of the busy 10:00-11:00
+    night = ((a.time_s >= 3 * 3600) & (a.time_s < 4 * 3600)).sum()
+    busy = ((a.time_s >= 10 * 3600) & (a.time_s < 11 * 3600)).sum()
+    assert night / busy == pytest.approx(0.1, abs=0.03)
+
+
+def test_cases_in_parallel_give_the_same_numbers(tiny):
+    s, topo = tiny
+    cases = [FailureCase(name="联通 down", faults=[Fault(carrier="联通")])]
+    one = validate_interconnect(s, topo, duration_s=300, seed=8, cases=cases)
+    two = validate_interconnect(s, topo, duration_s=300, seed=8, cases=cases, workers=2)
+    pd.testing.assert_frame_equal(one.to_frame(), two.to_frame())
+    assert two.cases == ["normal", "联通 down"]
