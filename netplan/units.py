@@ -11,10 +11,13 @@ import re
 
 __all__ = [
     "parse_bandwidth_mbps", "parse_rate_mbps", "parse_duration_s", "format_bandwidth",
-    "BANDWIDTH_HINT",
+    "BANDWIDTH_HINT", "BANDWIDTH_JSON_PATTERN",
 ]
 
 BANDWIDTH_HINT = 'write e.g. "1G" or "1000 Mbps"'
+#: The text forms :func:`parse_bandwidth_mbps` accepts, as a JSON Schema (ECMA-262) pattern.
+BANDWIDTH_JSON_PATTERN = (r"^\s*(\d+(\.\d+)?|\.\d+)\s*[kKmMgGtT]?\s*(bps|b/s|bit/s|bits/s)?\s*$"
+                          r"|^\s*(百兆|千兆|万兆|十万兆)\s*$")
 
 _BANDWIDTH_RE = re.compile(
     r"^\s*(?P<value>\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>[kKmMgGtT]?)\s*(?P<suffix>bps|b/s|bit/s|bits/s)?\s*$"

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
-from netplan.units import parse_rate_mbps
+from netplan.units import BANDWIDTH_JSON_PATTERN, parse_rate_mbps
 
 if TYPE_CHECKING:
     from netplan.model.scenario import Scenario
@@ -37,7 +37,14 @@ __all__ = [
 #: Where traffic goes: the cloud node, the exchange platform, the province backbone, the internet.
 DESTINATIONS = ("cloud", "platform", "province", "internet")
 
-Rate = Annotated[float, BeforeValidator(parse_rate_mbps)]
+Rate = Annotated[
+    float,
+    BeforeValidator(parse_rate_mbps),
+    WithJsonSchema({"anyOf": [
+        {"type": "number", "minimum": 0, "description": "Mbps"},
+        {"type": "string", "pattern": BANDWIDTH_JSON_PATTERN, "examples": ["20M", "1.5 Mbps"]},
+    ]}),
+]
 """A traffic rate in Mbps (fractions allowed): ``"20M"``, ``"1.5 Mbps"``, ``512k``, ``2``."""
 
 

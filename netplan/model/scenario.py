@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from netplan.model.demand import Demand
-from netplan.units import parse_bandwidth_mbps
+from netplan.units import BANDWIDTH_JSON_PATTERN, parse_bandwidth_mbps
 
 __all__ = [
     "Bandwidth",
@@ -71,9 +71,7 @@ Bandwidth = Annotated[
                 {"type": "integer", "minimum": 0, "description": "Mbps"},
                 {
                     "type": "string",
-                    # The forms netplan.units.parse_bandwidth_mbps accepts (ECMA-262 syntax).
-                    "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*[kKmMgGtT]?\s*"
-                    r"(bps|b/s|bit/s|bits/s)?\s*$|^\s*(百兆|千兆|万兆|十万兆)\s*$",
+                    "pattern": BANDWIDTH_JSON_PATTERN,
                     "examples": ["10G", "1Gbps", "100M", "100 Mbps"],
                 },
             ]

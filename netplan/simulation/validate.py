@@ -197,6 +197,8 @@ def _score(result: TrafficResult, levels, topology: Topology) -> pd.DataFrame:
     })
     bg = bulk.groupby(keys, sort=False, observed=True)
     out["fct_mean_s"] = bg["fct_s"].mean()
+    out["fct_p95_s"] = bg["fct_s"].quantile(0.95)
+    out["fct_p99_s"] = bg["fct_s"].quantile(0.99)
     out["throughput_mean_mbps"] = bg["throughput_mbps"].mean()
     rg = req.groupby(keys, sort=False, observed=True)
     out["requests"] = rg.size()
@@ -229,9 +231,9 @@ def _score(result: TrafficResult, levels, topology: Topology) -> pd.DataFrame:
     out = out.sort_values(["tier", "county", "town", "unit", "destination"],
                           key=lambda s: s.map(order) if s.name == "tier" else s, kind="stable")
     return out[["case", "tier", "county", "town", "unit", "unit_name", "destination", "flows",
-                "requests", "unreachable", "dropped", "unfinished", "fct_mean_s",
-                "throughput_mean_mbps", "latency_mean_ms", "latency_p95_ms", "latency_p99_ms",
-                "queueing_mean_ms", "sl_throughput_mbps", "sl_latency_p95_ms",
+                "requests", "unreachable", "dropped", "unfinished", "fct_mean_s", "fct_p95_s",
+                "fct_p99_s", "throughput_mean_mbps", "latency_mean_ms", "latency_p95_ms",
+                "latency_p99_ms", "queueing_mean_ms", "sl_throughput_mbps", "sl_latency_p95_ms",
                 "sl_latency_p99_ms", "ok", "reason", "severity", "worst_route"]
                ].reset_index(drop=True)
 

@@ -253,6 +253,35 @@ CASES = [
          "migration.blackouts[0]", ("end 2021-02-08 is before start 2021-02-21",), line=34),
     Case("year-out-of-range", edited(("name: tiny\n", "name: tiny\nyear: 1900\n")),
          "year", ("1900 must be >= 1990",), line=2),
+    # ---- demand and simulation
+    Case("demand-in-bytes",
+         edited(("\ncloud:\n", "\ndemand:\n  village_mbps: 1MB\ncloud:\n")),
+         "demand.village_mbps", ('"1MB" is in bytes, not bits',), line=32),
+    Case("demand-shares-not-one",
+         edited(("\ncloud:\n", "\ndemand:\n  shares: {cloud: 0.9, platform: 0.2, province: 0, "
+                               "internet: 0}\ncloud:\n")),
+         "demand.shares", ("add up to 1.1, not 1",), line=32),
+    Case("demand-unknown-tier",
+         edited(("\ncloud:\n", "\ndemand:\n  department_mbps: {village: 2M}\ncloud:\n")),
+         "demand.department_mbps.village", (),  line=UNCHECKED),
+    Case("fault-two-targets",
+         edited(("\ncloud:\n", "\nsimulation:\n  failures:\n    - name: x\n      faults: "
+                               "[{carrier: 电信, cloud: 政务云}]\ncloud:\n")),
+         "simulation.failures[0].faults[0]", ("exactly one of `carrier`, `link` and `cloud`",
+                                              "carrier, cloud"), line=34),
+    Case("fault-unknown-carrier",
+         edited(("\ncloud:\n", "\nsimulation:\n  failures:\n    - name: x\n      faults: "
+                               "[{carrier: 铁通}]\ncloud:\n")),
+         "simulation.failures[0].faults[0].carrier", ('"铁通" is not a carrier',),
+         ("电信, 联通",), line=UNCHECKED),
+    Case("service-level-p99-below-p95",
+         edited(("\ncloud:\n", "\nsimulation:\n  service_levels:\n    town: "
+                               "{throughput_mbps: 5, latency_p95_ms: 200, latency_p99_ms: 100}"
+                               "\ncloud:\n")),
+         "simulation.service_levels.town", ("p99 cannot be below p95",), line=33),
+    Case("warmup-not-below-duration",
+         edited(("\ncloud:\n", "\nsimulation:\n  duration_s: 600\n  warmup_s: 900\ncloud:\n")),
+         "simulation", ("warmup_s=900 is not below duration_s=600",), line=UNCHECKED),
     # ---- inventory
     Case("inventory-file-missing",
          edited(("\ncloud:\n", "\ninventory: {path: systems.csv}\ncloud:\n")),
