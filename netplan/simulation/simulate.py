@@ -142,7 +142,9 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
         Extra busy-hour Mbps to the cloud per site node id (systems on the cloud).
     cutovers : pandas.DataFrame, optional
         Migration transfers to run besides the traffic: columns ``name``, ``source`` (node id),
-        ``size_mb`` and ``start_s``; they go to the cloud and are ``klass`` ``cutover``.
+        ``size_mb`` and ``start_s``; they go to the cloud and are ``klass`` ``cutover``. They
+        are then the measured flows (the traffic is their background) and the run ends when
+        they are done.
     scale : float
         Multiply every stream's rate (e.g. off-peak load in a maintenance window).
     size_scale : float
@@ -208,9 +210,11 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
             raise ValueError(f"fault {fault.label} at {at:g} s is not within the simulated "
                              f"{duration:g} s; start it earlier or simulate longer")
         env.process(run.fault(fault, at))
-    measured = (arrivals.time_s >= warm) & (arrivals.time_s < duration)
     if cutovers is not None and len(cutovers):
-        measured |= streams["klass"].to_numpy()[arrivals.stream] == "cutover"
+        # a cutover run measures the transfers; the traffic is their background
+        measured = streams["klass"].to_numpy()[arrivals.stream] == "cutover"
+    else:
+        measured = (arrivals.time_s >= warm) & (arrivals.time_s < duration)
     run.watch(measured)
     env.run(until=run.all_measured_done | env.timeout(duration + tail))
     flows = run.table(measured)
