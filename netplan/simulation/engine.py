@@ -34,6 +34,7 @@ import simpy
 __all__ = ["Flow", "FlowEngine", "max_min_rates"]
 
 _EPS = 1e-9  # relative tolerance: a link is full when its load is within this of capacity
+_ABS_MBPS = 1e-9  # absolute tolerance on residual capacity (rounding residue is not capacity)
 _TIME_EPS = 1e-9  # s: finishes this close to now are now
 
 
@@ -76,11 +77,18 @@ class Flow:
 
 
 class _Class:
-    """Active flows sharing one path and rate cap: one rate, one virtual clock."""
+    """Active flows sharing one path and rate cap: one rate, one virtual clock.
 
-    __slots__ = ("key", "path", "cap_mbps", "n", "rate", "vtime", "t_last", "heap", "version")
+    Hashed by its creation number, so that sets of classes iterate in the same order in every
+    run (sums of rates then round the same way: the same seed gives the same numbers, bit for
+    bit, not just nearly).
+    """
 
-    def __init__(self, key, path: tuple[int, ...], cap_mbps: float, now: float):
+    __slots__ = ("seq", "key", "path", "cap_mbps", "n", "rate", "vtime", "t_last", "heap",
+                 "version")
+
+    def __init__(self, seq: int, key, path: tuple[int, ...], cap_mbps: float, now: float):
+        self.seq = seq
         self.key = key
         self.path = path
         self.cap_mbps = cap_mbps
@@ -90,6 +98,9 @@ class _Class:
         self.t_last = now
         self.heap: list[tuple[float, int, Flow]] = []
         self.version = 0
+
+    def __hash__(self) -> int:
+        return self.seq
 
     def advance(self, now: float) -> None:
         if now > self.t_last:
@@ -198,15 +209,19 @@ class FlowEngine:
         """Move an active flow onto another path now, with what it has left to send."""
         f = self.flows[flow_id]
         left = self.remaining_mbit(flow_id)
-        cap = f.cls.cap_mbps
+        old = f.cls
+        cap = old.cap_mbps
         full = self._leave(f)
-        self._join(f, tuple(path), cap, left, full)
+        self._join(f, tuple(path), cap, left, full, also=old)
 
     def abort(self, flow_id: int) -> float:
         """Take an active flow out now, unfinished; return the megabits it had left."""
         left = self.remaining_mbit(flow_id)
         f = self.flows.pop(flow_id)
-        self._allocate(set(), self._leave(f))
+        c = f.cls
+        full = self._leave(f)
+        rest = {c} if c.n else set()  # its class's next finish may have been this flow's
+        self._allocate(rest, full, touched=rest)
         return left
 
     def utilisation(self) -> list[float]:
@@ -216,12 +231,13 @@ class FlowEngine:
     # ------------------------------------------------------------------ classes
 
     def _join(self, f: Flow, path: tuple[int, ...], cap: float, size: float,
-              full: list[int] | None = None) -> None:
+              full: list[int] | None = None, also: _Class | None = None) -> None:
         now = self.env.now
         key = (path, cap)
         c = self._classes.get(key)
         if c is None:
-            c = self._classes[key] = _Class(key, path, cap, now)
+            self._seq += 1
+            c = self._classes[key] = _Class(self._seq, key, path, cap, now)
             for link in path:
                 self.on_link[link].add(c)
         c.advance(now)
@@ -235,7 +251,8 @@ class FlowEngine:
         if c.rate > 0.0:
             for link in path:
                 self.load[link] += c.rate
-        self._allocate({c}, full or [], touched={c})
+        seed = {c} | ({also} if also is not None and also.n else set())
+        self._allocate(seed, full or [], touched=seed)
 
     def _leave(self, f: Flow) -> list[int]:
         """Take ``f`` out of its class (lazily from the class heap); return links full before."""
@@ -380,7 +397,9 @@ class FlowEngine:
             self._allocate(seed, full, touched=seed)
             for f in done:
                 self._finish_now(f, now)
-        else:
+        else:  # entries for flows that had left: the classes' next finishes come later
+            for c in seed:
+                self._schedule(c, now)
             self._arm()
 
     def _finish_now(self, f: Flow, now: float) -> None:
@@ -414,6 +433,9 @@ def _fill(group: set[_Class], capacity: list[float], load: list[float]
             else:
                 members[link] = [c]
                 resid[link] = capacity[link] - load[link] + own
+    for link, r in resid.items():  # rounding residue on a full or dead link is no capacity
+        if r <= capacity[link] * _EPS + _ABS_MBPS:
+            resid[link] = 0.0
     outside = {link: capacity[link] - r for link, r in resid.items()}
     count = {link: sum(c.n for c in m) for link, m in members.items()}
     rates: dict[_Class, float] = {}
@@ -441,7 +463,7 @@ def _fill(group: set[_Class], capacity: list[float], load: list[float]
         frozen: list[_Class] = []
         for link in list(active):
             resid[link] -= delta * count[link]
-            if resid[link] <= capacity[link] * _EPS:
+            if resid[link] <= capacity[link] * _EPS + _ABS_MBPS:
                 resid[link] = 0.0
                 for c in members[link]:
                     if c not in rates:
@@ -496,7 +518,7 @@ def max_min_rates(paths: Sequence[Sequence[int]], capacity_mbps: Sequence[float]
     caps = list(cap_mbps) if cap_mbps is not None else [math.inf] * len(paths)
     classes = []
     for i, (p, cap) in enumerate(zip(paths, caps, strict=True)):
-        c = _Class(i, tuple(p), float(cap), 0.0)
+        c = _Class(i, i, tuple(p), float(cap), 0.0)
         c.n = 1
         classes.append(c)
     rates, _ = _fill(set(classes), [float(c) for c in capacity_mbps],

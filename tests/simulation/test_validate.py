@@ -237,3 +237,20 @@ def test_cases_in_parallel_give_the_same_numbers(tiny):
     two = validate_interconnect(s, topo, duration_s=300, seed=8, cases=cases, workers=2)
     pd.testing.assert_frame_equal(one.to_frame(), two.to_frame())
     assert two.cases == ["normal", "联通 down"]
+
+
+def test_same_seed_same_numbers_bit_for_bit_across_processes():
+    """Meizhou (many path classes sharing links): a second process gives identical floats."""
+    import subprocess
+    import sys
+
+    code = ("from netplan.examples import meizhou_2020\n"
+            "from netplan.simulation import simulate_traffic\n"
+            "r = simulate_traffic(meizhou_2020(), duration_s=120, seed=3)\n"
+            "print(float(r.flows['end_s'].sum()).hex(), float(r.flows['fct_s'].max()).hex())\n")
+    from netplan.examples import meizhou_2020
+
+    here = simulate_traffic(meizhou_2020(), duration_s=120, seed=3).flows
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == [float(here["end_s"].sum()).hex(), float(here["fct_s"].max()).hex()]
