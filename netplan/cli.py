@@ -135,17 +135,25 @@ def _migration_section(scenario, out_dir: Path, progress: _Progress, *, pictures
 def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
                         ctx: dict):
     from netplan.report.simulation_report import write_simulation_report
-    from netplan.simulation import default_failure_cases, validate_cutovers, validate_interconnect
+    from netplan.simulation import (
+        cloud_system_mbps,
+        default_failure_cases,
+        validate_cutovers,
+        validate_interconnect,
+    )
 
     topo = _topology(scenario, ctx)
     opts = ctx.get("simulation", {})
     cases = opts.get("cases") or default_failure_cases(scenario)
     duration = opts.get("duration_s") or scenario.simulation.duration_s
-    progress(f"simulating {duration:g} s of traffic: normal and {len(cases)} failure case(s) "
-             f"({', '.join(c.name for c in cases) or 'none'})")
+    systems, where = _systems_on_cloud(scenario, ctx)
+    system_mbps = cloud_system_mbps(topo, systems, default_mbps=scenario.demand.system_mbps)
+    progress(f"simulating {duration:g} s of traffic with {len(systems)} systems on the cloud "
+             f"({where}, {sum(system_mbps.values()):,.0f} Mbps): normal and {len(cases)} "
+             f"failure case(s) ({', '.join(c.name for c in cases) or 'none'})")
     validation = validate_interconnect(scenario, topo, cases=cases, seed=opts.get("seed"),
                                        duration_s=opts.get("duration_s"),
-                                       workers=_workers())
+                                       system_mbps=system_mbps, workers=_workers())
     cutovers = None
     if "plan" in ctx and ctx["plan"].starts is not None:
         progress(f"simulating the {scenario.simulation.cutover_weeks} heaviest cutover weeks")
@@ -156,6 +164,21 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
     progress("writing validation tables, link loads and time series")
     return write_simulation_report(scenario, validation, out_dir, cutovers=cutovers,
                                    pictures=pictures)
+
+
+def _systems_on_cloud(scenario, ctx: dict) -> tuple[list, str]:
+    """The systems on the cloud for the busy hour: after the plan in this run, else today's."""
+    plan = ctx.get("plan")
+    if plan is not None and plan.starts is not None:
+        inv = plan.mp.inventory
+        moved = set(plan.to_frame()["system_id"]) | set(plan.mp.already_on_cloud)
+        return [inv.by_id[i] for i in sorted(moved)], "after the migration plan"
+    if scenario.inventory is None:
+        return [], "no inventory"
+    from netplan.io.inventory_io import read_inventory
+
+    inv = read_inventory(scenario.inventory.path, encoding=scenario.inventory.encoding)
+    return [s for s in inv.systems if s.on_cloud], "already there"
 
 
 def _workers() -> int:

@@ -19,7 +19,7 @@ True
 from netplan.simulation.engine import FlowEngine, max_min_rates
 from netplan.simulation.network import Router, Trunks
 from netplan.simulation.simulate import TrafficResult, simulate_traffic
-from netplan.simulation.traffic import draw_arrivals, traffic_streams
+from netplan.simulation.traffic import cloud_system_mbps, draw_arrivals, traffic_streams
 from netplan.simulation.validate import (
     CutoverValidation,
     InterconnectValidation,
@@ -38,6 +38,7 @@ __all__ = [
     "simulate_traffic",
     "traffic_streams",
     "draw_arrivals",
+    "cloud_system_mbps",
     "InterconnectValidation",
     "validate_interconnect",
     "default_failure_cases",

@@ -19,7 +19,8 @@ from netplan.model.demand import DESTINATIONS, demand_table
 from netplan.model.scenario import Scenario
 from netplan.topology import Topology
 
-__all__ = ["Arrivals", "traffic_streams", "draw_arrivals", "KLASSES", "MBIT_PER_MB"]
+__all__ = ["Arrivals", "traffic_streams", "draw_arrivals", "cloud_system_mbps", "KLASSES",
+           "MBIT_PER_MB"]
 
 #: What a flow is: a bulk transfer, a platform synchronisation job, an interactive request, or
 #: a migration cutover transfer.
@@ -104,6 +105,60 @@ def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None 
     st["destination"] = pd.Categorical(st["destination"], categories=DESTINATIONS)
     st["klass"] = pd.Categorical(st["klass"], categories=KLASSES)
     return st
+
+
+def cloud_system_mbps(topology: Topology, systems, *, default_mbps: float) -> dict[str, float]:
+    """Busy-hour Mbps between the cloud and each department node, from the systems on the cloud.
+
+    A system's traffic (``traffic_mbps``, or ``default_mbps`` when it gives none) goes to the
+    department node of its name at its site (the city, or its county when ``tier`` is county);
+    when the extranet's departments there are generic (``部门01``…), it is spread evenly over
+    them: the users of a county's system are the county's departments.
+
+    Parameters
+    ----------
+    topology : Topology
+    systems : iterable of netplan.migration.inventory.System
+        The systems running on the cloud node.
+    default_mbps : float
+        Traffic of a system whose ``traffic_mbps`` is 0 (``demand.system_mbps``).
+
+    Returns
+    -------
+    dict of str to float
+        For :func:`traffic_streams` ``system_mbps``. Systems of a site without departments are
+        left out.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_migration
+    >>> from netplan.topology import build_topology
+    >>> s, inv = tiny_migration()
+    >>> topo = build_topology(s)
+    >>> m = cloud_system_mbps(topo, [inv.by_id["市公安局/人口库"]], default_mbps=2.0)
+    >>> {k.rsplit("#", 1)[-1]: v for k, v in m.items()}
+    {'公安局': 2.0}
+    """
+    nodes = topology.nodes
+    deps = nodes[nodes["kind"] == "department"]
+    out: dict[str, float] = {}
+    for system in systems:
+        mbps = system.traffic_mbps or default_mbps
+        if system.tier == "county" and (deps["county"] == system.site).any():
+            scope = deps[(deps["county"] == system.site) & (deps["tier"] == "county")]
+        else:
+            scope = deps[deps["tier"] == "city"]
+        if scope.empty:
+            continue
+        # the same name, else the name without the division prefix (市公安局 → 公安局)
+        named = scope.index[scope["name"] == system.department]
+        if not len(named):
+            named = scope.index[[len(n) >= 2 and system.department.endswith(n)
+                                 for n in scope["name"]]]
+        targets = named if len(named) else scope.index
+        for node in targets:
+            out[node] = out.get(node, 0.0) + mbps / len(targets)
+    return out
 
 
 def _unit_names(src: pd.DataFrame, village: np.ndarray) -> np.ndarray:

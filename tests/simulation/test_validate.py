@@ -254,3 +254,46 @@ def test_same_seed_same_numbers_bit_for_bit_across_processes():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == [float(here["end_s"].sum()).hex(), float(here["fct_s"].max()).hex()]
+
+
+def test_cloud_systems_load_their_departments():
+    from netplan.simulation import cloud_system_mbps
+
+    scenario, inventory = tiny_migration()
+    topo = build_topology(scenario)
+    systems = [inventory.by_id[i] for i in ("市公安局/人口库", "市民政局/低保",
+                                            "A县医疗保障局/县医保")]
+    m = cloud_system_mbps(topo, systems, default_mbps=3.0)
+    # 人口库 → 公安局 (the name without 市); 低保's 市民政局 is not a department of the
+    # extranet: spread over the 2 city departments; 县医保 → A县's only department
+    a_dep = topo.nodes.index[(topo.nodes["county"] == "A县")
+                             & (topo.nodes["kind"] == "department")
+                             & (topo.nodes["tier"] == "county")][0]
+    short = {k.rsplit("#", 1)[-1] if k != a_dep else "A县部门": v for k, v in m.items()}
+    assert short == {"公安局": 3.0 + 1.5, "卫生健康局": 1.5, "A县部门": 3.0}
+    # and the demand grows by exactly that on the cloud streams
+    base = traffic_streams(scenario, topo)
+    more = traffic_streams(scenario, topo, system_mbps=m)
+    bulk = (base["klass"] == "bulk") & (base["destination"] == "cloud")
+    extra = (more.loc[bulk, "rate_per_s"] - base.loc[bulk, "rate_per_s"]).sum()
+    assert extra * base["mean_mbit"].iloc[0] == pytest.approx(9.0)
+
+
+def test_link_cut_moves_traffic_to_the_other_carrier(tiny):
+    s, topo = tiny
+    county = "测试省/甲市/A县"
+    cut = Fault(link=f"{county} -- 测试省/甲市#电信", at_s=100.0)
+    r = simulate_traffic(s, topo, faults=[cut], duration_s=600, seed=9)
+    # the county is dual-homed: nothing is cut off, and after the cut no flow takes 电信 there
+    f = r.flows[r.flows["measured"]]
+    assert (f["status"] == "done").all()
+    t = r.trunks
+    telecom = int(t.index[(t["source"] == county) & (t["carriers"] == "电信")][0])
+    late = f[(f["start_s"] > 100) & (f["route"] >= 0)]
+    assert late["route"].map(lambda i: telecom in r.routes[i]).sum() == 0
+    assert r.events["trunks_changed"].iloc[0] == 1
+    for bad, words in [("nowhere -- 测试省", "no node 'nowhere'"),
+                       (f"{county} -- 测试省", "are not joined by a link"),
+                       ("A县", 'write a link as "SOURCE -- TARGET"')]:
+        with pytest.raises(KeyError, match=words):
+            simulate_traffic(s, topo, faults=[Fault(link=bad)], duration_s=60)
