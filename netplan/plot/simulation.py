@@ -75,10 +75,11 @@ def _fault_intervals(events: pd.DataFrame, end_s: float) -> list[tuple[float, fl
     return sorted(spans)
 
 
-def _draw_faults(ax, events: pd.DataFrame, end_s: float) -> list:
+def _draw_faults(ax, events: pd.DataFrame, start_s: float, end_s: float) -> list:
     """Shade fault→recovery intervals on ``ax``, each labelled at the top; returns the spans.
 
-    The spans have gid ``fault:<label>``; the first one is labelled for the legend.
+    The spans have gid ``fault:<label>``; the first one is labelled for the legend. A label
+    sits where its span enters the view (``start_s`` on: the x axis begins there).
     """
     from matplotlib.transforms import blended_transform_factory
 
@@ -88,7 +89,7 @@ def _draw_faults(ax, events: pd.DataFrame, end_s: float) -> list:
         span = ax.axvspan(t0, t1, color=FAULT_COLOR, alpha=0.12, linewidth=0, zorder=0,
                           label="故障至恢复" if k == 0 else None)
         span.set_gid(f"fault:{label}")
-        ax.text(t0, 0.98 - 0.06 * k, f" {label}", transform=trans, color=FAULT_COLOR,
+        ax.text(max(t0, start_s), 0.98 - 0.06 * k, f" {label}", transform=trans, color=FAULT_COLOR,
                 fontsize=8, ha="left", va="top", gid=f"fault-label:{label}")
         spans.append(span)
     return spans
@@ -170,7 +171,7 @@ def plot_link_utilisation(result, *, trunks: Iterable[int] | None = None, top: i
                 gid=f"trunk:{t}")
     ax.axhline(100.0, color="0.3", linestyle=":", linewidth=1, gid="capacity")
     end = float(times.max()) if len(times) else 0.0
-    _draw_faults(ax, result.events, end)
+    _draw_faults(ax, result.events, float(times.min()) if len(times) else 0.0, end)
     ax.set_xlabel("时间（秒）")
     ax.set_ylabel("利用率（%）")
     ax.set_ylim(0, 110)
@@ -285,7 +286,7 @@ def plot_request_latency(result, *, by: str = "tier", window_s: float = 60.0,
         ax.plot(x, stats["p95"].to_numpy(), color=color, linewidth=1.0, linestyle="--",
                 label=f"{label} p95", gid=f"p95:{label}")
     end = float(grid[-1] + window_s)
-    _draw_faults(ax, result.events, end)
+    _draw_faults(ax, result.events, float(grid[0]), end)
     ax.set_xlim(float(grid[0]), end)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(f"请求开始时间（秒，{window_s:g} 秒窗口）")
