@@ -98,7 +98,8 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
                                               "destinations", "reason"]], max_rows=30), ""]
     lines += ["### Worst paths", "", markdown_table(worst, max_rows=20), ""]
     if cutovers is not None:
-        files += _cutover_files(cutovers, csv)
+        csv(cutovers.weeks, "cutover_weeks.csv")
+        csv(cutovers.transfers, "cutover_transfers.csv")
         lines += ["### Cutover windows", "",
                   "The weeks with the most cutover data, simulated in their maintenance window "
                   "alongside off-peak traffic: does every transfer finish in the window?", "",
@@ -107,12 +108,6 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
     for pic in pics:
         lines += [f"![{pic}](simulation/{pic})", ""]
     return ReportSection("Simulation", "\n".join(lines), files)
-
-
-def _cutover_files(cutovers, csv) -> list[str]:
-    csv(cutovers.weeks, "cutover_weeks.csv")
-    csv(cutovers.transfers, "cutover_transfers.csv")
-    return []
 
 
 def _pictures(result, sub: Path, slug: str) -> list[str]:

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from netplan.errors import UnknownNodeError
 from netplan.model.scenario import Fault, Scenario
 from netplan.simulation.engine import FlowEngine
 from netplan.simulation.network import Router, Trunks
@@ -192,14 +193,11 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
         streams.loc[coarse, "rate_per_s"] /= size_scale
         streams.loc[coarse, "mean_mbit"] *= size_scale
     arrivals = draw_arrivals(streams, scenario, duration + tail, rng)
-    if size_scale != 1.0:  # bulk sizes come from demand.flow_sizes (sync ones from mean_mbit)
-        bulk = np.flatnonzero((streams["klass"] == "bulk").to_numpy())
-        arrivals.size_mbit[np.isin(arrivals.stream, bulk)] *= size_scale
     streams, arrivals = _with_cutovers(streams, arrivals, cutovers, topology)
 
     trunks = Trunks.of(topology)
     env = simpy.Environment()
-    run = _Run(env, scenario, trunks, streams, arrivals)
+    run = _Run(env, trunks, streams, arrivals)
     env.process(run.play())
     env.process(run.sample(sim.sample_s, duration + tail))
     fault_rng = np.random.default_rng([seed, 2])
@@ -266,8 +264,8 @@ def _with_cutovers(streams: pd.DataFrame, arrivals: Arrivals, cutovers: pd.DataF
 class _Run:
     """The state of one simulation: engine, routes, faults and what is recorded."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, trunks: Trunks,
-                 streams: pd.DataFrame, arrivals: Arrivals):
+    def __init__(self, env: simpy.Environment, trunks: Trunks, streams: pd.DataFrame,
+                 arrivals: Arrivals):
         self.env = env
         self.trunks = trunks
         self.streams = streams
@@ -275,7 +273,7 @@ class _Run:
         n = len(arrivals)
         self.link_up = np.ones(len(trunks.link_trunk), dtype=bool)
         self._active: list[tuple[np.ndarray, np.ndarray, float]] = []  # faults in effect
-        self.extra_ms = {"cloud": 0.0}
+        self.cloud_extra_ms = 0.0  # added response time of a degraded cloud node
         self.capacity = trunks.capacity_mbps(self.link_up)
         self.engine = FlowEngine(env, self.capacity)
         self.router = Router(trunks, self.link_up)
@@ -326,7 +324,7 @@ class _Run:
                 self._close(i, _UNREACHABLE, env.now)
                 continue
             if d == "cloud":
-                self.extra[i] = self.extra_ms["cloud"]
+                self.extra[i] = self.cloud_extra_ms
             if parallel[s]:
                 self._start_parts(i, options, sizes[i])
                 continue
@@ -397,8 +395,6 @@ class _Run:
         extra = 0.0
         if fault.carrier is not None:
             if fault.carrier not in topo.carriers:
-                from netplan.errors import UnknownNodeError
-
                 raise UnknownNodeError(f"fault {fault.label}: no carrier {fault.carrier!r}; the "
                                        f"topology has {', '.join(topo.carriers)}")
             down = self.trunks.link_carrier == fault.carrier
@@ -411,8 +407,6 @@ class _Run:
                    if n == fault.cloud or n.endswith("·" + str(fault.cloud))
                    or i.endswith(f"#cloud:{fault.cloud}")]
             if not hit:
-                from netplan.errors import UnknownNodeError
-
                 raise UnknownNodeError(f"fault {fault.label}: no cloud node {fault.cloud!r}; "
                                        f"there are {', '.join(names) or 'none'}")
             pos = topo.nodes.index.get_indexer(hit)
@@ -431,7 +425,7 @@ class _Run:
             scale *= factor
             extra += ms
         self.link_up = link_up
-        self.extra_ms["cloud"] = extra
+        self.cloud_extra_ms = extra
         new_cap = self.trunks.capacity_mbps(link_up) * scale
         self.router = Router(self.trunks, link_up)
         dead = set(np.flatnonzero((new_cap <= 0) & (self.capacity > 0)).tolist())
@@ -522,8 +516,6 @@ class _Run:
 
 def _link_mask(topology: Topology, spec: str) -> np.ndarray:
     """Link positions a ``link`` fault names: ``"A -- B"`` (every line of the pair) or an id."""
-    from netplan.errors import UnknownNodeError
-
     links = topology.links
     text = spec.strip()
     if text.lstrip("-").isdigit():

@@ -76,7 +76,7 @@ def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None 
     sites = nodes[nodes["kind"].isin(["department", "village"])]
     deps = sites.index[sites["kind"] == "department"]
     sync = d.platform_sync
-    if sync.jobs_per_hour > 0 and len(nodes_of(topology, "platform")):
+    if sync.jobs_per_hour > 0 and len(topology.nodes_of_kind("platform")):
         parts.append(pd.DataFrame({"source": deps, "destination": "platform", "klass": "sync",
                                    "rate_per_s": sync.jobs_per_hour / 3600.0,
                                    "mean_mbit": sync.size_mb * MBIT_PER_MB}))
@@ -171,11 +171,6 @@ def _unit_names(src: pd.DataFrame, village: np.ndarray) -> np.ndarray:
         default=name)
 
 
-def nodes_of(topology: Topology, kind: str) -> pd.Index:
-    """Node ids of one kind (shorthand)."""
-    return topology.nodes_of_kind(kind)
-
-
 @dataclass(frozen=True)
 class Arrivals:
     """Flow arrivals, sorted by time: when, which stream, how big.
@@ -203,8 +198,9 @@ def draw_arrivals(streams: pd.DataFrame, scenario: Scenario, until_s: float,
                   rng: np.random.Generator) -> Arrivals:
     """Draw every arrival of ``streams`` in ``[0, until_s)``.
 
-    Bulk sizes follow ``demand.flow_sizes``; sync jobs, requests and responses are exponential
-    with their means. With ``demand.arrivals: diurnal`` the process is thinned by the profile.
+    Bulk sizes follow the shape of ``demand.flow_sizes`` with their stream's mean; sync jobs,
+    requests and responses are exponential with their means. With ``demand.arrivals:
+    diurnal`` the process is thinned by the profile.
 
     Examples
     --------
@@ -232,7 +228,9 @@ def draw_arrivals(streams: pd.DataFrame, scenario: Scenario, until_s: float,
     klass = streams["klass"].to_numpy()[stream] if n else np.zeros(0, dtype=object)
     mean = streams["mean_mbit"].to_numpy(float)[stream] if n else np.zeros(0)
     bulk = klass == "bulk"
-    sizes[bulk] = scenario.demand.flow_sizes.sample_mb(rng, int(bulk.sum())) * MBIT_PER_MB
+    shape = scenario.demand.flow_sizes
+    sizes[bulk] = (shape.sample_mb(rng, int(bulk.sum())) * MBIT_PER_MB
+                   * (mean[bulk] / (shape.mean_mb * MBIT_PER_MB)))
     sizes[~bulk] = rng.exponential(1.0, int((~bulk).sum())) * mean[~bulk]
     sizes = np.maximum(sizes, 1e-6)  # a flow moves at least one bit
     return Arrivals(time_s=times, stream=stream.astype(np.int64), size_mbit=sizes,

@@ -191,10 +191,10 @@ def _score(result: TrafficResult, levels, topology: Topology) -> pd.DataFrame:
     out = pd.DataFrame({
         "unit_name": g["unit_name"].first(), "tier": g["tier"].first(),
         "source": g["source"].first(), "flows": g.size(),
-        "unreachable": g["status"].agg(lambda s: int((s == "unreachable").sum())),
-        "dropped": g["status"].agg(lambda s: int((s == "dropped").sum())),
-        "unfinished": g["status"].agg(lambda s: int((s == "unfinished").sum())),
     })
+    counts = f.groupby([*keys, "status"], observed=False).size().unstack(fill_value=0)
+    for status in ("unreachable", "dropped", "unfinished"):
+        out[status] = counts[status].reindex(out.index).astype(int)
     bg = bulk.groupby(keys, sort=False, observed=True)
     out["fct_mean_s"] = bg["fct_s"].mean()
     out["fct_p95_s"] = bg["fct_s"].quantile(0.95)
