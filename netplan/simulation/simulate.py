@@ -527,7 +527,10 @@ def _link_mask(topology: Topology, spec: str) -> np.ndarray:
         raise UnknownNodeError(f'fault link:{spec}: write a link as "SOURCE -- TARGET" (node '
                                "ids) or as a link id")
     a, b = (x.strip() for x in text.split("--", 1))
-    topology.require([a, b])
+    try:
+        topology.require([a, b])
+    except UnknownNodeError as exc:
+        raise UnknownNodeError(f"fault link:{spec}: {exc.args[0]}") from None
     src, dst = links["source"].to_numpy(), links["target"].to_numpy()
     mask = ((src == a) & (dst == b)) | ((src == b) & (dst == a))
     if not mask.any():
