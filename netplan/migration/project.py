@@ -39,6 +39,8 @@ __all__ = [
     "check_schedule",
     "ScheduleViolation",
     "objective_value",
+    "resource_use",
+    "landing_use",
 ]
 
 
@@ -349,6 +351,69 @@ def objective_value(project: Project, starts: np.ndarray) -> float:
     return float((w * finish).sum())
 
 
+def resource_use(project: Project, starts) -> np.ndarray:
+    """Use of every renewable resource in every period by a schedule.
+
+    Parameters
+    ----------
+    project : Project
+    starts : sequence of int
+        Start period per activity; an activity's periods past the horizon are not counted.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_resources, horizon)``, integers: row ``r`` is the summed demand profile of
+        the activities running in each period.
+
+    Examples
+    --------
+    >>> p = Project((Activity("a", 2, ((1, 2),)), Activity("b", 1, (3,))), np.array([5]), (),
+    ...             horizon=4)
+    >>> resource_use(p, [0, 1]).tolist()
+    [[1, 5, 0, 0]]
+    """
+    s = np.asarray(starts, dtype=np.int64)
+    H = project.horizon
+    use = np.zeros((project.n_resources, H), dtype=np.int64)
+    for i, a in enumerate(project.activities):
+        lo, hi = int(s[i]), min(int(s[i]) + a.duration, H)
+        if a.duration == 0 or hi <= lo:
+            continue
+        for r in range(project.n_resources):
+            use[r, lo:hi] += a.profile(r)[: hi - lo]
+    return use
+
+
+def landing_use(project: Project, starts) -> np.ndarray:
+    """Occupation of every landing resource in every period by a schedule.
+
+    An activity occupies its landing amounts from its finish period (``start + duration``) to
+    the end of the horizon; one finishing at the horizon occupies no period of it.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_landing, horizon)``, floats, non-decreasing along each row.
+
+    Examples
+    --------
+    >>> p = Project((Activity("a", 2, (1,), landing=(4.0,)), Activity("b", 1, (1,), (1.5,))),
+    ...             np.array([1]), (), horizon=4, landing_capacity=np.array([10.0]))
+    >>> landing_use(p, [0, 2]).tolist()
+    [[0.0, 0.0, 4.0, 5.5]]
+    """
+    f = np.asarray(starts, dtype=np.int64) + project.durations
+    H = project.horizon
+    K = project.landing_capacity.shape[0]
+    landed = np.zeros((K, H + 1))
+    for i, a in enumerate(project.activities):
+        for k, q in enumerate(a.landing[:K]):
+            if q:
+                landed[k, min(int(f[i]), H)] += q
+    return np.cumsum(landed, axis=1)[:, :H]
+
+
 class ScheduleViolation(AssertionError):
     """A schedule breaks a constraint of its project; the message says which and where."""
 
@@ -396,24 +461,17 @@ def check_schedule(project: Project, starts) -> None:
             raise ScheduleViolation(f"precedence {acts[i].name} -> {acts[j].name}: "
                                     f"{acts[j].name} starts at {s[j]} before {acts[i].name} "
                                     f"finishes at {f[i]}")
-    H = project.horizon
+    use = resource_use(project, s)
     for r in range(project.n_resources):
-        use = np.zeros(H, dtype=np.int64)
-        for i, a in enumerate(acts):
-            if a.duration:
-                use[s[i]:f[i]] += a.profile(r)
-        over = np.flatnonzero(use > project.capacity[r])
+        over = np.flatnonzero(use[r] > project.capacity[r])
         if len(over):
             t = int(over[0])
             name = project.resource_names[r] if r < len(project.resource_names) else f"#{r}"
             raise ScheduleViolation(f"resource {name} over capacity in period {t}: "
-                                    f"{use[t]} > {project.capacity[r, t]}")
+                                    f"{use[r, t]} > {project.capacity[r, t]}")
+    landed = landing_use(project, s)
     for k in range(project.landing_capacity.shape[0]):
-        landed = np.zeros(H + 1)
-        for i, a in enumerate(acts):
-            if k < len(a.landing) and a.landing[k]:
-                landed[f[i]] += a.landing[k]
-        occupied = np.cumsum(landed)[:H]
+        occupied = landed[k]
         cap = project.landing_capacity[k]
         over = np.flatnonzero(occupied > cap + 1e-9 * np.maximum(1.0, np.abs(cap)))
         if len(over):
