@@ -65,7 +65,7 @@ def write_topology_report(
     csv(surv_tier, "survivability_by_tier.csv")
     csv(surv.carrier_failures, "carrier_failures.csv")
     csv(surv.bridges, "bridges.csv")
-    csv(surv.articulation_points.sort_values("nodes_cut_off", ascending=False), "spofs.csv")
+    csv(surv.articulation_points, "spofs.csv")  # ranked by the sites cut off from any target
 
     pics: list[tuple[str, str]] = []
     if pictures:
@@ -145,10 +145,12 @@ def _markdown(scenario, topology, summary_df, reach, reach_tier, surv, surv_tier
         f"Single links whose loss cuts nodes off (bridges): {len(surv.bridges):,}; "
         f"single points of failure (articulation points): {len(surv.articulation_points):,}.",
         "",
-        "Largest single points of failure:",
+        "Largest single points of failure, ranked by the sites (departments and village "
+        "offices) each one's failure cuts off from the cloud, the platform or the province "
+        f"(`sites_cut_off_any`); `nodes_cut_off` counts the nodes that lose the root "
+        f"`{topology.root}`:",
         "",
-        markdown_table(surv.articulation_points.sort_values("nodes_cut_off", ascending=False),
-                       max_rows=10),
+        markdown_table(surv.articulation_points, max_rows=10),
         "",
     ]
     for caption, path in pics:

@@ -293,14 +293,22 @@ class SurvivabilityResult:
         least one target. The failed carrier's own POPs are not counted.
     bridges : pandas.DataFrame
         Links whose failure alone cuts nodes off the root: ``link_id``, ends, ``kind``,
-        ``tier``, ``carrier``, ``nodes_cut_off`` and ``cuts_off`` (target kinds on the far side,
-        which every other node then loses).
+        ``tier``, ``carrier``, ``nodes_cut_off`` (nodes on the far side), ``cuts_off`` (target
+        kinds on the far side, which every other node then loses) and the site counts
+        described below; sorted like ``articulation_points``.
     articulation_points : pandas.DataFrame
-        Nodes whose failure alone cuts other nodes off the root (single points of failure):
-        ``node_id``, ``kind``, ``tier``, ``nodes_cut_off``. The root itself is not listed: its
-        loss is the loss of the target.
+        Nodes whose failure alone splits the network (single points of failure): ``node_id``,
+        ``kind``, ``tier``; per target ``t``, ``sites_cut_off_t``, the sites that reached ``t``
+        before and do not after; ``sites_cut_off_any``, the sites losing at least one target;
+        and ``nodes_cut_off``, the nodes no longer connected to the root. Sorted by
+        ``sites_cut_off_any``, then ``nodes_cut_off`` (largest first): what a planner loses,
+        not what the root loses (a city core whose failure strands the cloud node and the
+        exchange platform cuts only those two off the root, but every site off them). The root
+        itself is not listed: its loss is the loss of the target.
     targets : tuple of str
     root : str
+    sites : tuple of str
+        Node kinds counted as sites (``()`` when every node counts, on graphs without any).
     """
 
     carrier_failures: pd.DataFrame
@@ -308,6 +316,7 @@ class SurvivabilityResult:
     articulation_points: pd.DataFrame
     targets: tuple[str, ...]
     root: str
+    sites: tuple[str, ...]
     _topology: Topology = field(repr=False)
     _dfs: _DFS = field(repr=False)
     _carrier_lost: dict[str, np.ndarray] = field(repr=False)
@@ -318,7 +327,8 @@ class SurvivabilityResult:
         Column ``lost_<carrier>`` counts nodes of the tier that lose at least one target when
         that carrier fails; ``bridges`` counts single links whose failure cuts off nodes of the
         tier (by the tier of the link's lower end); ``spofs`` counts articulation points in the
-        tier; ``nodes_behind_spofs`` the nodes they cut off.
+        tier; ``nodes_behind_spofs`` the nodes they cut off the root (summed);
+        ``max_sites_cut_off_by_spof`` the most sites one of them cuts off from any target.
         """
         nodes = self._topology.nodes
         out = nodes.groupby("tier", sort=False).size().rename("nodes").to_frame()
@@ -329,6 +339,8 @@ class SurvivabilityResult:
         ap = self.articulation_points
         out["spofs"] = ap.groupby("tier").size().reindex(out.index).fillna(0)
         out["nodes_behind_spofs"] = ap.groupby("tier")["nodes_cut_off"].sum().reindex(
+            out.index).fillna(0)
+        out["max_sites_cut_off_by_spof"] = ap.groupby("tier")["sites_cut_off_any"].max().reindex(
             out.index).fillna(0)
         out = _tier_sorted(out.astype("int64").reset_index())
         out.attrs["unit"] = "nodes"
@@ -375,7 +387,14 @@ class SurvivabilityResult:
             tiers = ", ".join(self.tiers_hit_by(carrier)) or "none"
             lines.append(f"  carrier {carrier} down: {n} nodes lose a target (tiers: {tiers})")
         lines.append(f"  single links whose loss cuts nodes off: {len(self.bridges)}")
-        lines.append(f"  single points of failure (nodes): {len(self.articulation_points)}")
+        ap = self.articulation_points
+        lines.append(f"  single points of failure (nodes): {len(ap)}")
+        if len(ap):
+            worst = ap.iloc[0]
+            lost = ", ".join(f"{int(worst[f'sites_cut_off_{t}']):,} from the {t}"
+                             for t in self.targets if worst[f"sites_cut_off_{t}"])
+            lines.append(f"  worst: {worst['node_id']} cuts {int(worst['sites_cut_off_any']):,} "
+                         f"sites off ({lost or 'none'})")
         return "\n".join(lines)
 
 
@@ -400,9 +419,76 @@ def _component_reach(topology: Topology, keep: np.ndarray,
     return out
 
 
+def _cut_parts(dfs: _DFS, kinds: np.ndarray, is_site: np.ndarray, targets: list[str],
+               v_kind: np.ndarray | None, v_site: np.ndarray | None, owner: np.ndarray,
+               children: np.ndarray, n_owners: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Sites cut off from each target kind when each owner's parts split from the rest.
+
+    Owner ``i`` (a cut link or node) splits off the DFS subtrees of ``children[owner == i]``;
+    a removed node (``v_kind``, ``v_site``: its kind and whether it is a site) leaves the
+    network too. Every split subtree becomes its own component, and so does the rest of the
+    root's component. A site is cut off from ``t`` when ``t`` is in the root's component but
+    not in the part the site ends up in. Counted with prefix sums over the DFS order.
+
+    Returns
+    -------
+    per_target : dict of str to numpy.ndarray
+        Sites cut off from each target, per owner.
+    any_target : numpy.ndarray
+        Sites cut off from at least one target, per owner.
+    """
+    first = dfs.disc[children]
+    last = first + dfs.size[children]
+
+    def counts(mask: np.ndarray) -> tuple[np.ndarray, int]:
+        seen = np.zeros(len(dfs.order) + 1, dtype=np.int64)
+        np.cumsum(mask[dfs.order], out=seen[1:])
+        return seen[last] - seen[first], int(seen[-1])
+
+    def per_owner(x: np.ndarray) -> np.ndarray:
+        return np.bincount(owner, weights=x, minlength=n_owners).astype(np.int64)
+
+    part_sites, total_sites = counts(is_site)
+    rest_sites = total_sites - per_owner(part_sites)
+    if v_site is not None:
+        rest_sites -= v_site
+    part_lacks_any = np.zeros(len(children), dtype=bool)
+    rest_lacks_any = np.zeros(n_owners, dtype=bool)
+    per_target = {}
+    for t in targets:
+        part_t, total_t = counts(kinds == t)
+        if total_t == 0:  # nobody in the root's component reached it: nobody loses it
+            per_target[t] = np.zeros(n_owners, dtype=np.int64)
+            continue
+        rest_t = total_t - per_owner(part_t)
+        if v_kind is not None:
+            rest_t -= (v_kind == t)
+        part_lacks, rest_lacks = part_t == 0, rest_t == 0
+        per_target[t] = per_owner(np.where(part_lacks, part_sites, 0)) + np.where(
+            rest_lacks, rest_sites, 0)
+        part_lacks_any |= part_lacks
+        rest_lacks_any |= rest_lacks
+    any_target = per_owner(np.where(part_lacks_any, part_sites, 0)) + np.where(
+        rest_lacks_any, rest_sites, 0)
+    return per_target, any_target
+
+
+def _site_mask(topology: Topology, sites: tuple[str, ...] | None) -> tuple[np.ndarray,
+                                                                           tuple[str, ...]]:
+    kinds = topology.nodes["kind"].to_numpy()
+    if sites is None:
+        return np.ones(len(kinds), dtype=bool), ()
+    mask = np.isin(kinds, list(sites))
+    if not mask.any():  # an imported graph without departments or villages: every node counts
+        return np.ones(len(kinds), dtype=bool), ()
+    return mask, tuple(sites)
+
+
 def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
                   root: str | None = None,
-                  carriers: list[str] | None = None) -> SurvivabilityResult:
+                  carriers: list[str] | None = None,
+                  sites: tuple[str, ...] | None = ("department", "village")
+                  ) -> SurvivabilityResult:
     """Find what single carrier, link and node failures cut off.
 
     Parameters
@@ -415,6 +501,10 @@ def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
         ``topology.root``.
     carriers : list of str, optional
         Carriers to fail one at a time; default every carrier of the topology.
+    sites : tuple of str, optional
+        Node kinds whose losses rank the single points of failure and bridges: default
+        departments and village offices (the users of the cloud, the platform and the province).
+        ``None``, or a topology with none of these kinds (an imported graph), counts every node.
 
     Returns
     -------
@@ -424,8 +514,12 @@ def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
     -----
     A carrier failure takes out every link of that carrier at once (the carrier's outage). Bridges
     and articulation points come from one depth-first search of the root's component (Tarjan's
-    lowpoints over link ids, so parallel links of two carriers are not bridges); a node is
-    "cut off" when it no longer connects to the root.
+    lowpoints over link ids, so parallel links of two carriers are not bridges). A failure
+    splits the component into the cut-off DFS subtrees and the rest; a site is cut off from a
+    target kind when its part holds no node of that kind (``sites_cut_off_<t>``), and a node is
+    cut off the root when it is not in the root's part (``nodes_cut_off``). Both tables are
+    ranked by ``sites_cut_off_any``: the city core, whose loss strands the cloud node and the
+    exchange platform, comes first although only those two nodes lose the root.
 
     Examples
     --------
@@ -434,6 +528,9 @@ def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
     >>> s = survivability(build_topology(tiny_scenario()))
     >>> s.tiers_hit_by("电信")
     ['county', 'town', 'village']
+    >>> worst = s.articulation_points.iloc[0]  # the city core: all 13 sites lose the cloud
+    >>> worst["node_id"], int(worst["sites_cut_off_cloud"]), int(worst["nodes_cut_off"])
+    ('测试省/甲市', 13, 2)
     """
     targets = tuple(targets) if targets is not None else _default_targets(topology)
     sources = _target_positions(topology, targets)
@@ -496,6 +593,10 @@ def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
     label = [",".join(t for bit, t in enumerate(target_kinds) if m >> bit & 1)
              for m in range(1 << len(target_kinds))]
     cuts_off = [label[m] for m in code.tolist()]
+    is_site, site_kinds = _site_mask(topology, sites)
+    n_bridges = len(dfs.bridge_child)
+    b_lost, b_any = _cut_parts(dfs, kinds, is_site, target_kinds, None, None,
+                               np.arange(n_bridges), dfs.bridge_child, n_bridges)
     bridges = pd.DataFrame({
         "link_id": bl.index.to_numpy(),
         "source": bl["source"].to_numpy(),
@@ -503,24 +604,39 @@ def survivability(topology: Topology, *, targets: tuple[str, ...] | None = None,
         "kind": bl["kind"].to_numpy(),
         "tier": bl["tier"].to_numpy(),
         "carrier": bl["carrier"].to_numpy(),
+        **{f"sites_cut_off_{t}": b_lost[t] for t in sources},
+        "sites_cut_off_any": b_any,
         "nodes_cut_off": dfs.size[dfs.bridge_child],
         "cuts_off": cuts_off,
     })
-    bridges.attrs["unit"] = "nodes"
+    bridges = _ranked(bridges)
     n_children = np.array([len(ch) for ch in dfs.cut_children], dtype=np.int64)
     children = np.fromiter(itertools.chain.from_iterable(dfs.cut_children), dtype=np.int64,
                            count=int(n_children.sum()))
     ap_cut = (np.add.reduceat(dfs.size[children], np.cumsum(n_children) - n_children)
               if len(n_children) else np.zeros(0, dtype=np.int64)).astype(np.int64)
-    articulation_points = pd.DataFrame({
+    n_aps = len(dfs.cut_nodes)
+    ap_lost, ap_any = _cut_parts(dfs, kinds, is_site, target_kinds, kinds[dfs.cut_nodes],
+                                 is_site[dfs.cut_nodes].astype(np.int64),
+                                 np.repeat(np.arange(n_aps), n_children), children, n_aps)
+    articulation_points = _ranked(pd.DataFrame({
         "node_id": nodes.index[dfs.cut_nodes],
         "kind": kinds[dfs.cut_nodes],
         "tier": tiers[dfs.cut_nodes],
+        **{f"sites_cut_off_{t}": ap_lost[t] for t in sources},
+        "sites_cut_off_any": ap_any,
         "nodes_cut_off": ap_cut,
-    })
-    articulation_points.attrs["unit"] = "nodes"
+    }))
     return SurvivabilityResult(carrier_failures, bridges, articulation_points, tuple(sources),
-                               root, topology, dfs, lost_masks)
+                               root, site_kinds, topology, dfs, lost_masks)
+
+
+def _ranked(df: pd.DataFrame) -> pd.DataFrame:
+    """Largest loss first: sites cut off from any target, then nodes cut off the root."""
+    out = df.sort_values(["sites_cut_off_any", "nodes_cut_off"], ascending=False,
+                         kind="stable").reset_index(drop=True)
+    out.attrs["unit"] = "nodes"
+    return out
 
 
 # --------------------------------------------------------------------------- summary

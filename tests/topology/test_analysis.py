@@ -1,5 +1,6 @@
 """Reachability, survivability and summaries against hand-derived results and a second method."""
 
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -132,3 +133,156 @@ def random_graphs(draw):
 @given(random_graphs())
 def test_cuts_match_brute_force_on_random_graphs(topo):
     assert_cuts_match(topo, survivability(topo, targets=("root",)))
+
+
+# --------------------------------------------------------------------------- what a planner loses
+
+#         P (province, root)
+#        / \
+#    POPa   POPb ------+          POPa-K, POPb-K: interconnects; Y dual-homed to both POPs
+#      | \  /          |          C (cloud) on K by two parallel lines, X (platform) by one
+#     D1  K ==== C     |          D1: a department on POPa only
+#         |            |
+#         X     Y -----+--- POPa  Y: a county; T: its town; V1, V2 villages of T;
+#              /|\                V3 a village of Y, D2 a department of Y
+#             T V3 D2
+#            / \
+#           V1  V2
+PLANNER = [("POPa", "P", "a", 1), ("POPb", "P", "b", 1), ("POPa", "K", "a", 1),
+           ("POPb", "K", "b", 1), ("C", "K", "", 1), ("C", "K", "", 1), ("X", "K", "", 1),
+           ("D1", "POPa", "a", 1), ("Y", "POPa", "a", 1), ("Y", "POPb", "b", 1),
+           ("T", "Y", "a", 1), ("V1", "T", "a", 1), ("V2", "T", "a", 1), ("V3", "Y", "a", 1),
+           ("D2", "Y", "a", 1)]
+PLANNER_KINDS = {"P": "province", "POPa": "pop", "POPb": "pop", "K": "city", "C": "cloud",
+                 "X": "platform", "D1": "department", "D2": "department", "Y": "county",
+                 "T": "town", "V1": "village", "V2": "village", "V3": "village"}
+# the sites: D1, D2, V1, V2, V3 (five)
+
+
+def _losses(table, key):
+    cols = ["sites_cut_off_cloud", "sites_cut_off_platform", "sites_cut_off_province",
+            "sites_cut_off_any", "nodes_cut_off"]
+    return {row[key]: tuple(int(row[c]) for c in cols) for _, row in table.iterrows()}
+
+
+def test_single_points_of_failure_ranked_by_sites_cut_off():
+    topo = make_topology(PLANNER, kinds=PLANNER_KINDS, root="P")
+    s = survivability(topo)
+    # By hand, (cloud, platform, province, any, nodes cut off the root):
+    # K down: C and X are stranded; all 5 sites keep P (via the POPs) but lose C and X.
+    #         Only C and X lose the root: 2 nodes (the old ranking put K below Y).
+    # Y down: T, V1, V2, V3, D2 are cut off (4 sites, every target); 5 nodes.
+    # T down: V1, V2 (2 sites, every target); 2 nodes.
+    # POPa down: D1 (1 site, every target); 1 node. POPb, P, leaves: not cut vertices.
+    assert _losses(s.articulation_points, "node_id") == {
+        "K": (5, 5, 0, 5, 2), "Y": (4, 4, 4, 4, 5), "T": (2, 2, 2, 2, 2),
+        "POPa": (1, 1, 1, 1, 1)}
+    assert s.articulation_points["node_id"].tolist() == ["K", "Y", "T", "POPa"]
+    # bridges: K-X (link 6) strands the platform: all 5 sites lose it, 1 node off the root;
+    # Y-T (10): 2 sites; the leaf lines of D1 (7), V1 (11), V2 (12), V3 (13), D2 (14): 1 each
+    b = _losses(s.bridges, "link_id")
+    assert b == {6: (0, 5, 0, 5, 1), 10: (2, 2, 2, 2, 3), 7: (1, 1, 1, 1, 1),
+                 11: (1, 1, 1, 1, 1), 12: (1, 1, 1, 1, 1), 13: (1, 1, 1, 1, 1),
+                 14: (1, 1, 1, 1, 1)}
+    assert s.bridges["link_id"].tolist()[:2] == [6, 10]
+    assert "worst: K cuts 5 sites off (5 from the cloud, 5 from the platform)" in str(s)
+    tiers = s.to_frame().set_index("tier")
+    assert tiers.loc["", "max_sites_cut_off_by_spof"] == 5
+
+
+def test_a_destination_below_a_spof_is_lost_by_the_rest():
+    # the platform hangs on the county Y instead of the core: losing Y strands it, so D1 (on
+    # the rest of the network) loses the platform while the 4 sites below Y lose everything
+    edges = [e for e in PLANNER if e[0] != "X"] + [("X", "Y", "", 1)]
+    s = survivability(make_topology(edges, kinds=PLANNER_KINDS, root="P"))
+    got = _losses(s.articulation_points, "node_id")
+    # Y: cloud 4 (below Y), platform 4 + D1 = 5, province 4, any 5; nodes: T V1 V2 V3 D2 X = 6
+    assert got["Y"] == (4, 5, 4, 5, 6)
+    # K: strands only C now: 5 sites lose the cloud, 1 node the root
+    assert got["K"] == (5, 0, 0, 5, 1)
+    # a tie on sites (5) is broken by the nodes cut off the root: Y before K
+    assert s.articulation_points["node_id"].tolist()[:2] == ["Y", "K"]
+
+
+def _brute_force_site_losses(topo, targets, sites):
+    """Per cut vertex and bridge, the sites losing each target: remove it, look (networkx)."""
+    g = topo.to_networkx()
+    kind = topo.nodes["kind"].to_dict()
+    comp = nx.node_connected_component(g, topo.root)
+
+    def lost(h, gone=()):
+        out = {t: 0 for t in targets}
+        anyl = 0
+        for part in nx.connected_components(h.subgraph(comp - set(gone))):
+            have = {kind[n] for n in part}
+            n_sites = sum(kind[n] in sites for n in part)
+            miss = [t for t in targets if t not in have and any(kind[n] == t for n in comp)]
+            for t in miss:
+                out[t] += n_sites
+            anyl += n_sites if miss else 0
+        return (*[out[t] for t in targets], anyl)
+
+    nodes = {}
+    for n in comp - {topo.root}:
+        h = g.copy()
+        h.remove_node(n)
+        if nx.number_connected_components(h.subgraph(comp - {n})) > 1:
+            nodes[n] = lost(h, [n])
+    links = {}
+    for u, v, key in list(g.edges(keys=True)):
+        h = g.copy()
+        h.remove_edge(u, v, key)
+        if u in comp and not nx.has_path(h, u, v):
+            links[key] = lost(h)
+    return nodes, links
+
+
+@st.composite
+def random_kinded_graphs(draw):
+    topo = draw(random_graphs())
+    kinds = {n: draw(st.sampled_from(["site", "cloud", "platform", "other"]))
+             for n in topo.nodes.index if n != "R"}
+    kinds["R"] = "province"
+    edges = [(r.source, r.target, r.carrier, r.latency_ms) for r in topo.links.itertuples()]
+    return make_topology(edges, kinds=kinds)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_kinded_graphs())
+def test_site_losses_match_brute_force_on_random_graphs(topo):
+    targets = ("cloud", "platform", "province")
+    present = tuple(t for t in targets if (topo.nodes["kind"] == t).any())
+    s = survivability(topo, targets=present, sites=("site",))
+    nodes, links = _brute_force_site_losses(topo, present, {"site"} if (
+        topo.nodes["kind"] == "site").any() else set(topo.nodes["kind"]))
+    cols = [f"sites_cut_off_{t}" for t in present] + ["sites_cut_off_any"]
+    got_nodes = {r["node_id"]: tuple(int(r[c]) for c in cols)
+                 for _, r in s.articulation_points.iterrows()}
+    got_links = {int(r["link_id"]): tuple(int(r[c]) for c in cols)
+                 for _, r in s.bridges.iterrows()}
+    assert got_nodes == nodes
+    assert got_links == links
+    any_ = s.articulation_points["sites_cut_off_any"].tolist()
+    assert any_ == sorted(any_, reverse=True)
+
+
+def test_meizhou_city_core_is_the_worst_single_point_of_failure():
+    topo = build_topology(meizhou_2020())
+    s = survivability(topo)
+    worst = s.articulation_points.iloc[0]
+    kinds = topo.nodes["kind"]
+    assert worst["node_id"] == topo.nodes_of_kind("city")[0]
+    # the cloud node and the platform hang on the core only, and every site (department or
+    # village office) reaches them through it: all of them lose both; none loses the province
+    # (city departments and counties are homed on the carriers' POPs, which uplink directly)
+    n_sites = int(kinds.isin(["department", "village"]).sum())
+    assert n_sites == 932 + 2234  # 36 + 8 × 28 + 112 × 6 departments, 2,234 villages
+    assert (worst["sites_cut_off_cloud"], worst["sites_cut_off_platform"],
+            worst["sites_cut_off_province"], worst["sites_cut_off_any"]) == (
+                n_sites, n_sites, 0, n_sites)
+    assert worst["nodes_cut_off"] == 2  # what the old ranking went by: the cloud and platform
+    # the next: the largest county, 兴宁市, strands its own sites: 28 county departments,
+    # 20 towns × 6 departments and 497 villages
+    second = s.articulation_points.iloc[1]
+    assert second["node_id"].endswith("兴宁市")
+    assert second["sites_cut_off_any"] == 28 + 20 * 6 + 497
