@@ -260,14 +260,13 @@ class Project:
         return order
 
     def earliest_starts(self) -> np.ndarray:
-        """Earliest starts ignoring resources (release dates and precedences)."""
-        es = np.array([a.release for a in self.activities], dtype=np.int64)
-        d = self.durations
-        succ = self.successors()
-        for i in self.topological_order():
-            for j in succ[i]:
-                es[j] = max(es[j], es[i] + d[i])
-        return es
+        """Earliest starts from release dates and precedences (resources ignored).
+
+        See :func:`netplan.migration.windows.earliest_starts`.
+        """
+        from netplan.migration.windows import earliest_starts
+
+        return earliest_starts(self)
 
     def critical_path_bound(self) -> int:
         """Makespan lower bound from precedences and release dates alone."""
@@ -302,6 +301,10 @@ class Schedule:
         E.g. ``"heuristic"``, ``"pulp-highs"``, ``"cpsat"``.
     log : tuple of str
         What the backend did, step by step (for reports).
+    stopped_by : str or None
+        Which budget ended the search: ``"time limit"`` (wall clock: the result may depend on
+        the machine's load), ``"work limit"`` (a deterministic budget: schedules, nodes,
+        deterministic time), or None when the search finished (proven optimal or infeasible).
     """
 
     starts: np.ndarray | None
@@ -311,6 +314,7 @@ class Schedule:
     runtime_s: float
     backend: str
     log: tuple[str, ...] = ()
+    stopped_by: str | None = None
 
     @property
     def gap(self) -> float | None:
@@ -338,8 +342,9 @@ class Schedule:
 
     def __str__(self) -> str:
         gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
+        stop = f", stopped by the {self.stopped_by}" if self.stopped_by else ""
         return (f"Schedule[{self.backend}] {self.status.value}: objective {self.objective}"
-                f"{gap}, bound {self.bound}, {self.runtime_s:.2f} s")
+                f"{gap}, bound {self.bound}, {self.runtime_s:.2f} s{stop}")
 
 
 def objective_value(project: Project, starts: np.ndarray) -> float:

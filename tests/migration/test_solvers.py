@@ -347,7 +347,7 @@ def test_other_pulp_solvers_are_read_through_pulp_status(optima):
 def test_milp_stage_is_skipped_for_models_too_large_for_its_time(monkeypatch):
     from netplan.migration.solvers import milp
 
-    monkeypatch.setattr(milp, "MILP_VARIABLES_PER_S", 0)
+    monkeypatch.setattr(milp, "MILP_NONZEROS_PER_S", 0)
     project = random_project(17, n=20)
     s = solve(project, backend="pulp", time_limit_s=0.5)
     check_schedule(project, s.starts)

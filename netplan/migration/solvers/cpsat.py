@@ -2,10 +2,11 @@
 
 Every feature of :class:`~netplan.migration.project.Project` is modelled exactly:
 
-- **Starts.** One integer variable per activity, with the domain
-  ``[earliest start, latest start]`` from a forward pass (release dates and precedences) and a
-  backward pass (the horizon, deadlines and precedences). An activity whose window is empty makes
-  the project infeasible before any search, and the log names it.
+- **Starts.** One integer variable per activity, whose domain is its time window
+  (:func:`netplan.migration.windows.time_windows`: release dates, precedences, the horizon,
+  deadlines, milestones that need their whole pool, and starts at which the activity alone
+  does not fit a capacity). An activity whose window is empty makes the project infeasible
+  before any search, and the log names it.
 - **Precedences.** ``start_j >= start_i + duration_i``.
 - **Renewable resources.** One cumulative constraint per resource whose capacity is the
   resource's largest capacity ``cap_max``. An activity's demand profile is split into runs of
@@ -57,9 +58,13 @@ from netplan.migration.project import (
     check_schedule,
     objective_value,
 )
+from netplan.migration.solve import TIME_LIMIT, WORK_LIMIT, ExactOutcome, WorkLimit
+from netplan.migration.windows import time_windows
 
 __all__ = [
     "solve_cpsat",
+    "cpsat_available",
+    "CpsatStage",
     "build_cpsat_model",
     "CpsatModel",
     "LANDING_SCALE",
@@ -151,29 +156,6 @@ def _weight_scale(weights: list[float]) -> tuple[int, list[int]]:
             return scale, [int(round(q)) for q in scaled]
     scale = 10**6
     return scale, [int(round(w * scale)) for w in weights]
-
-
-def _time_windows(project: Project) -> tuple[np.ndarray, np.ndarray, str]:
-    """Earliest and latest starts from releases, deadlines, the horizon and precedences.
-
-    Returns ``(es, ls, why)``; ``why`` names an activity with an empty window, else is ``""``.
-    """
-    d = project.durations
-    es = project.earliest_starts()
-    lf = np.array([project.horizon if a.deadline is None else min(project.horizon, a.deadline)
-                   for a in project.activities], dtype=np.int64)
-    succ = project.successors()
-    for i in reversed(project.topological_order()):
-        for j in succ[i]:
-            lf[i] = min(lf[i], lf[j] - d[j])
-    ls = lf - d
-    for i, a in enumerate(project.activities):
-        if es[i] > ls[i]:
-            why = (f"activity {a.name} cannot start before period {es[i]} (release and "
-                   f"predecessors) and must start by period {ls[i]} to finish by period "
-                   f"{lf[i]} (horizon {project.horizon}, deadlines and successors)")
-            return es, ls, why
-    return es, ls, ""
 
 
 def _pre_check(project: Project) -> str:
@@ -272,8 +254,9 @@ def build_cpsat_model(project: Project) -> CpsatModel:
                 raise ValueError(f"activity {a.name}: landing amount {amount:g} on landing "
                                  f"resource #{k} must be >= 0")
     why = _pre_check(project)
-    es, ls, why_window = _time_windows(project)
-    why = why or why_window
+    windows = time_windows(project)
+    es, ls = windows.earliest_start, windows.latest_start
+    why = why or windows.reason
     if why:
         return CpsatModel(model=None, infeasible=why, log=[f"infeasible before search: {why}"])
 
@@ -285,7 +268,12 @@ def build_cpsat_model(project: Project) -> CpsatModel:
 
     starts, ends, intervals = [], [], []
     for i, a in enumerate(acts):
-        s = m.new_int_var(int(es[i]), int(ls[i]), f"start[{a.name}]")
+        allowed = windows.starts(i)
+        if len(allowed) == ls[i] - es[i] + 1:
+            s = m.new_int_var(int(es[i]), int(ls[i]), f"start[{a.name}]")
+        else:  # starts where the activity alone does not fit a capacity are left out
+            s = m.new_int_var_from_domain(cp_model.Domain.from_values(allowed),
+                                          f"start[{a.name}]")
         starts.append(s)
         ends.append(s + int(d[i]))
         intervals.append(m.new_fixed_size_interval_var(s, int(d[i]), f"iv[{a.name}]"))
@@ -405,8 +393,46 @@ def build_cpsat_model(project: Project) -> CpsatModel:
 # --------------------------------------------------------------------------- solve
 
 
+def cpsat_available() -> bool:
+    """Whether OR-Tools (CP-SAT) can be imported."""
+    try:
+        from ortools.sat.python import cp_model  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class CpsatStage:
+    """CP-SAT as the exact stage of :func:`~netplan.migration.solve.portfolio`.
+
+    The heuristic gets a quarter of the budget, CP-SAT the rest (hinted with its plan).
+    """
+
+    heuristic_share = {"makespan": 0.25, "weighted_completion": 0.25}
+    exact_share = {"makespan": 0.75, "weighted_completion": 0.75}
+
+    def __init__(self, *, threads: int | None = None) -> None:
+        self.threads = threads
+
+    def run(self, project: Project, *, incumbent, lower: float, deadline: float,
+            work_limit: WorkLimit | None, seed: int) -> ExactOutcome:
+        """Solve with CP-SAT until ``deadline`` (or the work limit), hinted by ``incumbent``."""
+        hint = None
+        if incumbent is not None:
+            hint = Schedule(np.asarray(incumbent), SolveStatus.FEASIBLE,
+                            objective_value(project, incumbent), None, 0.0, "heuristic")
+        s = solve_cpsat(project, time_limit_s=max(0.0, deadline - time.perf_counter()),
+                        seed=seed, initial=hint, threads=self.threads,
+                        deterministic_time_s=None if work_limit is None
+                        else work_limit.cpsat_deterministic_s)
+        outcome = {SolveStatus.OPTIMAL: "optimal", SolveStatus.INFEASIBLE: "infeasible",
+                   SolveStatus.FEASIBLE: "stopped", SolveStatus.NO_SOLUTION: "stopped"}
+        return ExactOutcome(outcome[s.status], s.starts, s.bound, s.stopped_by, list(s.log))
+
+
 def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
-                initial: Schedule | None = None, threads: int | None = None) -> Schedule:
+                initial: Schedule | None = None, threads: int | None = None,
+                deterministic_time_s: float | None = None) -> Schedule:
     """Schedule a project with OR-Tools CP-SAT.
 
     Parameters
@@ -420,6 +446,9 @@ def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
         Its starts become solution hints.
     threads : int, optional
         CP-SAT's ``num_workers`` (default 2).
+    deterministic_time_s : float, optional
+        CP-SAT's ``max_deterministic_time``, a budget independent of the machine's load; the
+        workers are then interleaved (``interleave_search``) so that reruns are identical.
 
     Returns
     -------
@@ -480,6 +509,9 @@ def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
     solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_workers = int(threads or 2)
     solver.parameters.random_seed = int(seed)
+    if deterministic_time_s is not None:
+        solver.parameters.max_deterministic_time = float(deterministic_time_s)
+        solver.parameters.interleave_search = True
     if project.objective == "makespan":
         solver.parameters.subsolvers.extend(MAKESPAN_SUBSOLVERS)
         solver.parameters.ignore_subsolvers.extend(MAKESPAN_IGNORED_SUBSOLVERS)
@@ -500,9 +532,13 @@ def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
     bound = None
     if math.isfinite(raw_bound):
         bound = raw_bound / built.objective_scale + built.objective_offset
+    stopped = None
+    if status in (cp_model.UNKNOWN, cp_model.FEASIBLE):
+        stopped = WORK_LIMIT if (deterministic_time_s is not None and solver.deterministic_time
+                                 >= 0.99 * deterministic_time_s) else TIME_LIMIT
     if status == cp_model.UNKNOWN:
         return Schedule(None, SolveStatus.NO_SOLUTION, None, bound, runtime, "cpsat",
-                        tuple(log))
+                        tuple(log), stopped_by=stopped)
     if status == cp_model.OPTIMAL:
         mapped = SolveStatus.OPTIMAL
     elif status == cp_model.FEASIBLE:
@@ -521,4 +557,5 @@ def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
         log.append("optimal for the rounded weights; reported as feasible for the real ones")
     if mapped is SolveStatus.OPTIMAL:
         bound = obj
-    return Schedule(starts, mapped, obj, bound, runtime, "cpsat", tuple(log))
+    return Schedule(starts, mapped, obj, bound, runtime, "cpsat", tuple(log),
+                    stopped_by=stopped)

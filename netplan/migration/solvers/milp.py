@@ -1,43 +1,62 @@
-"""Time-indexed MILP scheduler through PuLP (HiGHS by default), warm-started by the heuristic.
+"""Time-indexed MILP scheduler (HiGHS by default, any PuLP solver on request).
 
-Formulation (Pritsker, Watters & Wolfe 1969):
+Formulation (Pritsker, Watters & Wolfe 1969), with ``x[j, t]`` binary, 1 when activity ``j``
+starts in period ``t``, and its *step* ``z_j(t) = sum_{s <= t} x[j, s]`` ("started by t"):
 
-- ``x[j, t]`` binary, 1 when activity ``j`` starts in period ``t``, created only for ``t`` in
-  its window ``[es_j, ls_j]``: earliest starts from release dates and precedences, latest
-  starts from the horizon, deadlines, milestones that need all of their activities, and
-  precedences; starts at which the activity's profile alone exceeds a (time-varying) capacity,
-  or its landing amount the landing capacity, are left out. For the makespan the horizon is the
-  heuristic's makespan: every better schedule finishes earlier.
+- ``x[j, t]`` exists only for ``t`` in the activity's window
+  (:func:`netplan.migration.windows.time_windows`: release dates, precedences, the horizon,
+  deadlines, milestones that need their whole pool, and starts at which the activity alone
+  does not fit a capacity). Outside it ``z_j`` is a constant, 0 before the window and 1 after
+  it; constants go to the right-hand side. For the makespan the horizon is the heuristic's
+  makespan: every better schedule finishes earlier.
 - ``sum_t x[j, t] = 1``.
 - precedence ``i -> j``: ``sum_t t x[j, t] >= sum_t t x[i, t] + d_i``, one row per pair
   (``precedence="aggregated"``, the default), or Christofides, Alvarez-Valdes & Tamarit's
-  (1987) disaggregated rows, for every ``t``: ``sum_{s <= t} x[j, s] <= sum_{s <= t - d_i}
-  x[i, s]`` (``precedence="disaggregated"``), whose LP relaxation is tighter.
+  (1987) disaggregated rows ``z_j(t) <= z_i(t - d_i)`` at every start ``t`` of ``j``
+  (``precedence="disaggregated"``), whose LP relaxation is tighter.
 - renewable resource ``r``, period ``t``: ``sum_j sum_{s = t-d_j+1}^{t} p_j[t-s] x[j, s] <=
-  cap[r, t]`` (``p_j`` the demand profile); rows that cannot bind are left out.
-- landing resource ``k``, period ``t``: ``sum_j q_j sum_{s <= t - d_j} x[j, s] <= cap[k, t]``.
-- milestone: ``sum_{j in pool} sum_{s <= period - d_j} x[j, s] >= count``.
+  cap[r, t]`` (``p_j`` the demand profile); a row is left out when every activity that can
+  run in ``t`` fits at its peak demand.
+- landing resource ``k``, period ``t``: ``sum_j q_j z_j(t - d_j) <= cap[k, t]`` (an activity
+  finished by ``t`` occupies ``q_j`` in ``t``). Two reductions, both exact:
+
+  * *dominance*: the occupation ``sum_j q_j z_j(t - d_j)`` never decreases in ``t`` (each
+    ``z_j`` is a partial sum of non-negative ``x``, in the LP relaxation too), so within a
+    stretch of periods of equal capacity the row of its last period implies all the others;
+    one row per stretch is kept. After the last period in which some activity can still
+    finish (at the latest the last hard deadline: a milestone that needs every activity),
+    every ``z_j`` is the constant 1: the row is a constant check, made while building.
+  * *redundancy*: the row is left out when even every activity that *can* finish by ``t``
+    (``es_j + d_j <= t``) fits: ``sum_{those j} q_j <= cap[k, t]``, each activity counted
+    once (not once per start variable).
+
+- milestone: ``sum_{j in pool} z_j(period - d_j) >= count``.
 - objective: a makespan variable ``C >= sum_t (t + d_j) x[j, t]`` for every activity without
   successors (``C`` bounded below by :func:`~netplan.migration.solvers.heuristic.lower_bound`),
   or ``sum_j w_j sum_t (t + d_j) x[j, t]``.
 
+A step ``z_j(t)`` enters a row either as the sum of its ``x`` (no new variable) or through a
+continuous chain ``z_j(t_k) = z_j(t_{k-1}) + x[j, t_k]`` over the activity's starts (one
+variable and three nonzeros per start, then one term per row): per activity, whichever has
+fewer nonzeros. A model's size is thus ``O(n H)`` instead of ``O(n H^2)`` for landing rows.
+
 Why the aggregated precedences by default: HiGHS solves PSPLIB j30 better with them. On the 49
 instances of ``j30*_1`` and ``j30*_2`` that the heuristic could not prove optimal (5,000
 schedules), with its makespan as the horizon and 3 s for HiGHS, the aggregated model proved 24
-optimal in 87 s in all, the disaggregated one 23 in 105 s. The disaggregated model has three
-times the nonzeros (j3013_2: 83,593 against 26,379), its presolve alone took up to 2.9 s and
-overran the time limit by up to 2.3 s; its tighter precedence relaxation does not pay because
-the resource conflicts decide these instances and HiGHS adds cuts of its own.
+optimal in 87 s in all, the disaggregated one (written with ``x`` sums) 23 in 105 s.
 
-:func:`solve_milp` reads the solver's own status and bounds (for HiGHS the ``highspy.Highs``
-object PuLP leaves in ``problem.solverModel``): PuLP reports "Optimal" after a time-limit stop.
+:func:`build_milp` returns a PuLP problem (to count rows or add your own); :func:`solve_milp`
+passes the same rows straight to ``highspy`` when the solver is HiGHS (PuLP's per-variable
+hand-over costs more than HiGHS' root on large models) and reads HiGHS' own status and
+bounds: PuLP reports "Optimal" after a time-limit stop.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pulp
@@ -47,24 +66,29 @@ from netplan.migration.project import (
     Project,
     Schedule,
     ScheduleViolation,
-    SolveStatus,
     check_schedule,
     objective_value,
 )
-from netplan.migration.solvers.heuristic import GeneticSearch
+from netplan.migration.solve import TIME_LIMIT, WORK_LIMIT, ExactOutcome, WorkLimit, portfolio
+from netplan.migration.windows import TimeWindows, time_windows
 
-__all__ = ["MilpVariables", "build_milp", "solve_milp", "start_windows"]
+__all__ = ["MilpVariables", "MilpStage", "build_milp", "solve_milp", "start_windows"]
 
-#: Share of the time budget the heuristic may use before the MILP starts.
-HEURISTIC_SHARE = 0.4
-#: Per objective, the largest share of the budget the MILP may use; the heuristic resumes
-#: for whatever is left.
-MILP_SHARE = {"makespan": 0.3, "weighted_completion": 0.6}
-#: The MILP stage is skipped (the heuristic keeps the time) when the model has more start
-#: variables than this per second of the stage: HiGHS then rarely gets through presolve and
-#: the root LP. On PSPLIB j30 at 2 s (a 0.6 s MILP stage) no model above 800 variables was
-#: proven optimal, and most above 1,200 had no dual bound yet when the stage ended.
-MILP_VARIABLES_PER_S = 1500
+#: Per objective, the share of the budget the heuristic gets before the MILP (of the time, or
+#: with a work limit of its schedules). The makespan has a bound the heuristic can meet and
+#: often does; the weighted completion has none, so the heuristic only provides a warm start.
+HEURISTIC_SHARE = {"makespan": 0.4, "weighted_completion": 0.1}
+#: Per objective, the largest share of the time budget the MILP stage may use, building
+#: included; the heuristic resumes for whatever is left.
+MILP_SHARE = {"makespan": 0.3, "weighted_completion": 0.9}
+#: The MILP stage is skipped (the heuristic keeps the time) when the model has more nonzeros
+#: than this per second of the stage: HiGHS then rarely gets through presolve and the root
+#: LP. Calibrated on PSPLIB j30 at 2 s (a 0.6 s MILP stage), where the former limit of 1,500
+#: start variables per second corresponds to about 3,000 nonzeros per variable-second
+#: (aggregated precedences: j30 models have 2 to 3 nonzeros per variable and resource row).
+MILP_NONZEROS_PER_S = 4500
+#: With a work limit, the stage is skipped above this many nonzeros (a deterministic rule).
+MILP_MAX_NONZEROS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -87,88 +111,220 @@ class MilpVariables:
 
 
 def start_windows(project: Project, horizon: int | None = None) -> list[list[int]]:
-    """Per activity, the start periods left after time-window propagation.
-
-    Earliest starts come from release dates and precedences, latest starts from ``horizon``
-    (default the project's), deadlines, milestones that need every activity of their pool,
-    and precedences. Starts where the activity alone does not fit a renewable or landing
-    capacity are removed, and the propagation repeats until nothing changes. An empty window
-    means no schedule exists within ``horizon``.
+    """Per activity, its feasible start periods (:func:`~netplan.migration.windows.time_windows`).
 
     Examples
     --------
     >>> from netplan.migration.project import Activity
-    >>> p = Project((Activity("a", 2, (1,)), Activity("b", 1, (1,))), np.array([[1, 0, 1, 1]]),
-    ...             ((0, 1),), horizon=4)
-    >>> start_windows(p)
-    [[], []]
     >>> p = Project((Activity("a", 1, (1,)), Activity("b", 1, (1,))), np.array([[1, 0, 1, 1]]),
     ...             ((0, 1),), horizon=4)
     >>> start_windows(p)
     [[0, 2], [2, 3]]
     """
-    n = project.n
-    H = int(project.horizon if horizon is None else min(horizon, project.horizon))
-    d = [int(a.duration) for a in project.activities]
-    lf = [min(H, a.deadline) if a.deadline is not None else H for a in project.activities]
-    for m in project.milestones:
-        pool = range(n) if m.activities is None else m.activities
-        if m.count >= len(pool):
-            for i in pool:
-                lf[i] = min(lf[i], int(m.period))
-    allowed = []
-    for j, a in enumerate(project.activities):
-        ok = np.zeros(max(H - d[j] + 1, 0), dtype=bool)
-        ok[a.release:] = True
-        for r in range(project.n_resources):
-            prof = a.profile(r)
-            if d[j] == 0 or prof.max(initial=0) == 0:
+    w = time_windows(project, horizon)
+    return [w.starts(j) for j in range(project.n)]
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass
+class _Rows:
+    """The MILP as plain lists: columns, then rows of ``lo <= sum coef * col <= hi``."""
+
+    col_name: list = field(default_factory=list)
+    col_lb: list = field(default_factory=list)
+    col_ub: list = field(default_factory=list)
+    col_int: list = field(default_factory=list)
+    cost: list = field(default_factory=list)
+    row_name: list = field(default_factory=list)
+    row_lo: list = field(default_factory=list)
+    row_hi: list = field(default_factory=list)
+    row_terms: list = field(default_factory=list)  # dict col -> coef
+    x: dict = field(default_factory=dict)  # (j, t) -> col
+    makespan: int | None = None
+    windows: TimeWindows | None = None
+    starts: list = field(default_factory=list)  # per activity, its start periods
+
+    def col(self, name, lb, ub, integer, cost=0.0) -> int:
+        self.col_name.append(name)
+        self.col_lb.append(float(lb))
+        self.col_ub.append(float(ub))
+        self.col_int.append(bool(integer))
+        self.cost.append(float(cost))
+        return len(self.col_name) - 1
+
+    def row(self, name, terms: dict, lo, hi) -> int:
+        self.row_name.append(name)
+        self.row_lo.append(float(lo))
+        self.row_hi.append(float(hi))
+        self.row_terms.append(terms)
+        return len(self.row_name) - 1
+
+    @property
+    def nonzeros(self) -> int:
+        return sum(len(t) for t in self.row_terms)
+
+
+class _Steps:
+    """Collects ``coef * z_j(t)`` terms of rows; writes them as ``x`` sums or via a chain."""
+
+    def __init__(self, m: _Rows) -> None:
+        self.m = m
+        self.requests: dict[int, list] = {}  # j -> [(row, k, coef)]; k indexes the starts
+
+    def add(self, row: int, j: int, t: int, coef: float) -> float:
+        """Record ``coef * z_j(t)`` in ``row``; returns the constant part (0 or ``coef``)."""
+        w = self.m.starts[j]
+        k = bisect.bisect_right(w, t) - 1
+        if k < 0:
+            return 0.0
+        if k >= len(w) - 1:
+            return float(coef)
+        self.requests.setdefault(j, []).append((row, k, coef))
+        return 0.0
+
+    def write(self) -> None:
+        m = self.m
+        for j, reqs in sorted(self.requests.items()):
+            w = m.starts[j]
+            as_sums = sum(k + 1 for _, k, _ in reqs)
+            top = max(k for _, k, _ in reqs)
+            as_chain = 3 * top + len(reqs)
+            if as_sums <= as_chain:
+                for row, k, coef in reqs:
+                    terms = m.row_terms[row]
+                    for t in w[:k + 1]:
+                        c = m.x[j, t]
+                        terms[c] = terms.get(c, 0.0) + coef
                 continue
-            cap = project.capacity[r, :H]
-            for k in range(d[j]):
-                if prof[k]:
-                    ok &= cap[k:k + len(ok)] >= prof[k]
-        for k, q in enumerate(a.landing):
-            if q:
-                land = project.landing_capacity[k]
-                for s in np.flatnonzero(ok):
-                    f = s + d[j]
-                    if f < H and land[f] < q - 1e-9:
-                        ok[s] = False
-        ok[max(lf[j] - d[j] + 1, 0):] = False
-        allowed.append(ok)
-    order = project.topological_order()
-    preds, succs = project.predecessors(), project.successors()
-    es = [0] * n
-    ls = [0] * n
-    for _ in range(n + 1):
-        changed = False
-        for j in order:
-            t = max([es[i] + d[i] for i in preds[j]], default=0)
-            nz = np.flatnonzero(allowed[j][t:])
-            t = t + int(nz[0]) if len(nz) else len(allowed[j])
-            if t != es[j]:
-                es[j] = t
-                changed = True
-        for j in reversed(order):
-            t = min([ls[s] - d[j] for s in succs[j]], default=len(allowed[j]) - 1)
-            t = min(t, len(allowed[j]) - 1)
-            nz = np.flatnonzero(allowed[j][:t + 1]) if t >= 0 else []
-            t = int(nz[-1]) if len(nz) else -1
-            if t != ls[j]:
-                ls[j] = t
-                changed = True
+            chain = [m.x[j, w[0]]]
+            for k in range(1, top + 1):
+                z = m.col(f"z_{j}_{w[k]}", 0, 1, False)
+                m.row(f"step_{j}_{w[k]}", {z: 1.0, chain[-1]: -1.0, m.x[j, w[k]]: -1.0},
+                      0, 0)
+                chain.append(z)
+            for row, k, coef in reqs:
+                terms = m.row_terms[row]
+                terms[chain[k]] = terms.get(chain[k], 0.0) + coef
+
+
+def _assemble(project: Project, T: int, precedence: str, lower: float | None,
+              windows: TimeWindows | None = None) -> _Rows:
+    """The rows and columns of the MILP (see the module docstring) within horizon ``T``."""
+    n = project.n
+    tw = time_windows(project, T) if windows is None else windows
+    m = _Rows(windows=tw)
+    m.starts = [tw.starts(j) for j in range(n)]
+    win = m.starts
+    d = [int(a.duration) for a in project.activities]
+    inf = math.inf
+    for j in range(n):
+        for t in win[j]:
+            m.x[j, t] = m.col(f"x_{j}_{t}", 0, 1, True)
+    x = m.x
+    for j in range(n):
+        m.row(f"once_{j}", {x[j, t]: 1.0 for t in win[j]}, 1, 1)
+    steps = _Steps(m)
+    es = [w[0] if w else 0 for w in win]
+    ls = [w[-1] if w else -1 for w in win]
+    # precedences
+    for i, j in project.precedences:
+        if precedence == "aggregated":
+            terms: dict = {}
+            for t in win[j]:
+                terms[x[j, t]] = terms.get(x[j, t], 0.0) + t
+            for t in win[i]:
+                terms[x[i, t]] = terms.get(x[i, t], 0.0) - t
+            m.row(f"prec_{i}_{j}", {c: v for c, v in terms.items() if v}, d[i], inf)
+            continue
+        if not win[i] or not win[j]:
+            continue
+        for t in win[j]:  # z_j(t) - z_i(t - d_i) <= 0, tightest where z_j steps up
+            if t - d[i] >= ls[i]:
+                break  # z_i(t - d_i) = 1: nothing left to say
+            r = m.row(f"prec_{i}_{j}_{t}", {}, -inf, 0)
+            const = steps.add(r, j, t, 1.0) + steps.add(r, i, t - d[i], -1.0)
+            m.row_hi[r] -= const
+    # renewable resources
+    for r in range(project.n_resources):
+        per_t: dict[int, dict] = {}
+        peak: dict[int, dict] = {}
         for j in range(n):
-            allowed[j][:es[j]] = False
-            allowed[j][max(ls[j] + 1, 0):] = False
-        if not changed:
-            break
-    return [np.flatnonzero(allowed[j]).tolist() if es[j] <= ls[j] else [] for j in range(n)]
+            p = project.activities[j].profile(r)
+            if d[j] == 0 or p.max(initial=0) == 0:
+                continue
+            for s in win[j]:
+                for k in range(d[j]):
+                    if p[k]:
+                        row = per_t.setdefault(s + k, {})
+                        row[x[j, s]] = float(p[k])
+                        pk = peak.setdefault(s + k, {})
+                        pk[j] = max(pk.get(j, 0), int(p[k]))
+        for t in sorted(per_t):
+            cap = int(project.capacity[r, t])
+            if sum(peak[t].values()) <= cap:
+                continue  # cannot bind: every activity at its peak still fits
+            m.row(f"res_{r}_{t}", per_t[t], -inf, cap)
+    # landing resources (see the module docstring for the two reductions)
+    H = project.horizon
+    t_last = min(T, H - 1)  # beyond T nothing finishes; the last period checked is H - 1
+    for k in range(project.landing_capacity.shape[0]):
+        acts = project.activities
+        landers = [j for j in range(n)
+                   if k < len(acts[j].landing) and acts[j].landing[k] and win[j]]
+        if not landers:
+            continue
+        cap = project.landing_capacity[k]
+        ends = [t for t in range(t_last + 1)
+                if t == t_last or cap[t + 1] > cap[t] + 1e-9 * max(1.0, abs(cap[t]))]
+        for t in ends:
+            can = [j for j in landers if es[j] + d[j] <= t]
+            if sum(float(acts[j].landing[k]) for j in can) <= cap[t] + 1e-9 * max(1.0, cap[t]):
+                continue  # cannot bind, nor can any earlier row of its stretch
+            row = m.row(f"land_{k}_{t}", {}, -inf, float(cap[t]))
+            const = sum(steps.add(row, j, t - d[j], float(acts[j].landing[k])) for j in can)
+            m.row_hi[row] -= const
+    # milestones
+    for mi, ms in enumerate(project.milestones):
+        pool = range(n) if ms.activities is None else ms.activities
+        row = m.row(f"milestone_{mi}", {}, int(ms.count), inf)
+        const = sum(steps.add(row, j, int(ms.period) - d[j], 1.0) for j in pool if win[j])
+        m.row_lo[row] -= const
+    steps.write()
+    # rows left without variables are constant checks: drop them when they hold, else keep
+    # one (empty, so the model is infeasible as the project is)
+    keep = [i for i, terms in enumerate(m.row_terms)
+            if terms or not (m.row_lo[i] <= 1e-9 and m.row_hi[i] >= -1e-9)]
+    if len(keep) < len(m.row_terms):
+        for attr in ("row_name", "row_lo", "row_hi", "row_terms"):
+            vals = getattr(m, attr)
+            setattr(m, attr, [vals[i] for i in keep])
+    # objective
+    if project.objective == "makespan":
+        lo = 0.0 if lower is None else float(lower)
+        C = m.col("makespan", lo, max(T, lo), False, 1.0)
+        m.makespan = C
+        succs = project.successors()
+        for j in range(n):
+            if succs[j]:
+                continue
+            terms = {C: 1.0}
+            for t in win[j]:
+                terms[x[j, t]] = -float(t + d[j])
+            m.row(f"cmax_{j}", terms, 0, inf)
+    else:
+        w = [float(a.weight) for a in project.activities]
+        for j in range(n):
+            if w[j]:
+                for t in win[j]:
+                    m.cost[x[j, t]] = w[j] * (t + d[j])
+    return m
 
 
 def build_milp(project: Project, *, horizon: int | None = None, initial=None,
                precedence: str = "aggregated", lower: float | None = None):
-    """The time-indexed MILP of ``project`` (see the module docstring).
+    """The time-indexed MILP of ``project`` (see the module docstring) as a PuLP problem.
 
     Parameters
     ----------
@@ -181,7 +337,7 @@ def build_milp(project: Project, *, horizon: int | None = None, initial=None,
         ignored when they fall outside the windows.
     precedence : {"aggregated", "disaggregated"}
         One precedence row per pair (default; smaller, weaker relaxation) or one per pair and
-        period (tighter, about three times the nonzeros on PSPLIB j30).
+        start period in step form.
     lower : float, optional
         A known lower bound on the makespan, added as ``C >= lower``.
 
@@ -200,110 +356,39 @@ def build_milp(project: Project, *, horizon: int | None = None, initial=None,
     """
     if precedence not in ("disaggregated", "aggregated"):
         raise ValueError(f"precedence {precedence!r} must be 'disaggregated' or 'aggregated'")
-    n = project.n
     T = int(project.horizon if horizon is None else min(horizon, project.horizon))
-    windows = start_windows(project, T)
-    d = [int(a.duration) for a in project.activities]
-    lp = pulp.LpProblem(project.name or "project", pulp.LpMinimize)
-    x: dict = {}
-    for j in range(n):
-        for t in windows[j]:
-            x[j, t] = lp.add_variable(f"x_{j}_{t}", cat=pulp.LpBinary)
-    LE, GE, EQ = pulp.LpConstraintLE, pulp.LpConstraintGE, pulp.LpConstraintEQ
-    Expr, Con = pulp.LpAffineExpression, pulp.LpConstraint
-
-    def add(terms, sense, rhs, name):
-        lp.addConstraint(Con(Expr(terms), sense, name, rhs))
-
-    for j in range(n):
-        add([(x[j, t], 1) for t in windows[j]], EQ, 1, f"once_{j}")
-    # precedences
-    for i, j in project.precedences:
-        if precedence == "aggregated":
-            terms = [(x[j, t], t) for t in windows[j]]
-            terms += [(x[i, t], -t) for t in windows[i]]
-            add(_merge(terms), GE, d[i], f"prec_{i}_{j}")
-            continue
-        if not windows[i] or not windows[j]:
-            continue
-        # j started by t only if i started by t - d_i; for t >= hi both sides are 1
-        hi = min(windows[j][-1], windows[i][-1] + d[i])
-        lhs: list = []
-        rhs: list = []
-        wj, wi = iter(windows[j]), iter(windows[i])
-        nj, ni = next(wj, None), next(wi, None)
-        for t in range(windows[j][0], hi):
-            grew = False
-            while nj is not None and nj <= t:
-                lhs.append((x[j, nj], 1))
-                nj = next(wj, None)
-                grew = True
-            while ni is not None and ni <= t - d[i]:
-                rhs.append((x[i, ni], -1))
-                ni = next(wi, None)
-            if grew:  # with the same left side, a later t only loosens the right side
-                add(lhs + rhs, LE, 0, f"prec_{i}_{j}_{t}")
-    # renewable resources
-    for r in range(project.n_resources):
-        profiles = [project.activities[j].profile(r) for j in range(n)]
-        per_t: dict[int, list] = {}
-        peak: dict[int, dict] = {}
-        for j in range(n):
-            p = profiles[j]
-            if d[j] == 0 or p.max(initial=0) == 0:
-                continue
-            for s in windows[j]:
-                for k in range(d[j]):
-                    if p[k]:
-                        per_t.setdefault(s + k, []).append((x[j, s], int(p[k])))
-                        pk = peak.setdefault(s + k, {})
-                        pk[j] = max(pk.get(j, 0), int(p[k]))
-        for t in sorted(per_t):
-            cap = int(project.capacity[r, t])
-            if sum(peak[t].values()) <= cap:
-                continue  # cannot bind: every activity at its peak still fits
-            add(per_t[t], LE, cap, f"res_{r}_{t}")
-    # landing resources
-    for k in range(project.landing_capacity.shape[0]):
-        landers = [j for j in range(n)
-                   if k < len(project.activities[j].landing) and project.activities[j].landing[k]]
-        if not landers:
-            continue
-        for t in range(T):
-            terms = []
-            for j in landers:
-                q = float(project.activities[j].landing[k])
-                terms += [(x[j, s], q) for s in windows[j] if s + d[j] <= t]
-            cap = float(project.landing_capacity[k, t])
-            if sum(c for _, c in terms) <= cap + 1e-9 or not terms:
-                continue
-            add(_merge(terms), LE, cap, f"land_{k}_{t}")
-    # milestones
-    for mi, m in enumerate(project.milestones):
-        pool = range(n) if m.activities is None else m.activities
-        terms = [(x[j, s], 1) for j in pool for s in windows[j] if s + d[j] <= m.period]
-        add(_merge(terms), GE, int(m.count), f"milestone_{mi}")
-    # objective
-    C = None
-    if project.objective == "makespan":
-        lo = 0.0 if lower is None else float(lower)
-        C = lp.add_variable("makespan", lowBound=lo, upBound=max(T, lo))
-        succs = project.successors()
-        for j in range(n):
-            if succs[j]:
-                continue
-            add([(C, 1)] + [(x[j, t], -(t + d[j])) for t in windows[j]], GE, 0, f"cmax_{j}")
-        lp.setObjective(Expr([(C, 1)]))
-    else:
-        w = [float(a.weight) for a in project.activities]
-        lp.setObjective(Expr(_merge([(x[j, t], w[j] * (t + d[j]))
-                                     for j in range(n) for t in windows[j] if w[j]])))
-    variables = MilpVariables(x=x, makespan=C, windows=windows)
+    m = _assemble(project, T, precedence, lower)
+    lp, cols = _to_pulp(project, m)
+    x = {key: cols[c] for key, c in m.x.items()}
+    variables = MilpVariables(x=x, makespan=None if m.makespan is None else cols[m.makespan],
+                              windows=m.starts)
     if initial is not None:
         starts = initial.starts if isinstance(initial, Schedule) else initial
         if starts is not None:
             set_initial(project, variables, starts)
     return lp, variables
+
+
+def _to_pulp(project: Project, m: _Rows):
+    lp = pulp.LpProblem(project.name or "project", pulp.LpMinimize)
+    cols = []
+    for name, lb, ub, integer in zip(m.col_name, m.col_lb, m.col_ub, m.col_int, strict=True):
+        cols.append(lp.add_variable(name, lowBound=lb, upBound=ub,
+                                    cat=pulp.LpBinary if integer and lb == 0 and ub == 1
+                                    else pulp.LpInteger if integer else pulp.LpContinuous))
+    Expr, Con = pulp.LpAffineExpression, pulp.LpConstraint
+    for name, lo, hi, terms in zip(m.row_name, m.row_lo, m.row_hi, m.row_terms, strict=True):
+        expr = Expr([(cols[c], v) for c, v in terms.items()])
+        if lo == hi:
+            lp.addConstraint(Con(expr, pulp.LpConstraintEQ, name, lo))
+        elif math.isinf(hi):
+            lp.addConstraint(Con(expr, pulp.LpConstraintGE, name, lo))
+        elif math.isinf(lo):
+            lp.addConstraint(Con(expr, pulp.LpConstraintLE, name, hi))
+        else:  # not produced by _assemble
+            raise AssertionError(f"row {name} has two finite sides")
+    lp.setObjective(Expr([(cols[c], v) for c, v in enumerate(m.cost) if v]))
+    return lp, cols
 
 
 def set_initial(project: Project, variables: MilpVariables, starts) -> bool:
@@ -321,37 +406,20 @@ def set_initial(project: Project, variables: MilpVariables, starts) -> bool:
     return True
 
 
-def _merge(terms):
-    out: dict = {}
-    for v, c in terms:
-        out[v] = out.get(v, 0) + c
-    return list(out.items())
+# --------------------------------------------------------------------------- solving
 
 
-def solve_milp(project: Project, *, solver=None, time_limit_s: float = 60.0, seed: int = 0,
+def solve_milp(project: Project, *, solver=None, time_limit_s: float = 60.0,
+               work_limit: WorkLimit | None = None, seed: int = 0,
                initial: Schedule | None = None, threads: int | None = None) -> Schedule:
     """Heuristic, then the time-indexed MILP warm-started from it, then the heuristic again.
 
-    1. The genetic algorithm of :mod:`~netplan.migration.solvers.heuristic` runs until
-       :data:`HEURISTIC_SHARE` of the budget; a schedule that meets its lower bound ends the
-       call (proven optimal, no MILP built).
-    2. The MILP of :func:`build_milp` (for the makespan with the heuristic's makespan as the
-       horizon) runs for at most :data:`MILP_SHARE` of the budget, starting from the heuristic
-       schedule: with HiGHS the schedule is handed over as the incumbent
-       (``Highs.setSolution``; PuLP 3.3's ``pulp.HiGHS`` has no ``warmStart``), other PuLP
-       solvers get initial values (``setInitialValue``), which they use when built with
-       ``warmStart=True``. A proof of optimality or infeasibility ends the call. The stage is
-       skipped when the model has more than :data:`MILP_VARIABLES_PER_S` start variables per
-       second of it, and it runs to the end of the budget when the heuristic found no
-       schedule (only the MILP can then find one or prove that none exists).
-    3. Otherwise the genetic algorithm resumes for the rest of the budget, with the MILP's
-       schedule in its population and the MILP's dual bound as its stopping bound.
-
-    For the makespan the MILP stage is short: on hard instances (PSPLIB j30 with scarce
-    resources) HiGHS rarely improves a good heuristic schedule within seconds, while the
-    genetic algorithm keeps improving; on easy ones the MILP proves optimality quickly. For
-    the weighted completion time, where no simple bound lets the heuristic stop early, the
-    MILP gets the rest of the budget.
+    The stages are those of :func:`netplan.migration.solve.portfolio` with the MILP as the
+    exact stage (:class:`MilpStage`): the heuristic gets :data:`HEURISTIC_SHARE` of the
+    budget, the MILP (building included) up to :data:`MILP_SHARE`, then the heuristic resumes
+    with the MILP's plan and bound. With HiGHS the heuristic plan is handed over as the
+    incumbent (``Highs.setSolution``); other PuLP solvers get initial values
+    (``setInitialValue``), which they use when built with ``warmStart=True``.
 
     Parameters
     ----------
@@ -360,7 +428,10 @@ def solve_milp(project: Project, *, solver=None, time_limit_s: float = 60.0, see
         Resolved by :func:`netplan._solver.make_solver` (default HiGHS). A solver object is
         used as configured, except that netplan caps HiGHS' time limit by the stage's budget.
     time_limit_s : float
-        Wall-clock budget for all stages (s).
+        Wall-clock budget for all stages, model building included (s).
+    work_limit : WorkLimit, optional
+        Deterministic budget: heuristic schedules and HiGHS nodes (see
+        :class:`~netplan.migration.solve.WorkLimit`); ``time_limit_s`` stays a safety net.
     seed : int
         Seed of the heuristic and of HiGHS.
     initial : Schedule, optional
@@ -371,9 +442,9 @@ def solve_milp(project: Project, *, solver=None, time_limit_s: float = 60.0, see
     Returns
     -------
     Schedule
-        The best schedule of all stages; ``bound`` is the larger of the MILP's dual bound and
-        the heuristic's lower bound. ``INFEASIBLE`` only when the solver (or the time-window
-        propagation) proved that no schedule exists.
+        Backend ``"milp-highs"`` (or ``"milp-<solver>"``). ``bound`` is the larger of the
+        MILP's dual bound and the heuristic's lower bound. ``INFEASIBLE`` only when the solver
+        (or the time-window propagation) proved that no schedule exists.
 
     Raises
     ------
@@ -391,113 +462,85 @@ def solve_milp(project: Project, *, solver=None, time_limit_s: float = 60.0, see
     >>> s.status.value, s.objective
     ('optimal', 3.0)
     """
-    t0 = time.perf_counter()
-    budget = max(0.0, float(time_limit_s))
-    end = t0 + budget
     made = make_solver(solver, threads=threads)  # fails early when the solver is missing
-    backend = f"pulp-{made.name.lower()}"
-    if project.n == 0:
-        return _result(project, np.zeros(0, dtype=np.int64), SolveStatus.OPTIMAL, 0.0, t0,
-                       backend, ["empty project"])
-    # stage 1: the heuristic
-    search = GeneticSearch(project, seed=seed, initial=initial)
-    search.run(deadline=t0 + HEURISTIC_SHARE * budget)
-    heur = search.result(time.perf_counter() - t0)
-    log = list(heur.log)
-    lb = search.lb
-    if search.proven():
-        log.append("heuristic schedule meets the lower bound: no MILP needed")
-        return _result(project, heur.starts, SolveStatus.OPTIMAL, heur.objective, t0, backend,
-                       log)
-    # stage 2: the MILP
-    makespan = project.objective == "makespan"
-    have = heur.starts is not None
-    horizon = int(heur.objective) if (have and makespan) else project.horizon
-    windows = start_windows(project, horizon)
-    if any(not w for w in windows):
-        empty = next(project.activities[j].name for j, w in enumerate(windows) if not w)
-        log.append(f"activity {empty} has no feasible start within {horizon} periods")
-        if not have:  # the horizon was the project's: no schedule exists at all
-            return _result(project, None, SolveStatus.INFEASIBLE, None, t0, backend, log)
-        return _result(project, heur.starts, heur.status, lb, t0, backend, log)
-    # without a heuristic schedule only the MILP can find one (or prove there is none)
-    milp_end = end if not have else \
-        min(end, t0 + (HEURISTIC_SHARE + MILP_SHARE[project.objective]) * budget)
-    size = sum(len(w) for w in windows)
-    stage_s = milp_end - time.perf_counter()
-    outcome, milp_starts, bound = "skipped", None, None
-    if have and size > MILP_VARIABLES_PER_S * stage_s:
-        log.append(f"MILP skipped: {size} start variables for {max(stage_s, 0):.2f} s")
-    elif stage_s > 0:
-        lp, v = build_milp(project, horizon=horizon, initial=heur.starts,
-                           lower=lb if makespan else None)
+    stage = MilpStage(solver=solver, made=made, threads=threads)
+    return portfolio(project, stage, backend=f"milp-{made.name.lower()}",
+                     time_limit_s=time_limit_s, work_limit=work_limit, seed=seed,
+                     initial=initial)
+
+
+class MilpStage:
+    """The MILP as the exact stage of :func:`~netplan.migration.solve.portfolio`."""
+
+    heuristic_share = HEURISTIC_SHARE
+    exact_share = MILP_SHARE
+
+    def __init__(self, *, solver=None, made=None, threads: int | None = None) -> None:
+        self.solver = solver
+        self.made = make_solver(solver, threads=threads) if made is None else made
+        self.threads = threads
+
+    def run(self, project: Project, *, incumbent, lower: float, deadline: float,
+            work_limit: WorkLimit | None, seed: int) -> ExactOutcome:
+        """Build the MILP, solve it until ``deadline`` (or the work limit), check its plan."""
+        makespan = project.objective == "makespan"
+        have = incumbent is not None
+        horizon = int(objective_value(project, incumbent)) if (have and makespan) \
+            else project.horizon
+        tw = time_windows(project, horizon)
+        if not tw.feasible:
+            log = [tw.reason]
+            if not have:  # the horizon was the project's: no schedule exists at all
+                return ExactOutcome("infeasible", log=log)
+            return ExactOutcome("skipped", log=log)
+        stage_s = deadline - time.perf_counter()
+        if stage_s <= 0:
+            return ExactOutcome("skipped", stopped_by=TIME_LIMIT, log=["MILP: no time left"])
+        m = _assemble(project, horizon, "aggregated", lower if makespan else None, tw)
+        nnz = m.nonzeros
+        stage_s = deadline - time.perf_counter()
+        size = (f"{len(m.x)} start variables, {len(m.col_name) - len(m.x)} others, "
+                f"{len(m.row_name)} rows, {nnz} nonzeros, horizon {horizon}")
+        limit = MILP_MAX_NONZEROS if work_limit is not None else MILP_NONZEROS_PER_S * stage_s
+        if have and nnz > limit:
+            why = (f"more than {MILP_MAX_NONZEROS} nonzeros" if work_limit is not None else
+                   f"{max(stage_s, 0):.2f} s left")
+            return ExactOutcome("skipped", stopped_by=WORK_LIMIT if work_limit else TIME_LIMIT,
+                                log=[f"MILP skipped: {size}, {why}"])
+        log = [f"MILP: {size}, {max(stage_s, 0):.2f} s"]
         integral = makespan or all(float(a.weight).is_integer() for a in project.activities)
-        remaining = milp_end - time.perf_counter()
-        log.append(f"MILP: {len(v.x)} start variables, {len(lp.constraints())} constraints, "
-                   f"horizon {horizon}, {max(remaining, 0):.2f} s")
-        if remaining > 0:
-            if isinstance(made, pulp.HiGHS):
-                outcome, milp_starts, bound = _run_highs(lp, v, made, project, heur.starts,
-                                                         milp_end, seed, integral)
-            else:
-                made = make_solver(solver, time_limit_s=remaining, threads=threads)
-                outcome, milp_starts, bound = _run_generic(lp, v, made, project)
-            log.append(f"MILP outcome: {outcome}; dual bound {bound}")
-    if milp_starts is not None:
-        try:
-            check_schedule(project, milp_starts)
-        except ScheduleViolation as exc:  # solver tolerances; keep the heuristic's schedule
-            log.append(f"MILP schedule rejected: {exc}")
-            milp_starts = None
-    if outcome == "infeasible":
-        if not have:
-            return _result(project, None, SolveStatus.INFEASIBLE, None, t0, backend, log)
-        # cannot be: the heuristic schedule is a solution of the model
-        log.append("the MILP claims infeasibility of a feasible schedule; kept the heuristic")
-    best_bound = max(lb, bound) if bound is not None else lb
-    if outcome == "optimal" and milp_starts is not None:
-        # optimal within the solver's gap tolerance (exactly so for an integral objective)
-        return _result(project, _better(project, milp_starts, heur.starts),
-                       SolveStatus.OPTIMAL, bound, t0, backend, log)
-    # stage 3: the heuristic again, stopping at the MILP's bound
-    if milp_starts is not None:
-        search.inject(milp_starts)
-    search.lb = max(search.lb, best_bound)
-    if not search.proven() and time.perf_counter() < end:
-        search.run(deadline=end)
-        log.append(f"heuristic resumed: {search.schedules} schedules in all")
-    final = search.result(time.perf_counter() - t0)
-    starts = _better(project, milp_starts, final.starts)
-    if starts is None:
-        return _result(project, None, SolveStatus.NO_SOLUTION, best_bound, t0, backend, log)
-    obj = objective_value(project, starts)
-    proven = obj <= best_bound + 1e-9
-    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-    return _result(project, starts, status, best_bound, t0, backend, log)
+        if isinstance(self.made, pulp.HiGHS):
+            outcome, starts, bound, stopped = _run_highs(m, self.made, project, incumbent,
+                                                         deadline, seed, integral, work_limit)
+        else:
+            lp, cols = _to_pulp(project, m)
+            v = MilpVariables({k: cols[c] for k, c in m.x.items()},
+                              None if m.makespan is None else cols[m.makespan], m.starts)
+            if have:
+                set_initial(project, v, incumbent)
+            made = make_solver(self.solver, time_limit_s=max(stage_s, 0.01),
+                               threads=self.threads)
+            outcome, starts, bound = _run_generic(lp, v, made, project)
+            stopped = TIME_LIMIT if outcome == "stopped" else None
+        log.append(f"MILP outcome: {outcome}; dual bound {bound}"
+                   + (f" (stopped by the {stopped})" if stopped else ""))
+        if starts is not None:
+            try:
+                check_schedule(project, starts)
+            except ScheduleViolation as exc:  # solver tolerances; keep the heuristic's
+                log.append(f"MILP schedule rejected: {exc}")
+                starts = None
+                if outcome == "optimal":
+                    outcome = "stopped"
+        if outcome == "optimal" and starts is None:
+            outcome = "stopped"
+        return ExactOutcome(outcome, starts, bound, stopped, log)
 
 
-def _better(project: Project, a, b):
-    """The starts with the smaller objective (either may be None; ties keep ``a``)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if objective_value(project, a) <= objective_value(project, b) else b
-
-
-def _result(project, starts, status, bound, t0, backend, log) -> Schedule:
-    obj = None
-    if starts is not None:
-        starts = np.asarray(starts, dtype=np.int64)
-        obj = objective_value(project, starts)
-        bound = obj if bound is None else min(bound, obj)
-    return Schedule(starts, status, obj, bound, time.perf_counter() - t0, backend, tuple(log))
-
-
-def _starts_from(project: Project, v: MilpVariables, value) -> np.ndarray | None:
-    """Starts from variable values (``value(var) -> float``); None when incomplete."""
+def _starts_from(project: Project, x: dict, value) -> np.ndarray | None:
+    """Starts from variable values (``value(key) -> float``); None when incomplete."""
     starts = np.full(project.n, -1, dtype=np.int64)
-    for (j, t), var in v.x.items():
+    for (j, t), var in x.items():
         val = value(var)
         if val is not None and val > 0.5:
             starts[j] = t
@@ -522,8 +565,8 @@ def _highs_outcomes() -> dict:
         "kInfeasible": "infeasible",
         "kUnboundedOrInfeasible": "infeasible",
         "kTimeLimit": "stopped",
-        "kIterationLimit": "stopped",
-        "kSolutionLimit": "stopped",
+        "kIterationLimit": "stopped",  # simplex_iteration_limit
+        "kSolutionLimit": "stopped",  # mip_max_nodes and the like
         "kInterrupt": "stopped",
         "kHighsInterrupt": "stopped",
         "kMemoryLimit": "stopped",
@@ -542,30 +585,70 @@ def _highs_outcomes() -> dict:
     return {getattr(S, name): what for name, what in table.items() if hasattr(S, name)}
 
 
-def _run_highs(lp, v, made, project, warm, until, seed, integral):
-    """PuLP's ``HiGHS.actualSolve`` split open to pass the warm start before ``run()``."""
+#: HiGHS statuses that a work limit (not the clock) caused.
+_WORK_STATUSES = ("kIterationLimit", "kSolutionLimit")
+
+
+def _highs(made, m: _Rows):
+    """A ``highspy.Highs`` configured like ``made`` with the model ``m`` passed in bulk."""
     import highspy
 
-    made.createAndConfigureSolver(lp)
-    made.buildSolverModel(lp)
-    h = lp.solverModel
+    dummy = pulp.LpProblem("configure")
+    made.createAndConfigureSolver(dummy)  # PuLP's option handling (msg, gaps, threads, ...)
+    h = dummy.solverModel
+    lp = highspy.HighsLp()
+    ncol, nrow = len(m.col_name), len(m.row_name)
+    lp.num_col_, lp.num_row_ = ncol, nrow
+    lp.col_cost_ = np.array(m.cost, dtype=float)
+    lp.col_lower_ = np.array(m.col_lb, dtype=float)
+    lp.col_upper_ = np.array(m.col_ub, dtype=float)
+    inf = highspy.kHighsInf
+    lp.row_lower_ = np.array([-inf if math.isinf(v) else v for v in m.row_lo], dtype=float)
+    lp.row_upper_ = np.array([inf if math.isinf(v) else v for v in m.row_hi], dtype=float)
+    starts, index, value = [0], [], []
+    for terms in m.row_terms:
+        index.extend(terms.keys())
+        value.extend(terms.values())
+        starts.append(len(index))
+    a = lp.a_matrix_
+    a.format_ = highspy.MatrixFormat.kRowwise
+    a.start_ = np.array(starts, dtype=np.int32)
+    a.index_ = np.array(index, dtype=np.int32)
+    a.value_ = np.array(value, dtype=float)
+    a.num_col_, a.num_row_ = ncol, nrow
+    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                       for i in m.col_int]
+    h.passModel(lp)
+    return h
+
+
+def _run_highs(m: _Rows, made, project, warm, until, seed, integral, work_limit):
+    """Solve ``m`` with HiGHS until ``until`` (a ``perf_counter`` value) or the work limit."""
+    import highspy
+
+    h = _highs(made, m)
     remaining = max(until - time.perf_counter(), 0.01)
     if made.timeLimit is not None:
         remaining = min(remaining, float(made.timeLimit))
     h.setOptionValue("time_limit", remaining)
     h.setOptionValue("random_seed", int(seed) % 2**31)
-    if integral and made.gapAbs is None:
-        # integral objective: a gap below 1 proves optimality
+    if integral and made.gapAbs is None and made.gapRel is None:
+        # integral objective: a gap below 1 proves optimality, and nothing short of it does
+        h.setOptionValue("mip_rel_gap", 0.0)
         h.setOptionValue("mip_abs_gap", 1 - 1e-6)
+    if work_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(work_limit.milp_nodes))
+        if work_limit.milp_iterations is not None:
+            h.setOptionValue("simplex_iteration_limit", int(work_limit.milp_iterations))
     if warm is not None:
-        idx, val = [], []
-        for (j, t), var in v.x.items():
-            idx.append(var.index)
-            val.append(1.0 if warm[j] == t else 0.0)
-        if v.makespan is not None:
-            idx.append(v.makespan.index)
-            val.append(float(objective_value(project, warm)))
-        h.setSolution(len(idx), np.array(idx, dtype=np.int32), np.array(val, dtype=float))
+        val = np.zeros(len(m.col_name))
+        for (j, t), c in m.x.items():
+            if warm[j] == t:
+                val[c] = 1.0
+        _fill_chains(m, val)  # chain variables z_j(t_k): started by t_k
+        if m.makespan is not None:
+            val[m.makespan] = float(objective_value(project, warm))
+        h.setSolution(_solution(val))
     h.run()
     status = h.getModelStatus()
     outcomes = _highs_outcomes()
@@ -575,12 +658,17 @@ def _run_highs(lp, v, made, project, warm, until, seed, integral):
         raise NetplanError(f"HiGHS model status {h.modelStatusToString(status)!r} is not "
                            "known to netplan; please report it")
     outcome = outcomes[status]
+    S = highspy.HighsModelStatus
+    stopped = None
+    if outcome == "stopped":
+        work = {getattr(S, s) for s in _WORK_STATUSES if hasattr(S, s)}
+        stopped = WORK_LIMIT if status in work else TIME_LIMIT
     info = h.getInfo()
     starts = None
     if outcome in ("optimal", "stopped") and \
             info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
         col = h.getSolution().col_value
-        starts = _starts_from(project, v, lambda var: col[var.index])
+        starts = _starts_from(project, m.x, lambda c: col[c])
     bound = None
     if outcome in ("optimal", "stopped") and math.isfinite(info.mip_dual_bound):
         bound = float(info.mip_dual_bound)
@@ -588,7 +676,28 @@ def _run_highs(lp, v, made, project, warm, until, seed, integral):
             bound = float(math.ceil(bound - 1e-6))
     if outcome == "optimal" and starts is None:
         outcome = "stopped"
-    return outcome, starts, bound
+    return outcome, starts, bound, stopped
+
+
+def _fill_chains(m: _Rows, val: np.ndarray) -> None:
+    """Set each chain variable ``z_j(t_k)`` to the partial sum of its activity's ``x``."""
+    col_of = {name: c for c, name in enumerate(m.col_name) if name.startswith("z_")}
+    for j, w in enumerate(m.starts):
+        run = 0.0
+        for t in w:
+            run += val[m.x[j, t]]
+            c = col_of.get(f"z_{j}_{t}")
+            if c is not None:
+                val[c] = run
+
+
+def _solution(val: np.ndarray):
+    import highspy
+
+    sol = highspy.HighsSolution()
+    sol.col_value = list(map(float, val))
+    sol.value_valid = True
+    return sol
 
 
 def _run_generic(lp, v, made, project):
@@ -602,9 +711,13 @@ def _run_generic(lp, v, made, project):
         pulp.LpSolutionUnbounded: "error",  # impossible: every variable is bounded
     }
     outcome = table[lp.sol_status]
+    if outcome == "error":
+        from netplan.errors import NetplanError
+
+        raise NetplanError(f"{made.name} reports the schedule MILP unbounded; please report it")
     starts = None
     if outcome in ("optimal", "stopped"):
-        starts = _starts_from(project, v, lambda var: var.varValue)
+        starts = _starts_from(project, v.x, lambda var: var.varValue)
     bound = None
     if outcome == "optimal" and starts is not None:
         bound = objective_value(project, starts)
