@@ -17,15 +17,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from netplan.migration.inventory import (
-    SYSTEM_UNITS,
-    USAGE_FREQUENCIES,
-    USAGE_SCOPES,
-    Inventory,
-    System,
-)
+from netplan.migration.inventory import SYSTEM_UNITS, Inventory, System
+from netplan.model.system import TriagePolicy  # defined in the model layer, re-exported here
 
 __all__ = [
     "Disposition",
@@ -62,58 +56,6 @@ class Disposition(enum.StrEnum):
     INTEGRATE = "integrate"  # 整合: its function moves into another system, then it is off
     MIGRATE = "migrate"  # 迁移上云: moved to the government cloud
     KEEP = "keep"  # 保留: stays where it is (classified, or already on the cloud)
-
-
-class TriagePolicy(BaseModel):
-    """Thresholds of the five zombie criteria; every one has the default the docstring states.
-
-    Examples
-    --------
-    >>> TriagePolicy().idle_pct_min, TriagePolicy(unused_months=6).unused_months
-    (80.0, 6)
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    unused_months: int = Field(
-        12, ge=1, description="Detached from the business process (与业务脱节) when the last "
-        "real use is this many whole months or more before the reference date; months."
-    )
-    stale_months: int = Field(
-        24, ge=1, description="O&M stopped (运维停止更新) when the last update is this many whole "
-        "months or more before the reference date; months."
-    )
-    idle_pct_min: float = Field(
-        80.0, ge=0, le=100, description="Resources idle (资源闲置) when idle_pct is at least "
-        "this; %."
-    )
-    low_scopes: tuple[str, ...] = Field(
-        ("内部科室",), description="Usage scopes that count as small (范围小)."
-    )
-    low_frequencies: tuple[str, ...] = Field(
-        ("每年", "很少"), description="Usage frequencies that count as low (频度低)."
-    )
-    zombie_min_criteria: int = Field(
-        2, ge=1, le=5, description="A system meeting at least this many of the five criteria "
-        "is a zombie and is retired (count)."
-    )
-
-    @field_validator("low_scopes")
-    @classmethod
-    def _scopes(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [x for x in v if x not in USAGE_SCOPES]
-        if bad:
-            raise ValueError(f"low_scopes {bad} are not usage scopes; use {list(USAGE_SCOPES)}")
-        return v
-
-    @field_validator("low_frequencies")
-    @classmethod
-    def _frequencies(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [x for x in v if x not in USAGE_FREQUENCIES]
-        if bad:
-            raise ValueError(f"low_frequencies {bad} are not usage frequencies; use "
-                             f"{list(USAGE_FREQUENCIES)}")
-        return v
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from netplan.model.demand import Demand
+from netplan.model.system import TriagePolicy
 from netplan.units import BANDWIDTH_JSON_PATTERN, parse_bandwidth_mbps
 
 __all__ = [
@@ -573,9 +574,9 @@ class MigrationPolicy(_Frozen):
         None, ge=1, description="Cutovers allowed in one week (change-management limit).")
     earliest: dict[str, dt.date] = Field(
         default_factory=dict, description="Per system id, the earliest day its migration starts.")
-    triage: dict[str, object] = Field(
-        default_factory=dict,
-        description="Zombie-triage thresholds (see netplan.migration.triage.TriagePolicy).")
+    triage: TriagePolicy = Field(
+        default_factory=TriagePolicy,
+        description="Zombie-triage thresholds of the five criteria; each has a default.")
     backend: Literal["pulp", "heuristic", "cpsat"] = Field(
         "pulp", description="Scheduler backend: PuLP MILP (HiGHS), heuristic only, or CP-SAT.")
     time_limit_s: float = Field(60.0, gt=0, description="Solver time limit in seconds.")

@@ -282,6 +282,21 @@ CASES = [
     Case("warmup-not-below-duration",
          edited(("\ncloud:\n", "\nsimulation:\n  duration_s: 600\n  warmup_s: 900\ncloud:\n")),
          "simulation", ("warmup_s=900 is not below duration_s=600",), line=UNCHECKED),
+    # ---- migration.triage: a TriagePolicy, checked with the rest (it was an untyped dict:
+    # `netplan validate` said OK and `netplan schedule` died in pydantic)
+    Case("triage-misspelt-key",
+         edited(("\ncloud:\n", "\nmigration:\n  start: 2020-05-04\n  triage: {unused_month: 6}"
+                               "\ncloud:\n")),
+         "migration.triage.unused_month", ("unknown field 'unused_month'",),
+         ("did you mean 'unused_months'?",), line=33),
+    Case("triage-unknown-scope",
+         edited(("\ncloud:\n", "\nmigration:\n  start: 2020-05-04\n  triage:\n"
+                               "    low_scopes: [内部]\ncloud:\n")),
+         "migration.triage.low_scopes", ('not usage scopes: "内部"', "内部科室"), line=34),
+    Case("triage-threshold-out-of-range",
+         edited(("\ncloud:\n", "\nmigration:\n  start: 2020-05-04\n  triage:\n"
+                               "    zombie_min_criteria: 6\ncloud:\n")),
+         "migration.triage.zombie_min_criteria", ("6 must be <= 5",), line=34),
     # ---- inventory
     Case("inventory-file-missing",
          edited(("\ncloud:\n", "\ninventory: {path: systems.csv}\ncloud:\n")),
