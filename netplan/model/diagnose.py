@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from netplan.errors import Issue, ScenarioError
 from netplan.model.scenario import Scenario
 
-__all__ = ["diagnose", "check", "CHECKS"]
+__all__ = ["diagnose", "check", "carriers_in_use", "CHECKS"]
 
 Check = Callable[[Scenario], Iterator[Issue]]
 #: The registered checks, run in order by :func:`diagnose`.
@@ -43,6 +43,52 @@ def _tier_carriers_exist(s: Scenario) -> Iterator[Issue]:
             f"{egress.carriers} carriers asked for but extranet.carriers lists only {n}",
             f"lower it to {n}",
         )
+
+
+def carriers_in_use(s: Scenario) -> list[str]:
+    """The carriers of ``extranet.carriers`` that some tier gives a line, in the listed order.
+
+    The city core takes the first ``extranet.tiers.city.carriers`` carriers and every tier
+    below picks among those (see :func:`netplan.topology.build_topology`); only the province
+    uplinks of a multi-province region pick among all of them, round robin.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> carriers_in_use(tiny_scenario())
+    ['电信', '联通']
+    """
+    carriers = list(s.extranet.carriers)
+    n = len(carriers)
+    tiers = s.extranet.tiers
+    used = set(carriers[:min(tiers.city.carriers, n)])
+    provinces = (s.region.synthetic.provinces if s.region.synthetic is not None
+                 else len(s.region.provinces))
+    if provinces > 1 and tiers.province is not None:
+        k = min(tiers.province.carriers, n)
+        used |= {carriers[(p + j) % n] for p in range(provinces) for j in range(k)}
+    return [c for c in carriers if c in used]
+
+
+@_register
+def _every_carrier_used(s: Scenario) -> Iterator[Issue]:
+    # A warning, not an error: listing carriers in order of preference beyond those the tiers
+    # take is a consistent scenario (and a quick what-if: change one number), and nothing
+    # computed is wrong; but the planner must know the carrier is not in the network at all.
+    used = set(carriers_in_use(s))
+    k = s.extranet.tiers.city.carriers
+    for i, carrier in enumerate(s.extranet.carriers):
+        if carrier not in used:
+            yield Issue(
+                f"extranet.carriers[{i}]",
+                f'"{carrier}" is listed but no tier uses it: the city core takes the first {k} '
+                f"carrier(s) (extranet.tiers.city.carriers) and every tier below picks among "
+                f'those, so "{carrier}" gets no line, is in no survivability check and its '
+                "outage changes nothing in a simulation",
+                f"raise extranet.tiers.city.carriers to {i + 1} to give the city core a "
+                f'"{carrier}" line, or remove it from extranet.carriers',
+                severity="warning",
+            )
 
 
 @_register
@@ -149,6 +195,7 @@ def _targets_vs_spec(s: Scenario) -> Iterator[Issue]:
 @_register
 def _failures_name_known_things(s: Scenario) -> Iterator[Issue]:
     carriers = list(s.extranet.carriers)
+    used = carriers_in_use(s)
     clouds = [c.name for c in s.cloud]
     for i, case in enumerate(s.simulation.failures or []):
         for j, fault in enumerate(case.faults):
@@ -156,6 +203,13 @@ def _failures_name_known_things(s: Scenario) -> Iterator[Issue]:
             if fault.carrier is not None and fault.carrier not in carriers:
                 yield Issue(f"{path}.carrier", f'"{fault.carrier}" is not a carrier of the '
                             "extranet", f"use one of: {', '.join(carriers)}")
+            elif fault.carrier is not None and fault.carrier not in used:
+                # an error: the case would simulate normal operation and pass as "survived"
+                yield Issue(f"{path}.carrier", f'"{fault.carrier}" has no line in the extranet '
+                            "(no tier uses it), so this case would simulate normal operation "
+                            "and pass without testing anything",
+                            f"fail one of {', '.join(used)}, or raise "
+                            "extranet.tiers.city.carriers so that the city core uses it")
             if fault.cloud is not None and fault.cloud not in clouds:
                 yield Issue(f"{path}.cloud", f'"{fault.cloud}" is not a cloud node of the '
                             "scenario", f"use one of: {', '.join(clouds) or '(none defined)'}")

@@ -20,6 +20,8 @@ import yaml
 from netplan.errors import Issue, ScenarioError
 from netplan.examples import list_scenarios, scenario_path
 from netplan.io import read_scenario, scenario_json_schema
+from netplan.model.diagnose import carriers_in_use
+from netplan.topology import build_topology
 from netplan.units import parse_bandwidth_mbps
 
 BASE = """\
@@ -274,6 +276,13 @@ CASES = [
                                "[{carrier: 铁通}]\ncloud:\n")),
          "simulation.failures[0].faults[0].carrier", ('"铁通" is not a carrier',),
          ("电信, 联通",), line=UNCHECKED),
+    Case("fault-on-a-carrier-no-tier-uses",
+         edited(("  carriers: [电信, 联通]", "  carriers: [电信, 联通, 广电]"),
+                ("\ncloud:\n", "\nsimulation:\n  failures:\n    - name: x\n      faults: "
+                               "[{carrier: 广电}]\ncloud:\n")),
+         "simulation.failures[0].faults[0].carrier", ('"广电" has no line in the extranet',
+                                                      "pass without testing anything"),
+         ("fail one of 电信, 联通",), line=UNCHECKED),
     Case("service-level-p99-below-p95",
          edited(("\ncloud:\n", "\nsimulation:\n  service_levels:\n    town: "
                                "{throughput_mbps: 5, latency_p95_ms: 200, latency_p99_ms: 100}"
@@ -395,6 +404,42 @@ def test_every_diagnose_error_is_reported(write_file: Callable[..., Path]) -> No
         "extranet.tiers.town.carriers",
         "extranet.internet_egress.carriers",
     ]
+
+
+def test_a_carrier_no_tier_uses_is_a_warning(write_file: Callable[..., Path]) -> None:
+    # BASE's city core takes 2 carriers (tiers.city.carriers: 2): a third listed carrier gets
+    # no line anywhere; before this check it was silently ignored (no warning, no failure case)
+    scenario, warnings = read_scenario(write_file(
+        edited(("  carriers: [电信, 联通]", "  carriers: [电信, 联通, 广电]"))))
+    [w] = warnings
+    assert (w.path, w.severity, w.line) == ("extranet.carriers[2]", "warning", 17)
+    assert '"广电" is listed but no tier uses it' in w.message
+    assert "raise extranet.tiers.city.carriers to 3" in w.hint
+    # second method: the built topology has no line of it
+    assert build_topology(scenario).carriers == ["电信", "联通"]
+    assert carriers_in_use(scenario) == ["电信", "联通"]
+
+
+@pytest.mark.parametrize("name", ["meizhou-2020", "guangdong-2020"])
+def test_carriers_in_use_are_the_topology_carriers(name: str) -> None:
+    scenario = read_scenario(scenario_path(name))[0]
+    assert carriers_in_use(scenario) == build_topology(scenario).carriers
+
+
+def test_province_uplinks_use_carriers_the_city_cores_do_not() -> None:
+    # a multi-province region (the national scenario, made small) whose city cores take only
+    # the first carrier: the 3-carrier province uplinks still give all three a line
+    scenario = read_scenario(scenario_path("national-synthetic"))[0]
+    region = scenario.region.model_copy(update={"synthetic": scenario.region.synthetic.model_copy(
+        update={"provinces": 2, "cities": 2, "counties": 2, "towns": 2, "villages": 2})})
+    tiers = scenario.extranet.tiers
+    tiers = tiers.model_copy(update={"city": tiers.city.model_copy(update={"carriers": 1}),
+                                     "county": tiers.county.model_copy(update={"carriers": 1}),
+                                     "town": tiers.town.model_copy(update={"carriers": 1})})
+    small = scenario.model_copy(update={
+        "region": region, "extranet": scenario.extranet.model_copy(update={"tiers": tiers})})
+    assert carriers_in_use(small) == ["电信", "联通", "移动"]
+    assert build_topology(small).carriers == ["电信", "联通", "移动"]
 
 
 # --------------------------------------------------------------------------- encodings, binary
