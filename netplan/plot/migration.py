@@ -14,7 +14,9 @@ def plot_schedule(plan, *, ax=None, max_departments: int | None = None):
 
     Each bar is one system's migration (start week to cutover week), coloured by criticality;
     move groups (dependency cycles) are outlined in black. Milestone deadlines are dashed
-    vertical lines labelled with their target; blackout weeks are shaded.
+    vertical lines labelled with their target; blackout weeks are shaded. When no plan meets
+    the targets, the chart shows the plan without them (``plan.relaxed``, on its longer grid)
+    and its title says so.
 
     Parameters
     ----------
@@ -45,7 +47,8 @@ def plot_schedule(plan, *, ax=None, max_departments: int | None = None):
 
     use_cjk_font()
     df = plan.to_frame()
-    grid = plan.mp.grid
+    shown = plan.shown_mp  # the schedule's project, or the relaxed plan's longer one
+    grid = shown.grid
     if df.empty or df["start_week"].isna().all():
         raise ValueError("the plan has no schedule to draw (no plan was found at all)")
     counts = df["department"].value_counts()
@@ -70,7 +73,7 @@ def plot_schedule(plan, *, ax=None, max_departments: int | None = None):
         ax.broken_barh([(r.start_week, r.duration_weeks)], (y, h * 0.9),
                        facecolors=cmap((r.criticality - 1) / 4),
                        edgecolors="black" if r.group else "none", linewidth=0.6)
-    for b in plan.mp.project.capacity[1:2]:
+    for b in shown.project.capacity[1:2]:
         blocked = np.flatnonzero(b == 0)
         for w in blocked:
             ax.axvspan(w, w + 1, color="0.85", zorder=0)
@@ -81,11 +84,11 @@ def plot_schedule(plan, *, ax=None, max_departments: int | None = None):
                 va="bottom", ha="right", rotation=0)
     ax.set_yticks(range(len(depts)), depts, fontsize=8)
     ax.set_ylim(-0.6, len(depts) + 0.2)
-    ticks = [w for w in range(0, plan.mp.project.horizon, 4)]
+    ticks = [w for w in range(0, shown.project.horizon, 4)]
     ax.set_xticks(ticks, [grid.monday(w).strftime("%Y-%m") if i % 3 == 0 else ""
                           for i, w in enumerate(ticks)], fontsize=8)
     ax.set_xlabel(f"周（自 {grid.start} 起）")
-    relaxed = "（未满足时间目标的最佳计划）" if not plan.feasible else ""
+    relaxed = "（时间目标无法满足：不含时间目标的计划）" if not plan.feasible else ""
     ax.set_title(f"迁移计划{relaxed}：{len(df)} 个系统，{len(depts)} 个部门")
     ax.legend(handles=[Patch(color=cmap(0.0), label="重要程度 1"),
                        Patch(color=cmap(1.0), label="重要程度 5"),

@@ -17,9 +17,13 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
     """Write the migration outputs into ``out_dir/migration`` and return the report section.
 
     Files: ``schedule.csv`` and ``schedule.xlsx`` (one row per system), ``milestones.csv``,
-    ``weekly_load.csv``, ``progress.csv`` (the quarterly projection), ``triage.csv``, the three
-    lists (``三张清单``: CSV each and one XLSX), and with ``pictures`` ``gantt.png`` and
-    ``load.png``.
+    ``weekly_load.csv``, ``progress.csv`` (the quarterly projection), ``triage.csv`` (one row
+    per system: id, name, department, decision and evidence), the three lists (``三张清单``:
+    CSV each and one XLSX), and with ``pictures`` ``gantt.png`` and ``load.png``.
+
+    The section's first lines say whether the dated targets are met; when they are not, the
+    tables and charts show the plan of every system without them (``plan.relaxed``) and say
+    so, with the date the migration would be done and the date each target is reached.
     """
     from netplan.io.inventory_io import write_three_lists
     from netplan.migration.triage import three_lists
@@ -46,7 +50,7 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
     csv(plan.weekly_load(), "weekly_load.csv")
     csv(progress, "progress.csv")
     tri = plan.mp.triage
-    csv(tri.to_frame(), "triage.csv")
+    csv(plan.triage_frame(), "triage.csv")
     lists = three_lists(tri, plan.mp.inventory)
     for path in write_three_lists(lists, sub / "lists", language=language):
         files.append(f"migration/lists/{Path(path).name}")
@@ -68,8 +72,31 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
 
     s = plan.schedule
     counts = tri.to_frame()["disposition"].value_counts()
+    summary = plan.summary()
+    if plan.feasible:
+        head = summary
+    else:
+        head = [f"**{summary[0]}**", "", *summary[1:]]
+    stop = f", stopped by the {s.stopped_by}" if getattr(s, "stopped_by", None) else ""
+    if s.backend == "bounds":
+        solver_line = ("Scheduler: not run — lower bounds prove the dated targets impossible "
+                       "(the reasons are below).")
+    else:
+        solver_line = (f"Scheduler: {s.backend}, status **{s.status.value}**, objective "
+                       f"{s.objective}, bound {s.bound}, gap "
+                       f"{'' if s.gap is None else f'{s.gap:.2%}'}, {s.runtime_s:.1f} s{stop}.")
+    shown = ""
+    if plan.relaxed is not None and not plan.feasible:
+        r, rmp = plan.relaxed, plan.relaxed_mp
+        rstop = f", stopped by the {r.stopped_by}" if getattr(r, "stopped_by", None) else ""
+        solver_line += (f" Plan without the dated targets: {r.backend}, objective {r.objective}, "
+                        f"{r.runtime_s:.1f} s{rstop}, on {rmp.project.horizon} weeks to "
+                        f"{rmp.grid.sunday(rmp.project.horizon - 1)}.")
+        shown = " (in the plan without the dated targets)"
     lines = [
         f"## Migration — {scenario.name}",
+        "",
+        *head,
         "",
         f"Inventory: {len(plan.mp.inventory.systems)} systems. Dispositions: "
         + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".",
@@ -77,22 +104,26 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
         f"({sum(1 for g in plan.mp.groups if len(g.systems) > 1)}"
         " with several systems from dependency cycles, cut over together).",
         "",
-        f"Scheduler: {s.backend}, status **{s.status.value}**, objective {s.objective}, "
-        f"bound {s.bound}, gap {'' if s.gap is None else f'{s.gap:.2%}'}, {s.runtime_s:.1f} s.",
+        solver_line,
         "",
-        "### Milestones",
+        f"### Milestones{shown}",
         "",
         markdown_table(milestones),
         "",
     ]
     if plan.explanation:
-        lines += ["### Why the milestones cannot be met", "",
-                  "No plan meets every dated target. The tables and charts show the best plan "
-                  "found without them (all other limits hold), so the shortfall is visible.", ""]
+        lines += ["### Why the milestones cannot be met", ""]
+        if plan.starts is not None:
+            lines += ["No plan meets every dated target. The tables and charts show the plan of "
+                      "every system without the dated targets (all other limits hold), so the "
+                      "shortfall is visible.", ""]
+        else:
+            lines += ["No plan meets every dated target, and no plan moves every system at "
+                      "all: the tables have no dates and there are no charts.", ""]
         lines += [f"- {e}" for e in plan.explanation] + [""]
     if plan.mp.notes:
         lines += ["Notes:", ""] + [f"- {n}" for n in plan.mp.notes] + [""]
-    lines += ["### Quarterly progress projection", "", markdown_table(progress), ""]
+    lines += [f"### Quarterly progress projection{shown}", "", markdown_table(progress), ""]
     for pic in pics:
         lines += [f"![{pic}](migration/{pic})", ""]
     return ReportSection("Migration", "\n".join(lines), files)

@@ -1,0 +1,281 @@
+"""The result of migration planning: :class:`MigrationPlan`, what a project manager reports on.
+
+A plan holds the schedule that meets every dated target, or — when there is none — the
+*relaxed* plan: the same project without the dated targets, on a grid extended until every
+system fits, so that the report can say when the migration would end and when each target's
+count would be reached. Tables (:meth:`MigrationPlan.to_frame`, ``milestones``,
+``weekly_load``, ``progress``) show the schedule when there is one, else the relaxed plan;
+:meth:`MigrationPlan.summary` says plainly which one and whether the targets are met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from netplan.migration.build import MigrationProject
+from netplan.migration.project import Schedule, SolveStatus, landing_use, resource_use
+
+__all__ = ["MigrationPlan"]
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    """A migration schedule with everything a project manager reports on.
+
+    Attributes
+    ----------
+    status : SolveStatus
+        Of the plan with the dated targets: ``INFEASIBLE`` when no plan can meet them (proven
+        by a lower bound, by the solver, or a target larger than the inventory),
+        ``NO_SOLUTION`` when the search found none without a proof.
+    schedule : Schedule
+        The scheduler's result (starts per move group, objective, bound, gap, runtime);
+        ``starts`` is None when no plan meets the targets.
+    mp : MigrationProject
+        The project it solved and the mapping to systems.
+    explanation : list of str
+        Why the milestones cannot be met (empty when they are).
+    relaxed : Schedule, optional
+        When no plan meets the targets: a plan of every system without them (every other
+        limit holds), on ``relaxed_mp``'s grid; None when even that does not exist (the cloud
+        cannot hold every system), and then ``explanation`` says why.
+    relaxed_mp : MigrationProject, optional
+        The project ``relaxed`` solves: the same move groups, its grid extended until every
+        system fits, no milestones.
+    """
+
+    status: SolveStatus
+    schedule: Schedule
+    mp: MigrationProject
+    explanation: list[str] = field(default_factory=list)
+    relaxed: Schedule | None = None
+    relaxed_mp: MigrationProject | None = None
+
+    @property
+    def feasible(self) -> bool:
+        """True when a schedule meeting every constraint and milestone was found."""
+        return self.schedule.starts is not None
+
+    @property
+    def shown_mp(self) -> MigrationProject:
+        """The project of the plan shown: ``mp``, or ``relaxed_mp`` for the relaxed plan."""
+        if self.schedule.starts is None and self.relaxed_mp is not None:
+            return self.relaxed_mp
+        return self.mp
+
+    @property
+    def starts(self) -> np.ndarray | None:
+        """Start week per move group of the plan shown: the schedule, else the relaxed one."""
+        if self.schedule.starts is not None:
+            return self.schedule.starts
+        return None if self.relaxed is None else self.relaxed.starts
+
+    @property
+    def finish_date(self) -> dt.date | None:
+        """The Sunday the last system of the plan shown is on the cloud (None without a plan)."""
+        days = self._cutover_days()
+        return max(days) if days else None
+
+    # ------------------------------------------------------------------ tables
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per system to migrate: group, weeks and dates of start and cutover."""
+        rows = []
+        starts = self.starts
+        grid = self.mp.grid
+        inv = self.mp.inventory.by_id
+        for k, g in enumerate(self.mp.groups):
+            s = None if starts is None else int(starts[k])
+            for sid in g.systems:
+                sys = inv[sid]
+                rows.append({
+                    "system_id": sid, "name": sys.name, "department": sys.department,
+                    "tier": sys.tier, "group": "+".join(g.systems) if len(g.systems) > 1 else "",
+                    "start_week": s,
+                    "cutover_week": None if s is None else s + g.duration_weeks - 1,
+                    "start_date": None if s is None else grid.monday(s),
+                    "cutover_date": None if s is None else grid.sunday(s + g.duration_weeks - 1),
+                    "duration_weeks": g.duration_weeks, "teams": g.teams, "data_tb": sys.data_tb,
+                    "vcpu": sys.vcpu, "criticality": sys.criticality, "risk": sys.risk,
+                })
+        df = pd.DataFrame(rows)
+        if len(df) and starts is not None:
+            df = df.sort_values(["start_week", "department", "system_id"], kind="stable")
+        df.attrs["unit"] = {"week": "weeks from " + str(grid.start)}
+        return df.reset_index(drop=True)
+
+    def milestones(self) -> pd.DataFrame:
+        """Per dated target: systems required, on the cloud by then, met, slack, date reached.
+
+        ``slack_weeks`` is how many weeks before the deadline the last system needed to reach
+        the count cut over (negative when late); ``reached_on`` the Sunday the count is
+        reached in the plan shown (None when it never is: a target larger than the inventory,
+        or no plan at all).
+        """
+        already = len(self.mp.already_on_cloud) + len(self.mp.done)
+        cut = sorted(self._cutover_days())
+        start = self.mp.grid.start
+        rows = []
+        for name, day, want in self.mp.milestone_targets:
+            on = already + sum(1 for d in cut if d <= day)
+            slack, reached = None, None
+            if want <= already:
+                reached = start
+            elif len(cut) >= want - already:
+                reached = cut[want - already - 1]
+                slack = (day - reached).days // 7
+            rows.append({"milestone": name, "date": day, "required": want, "on_cloud": on,
+                         "met": on >= want, "slack_weeks": slack, "reached_on": reached})
+        return pd.DataFrame(rows, columns=["milestone", "date", "required", "on_cloud", "met",
+                                           "slack_weeks", "reached_on"])
+
+    def _cutover_days(self) -> list[dt.date]:
+        if self.starts is None:
+            return []
+        days = []
+        for k, g in enumerate(self.mp.groups):
+            day = self.mp.grid.sunday(int(self.starts[k]) + g.duration_weeks - 1)
+            days.extend([day] * len(g.systems))
+        return days
+
+    def weekly_load(self) -> pd.DataFrame:
+        """Per week of the plan shown: resources used and available, cloud occupation.
+
+        Teams, cutover slots and transfer GB per path, used and capacity; cloud vCPU, memory
+        and storage occupied and capacity. Uses :func:`~netplan.migration.project.resource_use` and
+        :func:`~netplan.migration.project.landing_use` (the same functions that check a
+        schedule); all zero when there is no plan.
+        """
+        p = self.shown_mp.project
+        H = p.horizon
+        grid = self.shown_mp.grid
+        df = pd.DataFrame({"week": np.arange(H), "monday": [grid.monday(w) for w in range(H)]})
+        starts = self.starts
+        use = (resource_use(p, starts) if starts is not None
+               else np.zeros((p.n_resources, H), dtype=np.int64))
+        landed = (landing_use(p, starts) if starts is not None
+                  else np.zeros((p.landing_capacity.shape[0], H)))
+        for r, name in enumerate(p.resource_names):
+            unit = "" if r < 2 else "_gb"
+            df[f"{name}{unit}_used"] = use[r]
+            df[f"{name}{unit}_capacity"] = p.capacity[r]
+        for k, name in enumerate(p.landing_names):
+            df[f"cloud {name} used"] = landed[k]
+            df[f"cloud {name} capacity"] = p.landing_capacity[k]
+        return df
+
+    def progress(self, report_dates: list[str] | None = None) -> pd.DataFrame:
+        """Quarterly progress projection at the report dates (MM-DD) within the plan shown.
+
+        Columns: date, systems inventoried, on the cloud, the next dated target (systems and
+        due date), connected to the exchange platform (systems in use that are connected:
+        already, or connected at their cutover) and their share of the systems in use.
+        """
+        mp = self.mp
+        inv = mp.inventory
+        disposition = {d.system_id: d.disposition.value for d in mp.triage.decisions}
+        in_use = [i for i, d in disposition.items() if d in ("migrate", "keep")]
+        connected0 = {i for i in in_use if inv.by_id[i].platform_connected}
+        cut = dict(zip([s for g in mp.groups for s in g.systems], self._cutover_days(),
+                       strict=False)) if self.starts is not None else {}
+        first = mp.grid.start
+        last = self.shown_mp.grid.sunday(self.shown_mp.project.horizon - 1)
+        dates = []
+        for year in range(first.year, last.year + 1):
+            for md in report_dates or ["03-30", "06-30", "09-30", "12-30"]:
+                d = dt.date.fromisoformat(f"{year}-{md}")
+                if first <= d <= last:
+                    dates.append(d)
+        already = len(mp.already_on_cloud) + len(mp.done)
+        rows = []
+        for d in dates:
+            on = already + sum(1 for day in cut.values() if day <= d)
+            upcoming = [(day, want) for _, day, want in mp.milestone_targets if day >= d]
+            due, target = min(upcoming) if upcoming else (None, None)
+            conn = len(connected0 | {i for i, day in cut.items() if day <= d and i in in_use})
+            rows.append({"date": d, "inventoried": len(inv.systems), "on_cloud": on,
+                         "next_target": target, "next_target_due": due,
+                         "platform_connected": conn,
+                         "platform_connected_pct": round(100 * conn / max(len(in_use), 1), 1)})
+        return pd.DataFrame(rows)
+
+    def triage_frame(self) -> pd.DataFrame:
+        """The triage decisions, one row per system, saying which system each is.
+
+        Columns ``system_id``, ``name``, ``department``, then those of
+        :meth:`~netplan.migration.triage.TriageResult.to_frame`.
+        """
+        df = self.mp.triage.to_frame().reset_index()
+        inv = self.mp.inventory.by_id
+        df.insert(1, "name", [inv[i].name for i in df["system_id"]])
+        df.insert(2, "department", [inv[i].department for i in df["system_id"]])
+        df.attrs.update(self.mp.triage.to_frame().attrs)
+        return df
+
+    # ------------------------------------------------------------------ words
+
+    def teams_text(self) -> str:
+        """The team capacity of the plan in words: ``"2 teams"`` or ``"3 to 6 teams"``."""
+        row = self.mp.project.capacity[0] if self.mp.project.n_resources else np.zeros(1)
+        lo, hi = (int(row.min()), int(row.max())) if row.size else (0, 0)
+        return f"{hi} team{'s' if hi != 1 else ''}" if lo == hi else f"{lo} to {hi} teams"
+
+    def summary(self) -> list[str]:
+        """The plain answer for the first lines of a report: targets met, and when done.
+
+        When the targets are not met, the relaxed plan says when the migration would be done
+        and when each target's count would be reached.
+        """
+        ms = self.milestones()
+        finish = self.finish_date
+        n = sum(len(g.systems) for g in self.mp.groups)
+        s = self.schedule
+        if self.feasible:
+            met = "; ".join(f"{r.milestone} (reached {r.reached_on}"
+                            + (f", {r.slack_weeks} weeks early)" if r.slack_weeks else ")")
+                            for r in ms.itertuples())
+            lines = [f"Targets met: every dated target is met with {self.teams_text()}"
+                     + (f": {met}." if met else ".")]
+            if finish is not None:
+                lines.append(f"The last of the {n} systems to migrate is on the cloud on "
+                             f"{finish}.")
+            return lines
+        if self.status is SolveStatus.INFEASIBLE:
+            head = (f"Targets NOT met: no plan with {self.teams_text()} can meet every dated "
+                    "target (proven; the reasons follow).")
+        else:
+            stop = f", stopped by its {s.stopped_by}" if getattr(s, "stopped_by", None) else ""
+            head = (f"Targets NOT met by any plan found: the {s.backend} search found no plan "
+                    f"meeting every dated target in {s.runtime_s:.0f} s{stop}; that none exists "
+                    "is not proven.")
+        lines = [head]
+        if self.relaxed is None or self.starts is None:
+            lines.append("No plan moves every system at all (see the reasons); the tables are "
+                         "empty.")
+            return lines
+        reached = []
+        for r in ms.itertuples():
+            if r.reached_on is None:
+                reached.append(f"{r.milestone}: never ({r.required} is more than can be on "
+                               "the cloud)")
+            else:
+                late = -(-(r.reached_on - r.date).days // 7)  # whole weeks, rounded up
+                when = "in time" if r.met else f"{late} week{'s' if late != 1 else ''} late"
+                reached.append(f"{r.required} systems on {r.reached_on} (target {r.date}, "
+                               f"{when})")
+        lines.append(f"Without the dated targets (every other limit holds), with "
+                     f"{self.teams_text()} the last of the {n} systems is on the cloud on "
+                     f"{finish}: " + "; ".join(reached) + ".")
+        return lines
+
+    def __str__(self) -> str:
+        s = self.schedule
+        lines = [f"Migration plan: {len(self.mp.groups)} move groups, "
+                 f"{sum(len(g.systems) for g in self.mp.groups)} systems — {s}"]
+        lines += [f"  {x}" for x in self.summary()]
+        lines += [f"  cannot meet: {e}" for e in self.explanation]
+        return "\n".join(lines)
