@@ -73,6 +73,17 @@ class WorkLimit:
     milp_iterations: int | None = None
     cpsat_deterministic_s: float = 30.0
 
+    @classmethod
+    def from_policy(cls, policy) -> WorkLimit | None:
+        """The work limit of a :class:`~netplan.model.scenario.MigrationPolicy`.
+
+        None when the policy is not ``deterministic`` (the time limit alone then applies).
+        """
+        if not policy.deterministic:
+            return None
+        return cls(schedules=policy.max_schedules, milp_nodes=policy.max_milp_nodes,
+                   cpsat_deterministic_s=policy.cpsat_deterministic_s)
+
 
 @dataclass
 class ExactOutcome:

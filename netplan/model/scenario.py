@@ -577,10 +577,26 @@ class MigrationPolicy(_Frozen):
     triage: TriagePolicy = Field(
         default_factory=TriagePolicy,
         description="Zombie-triage thresholds of the five criteria; each has a default.")
-    backend: Literal["pulp", "heuristic", "cpsat"] = Field(
-        "pulp", description="Scheduler backend: PuLP MILP (HiGHS), heuristic only, or CP-SAT.")
-    time_limit_s: float = Field(60.0, gt=0, description="Solver time limit in seconds.")
+    backend: Literal["milp", "pulp", "heuristic", "cpsat"] = Field(
+        "milp", description="Scheduler backend: time-indexed MILP (HiGHS; 'pulp' is an old "
+        "name of it), heuristic only, or CP-SAT.")
+    time_limit_s: float = Field(
+        60.0, gt=0, description="Wall-clock limit of the scheduler in seconds, model building "
+        "included; with `deterministic` a safety net only.")
     seed: int = Field(0, description="Seed of the heuristic.")
+    deterministic: bool = Field(
+        True, description="Bound the scheduler by work (heuristic schedules, MILP nodes, CP-SAT "
+        "deterministic time) instead of wall time, so that the same scenario gives the same plan "
+        "on a quiet and on a loaded machine.")
+    max_schedules: int = Field(
+        20_000, ge=1, description="With `deterministic`: heuristic schedules, all stages "
+        "together.")
+    max_milp_nodes: int = Field(
+        2_000, ge=0, description="With `deterministic`: MILP branch-and-bound nodes (HiGHS "
+        "`mip_max_nodes`; the root node always completes).")
+    cpsat_deterministic_s: float = Field(
+        30.0, gt=0, description="With `deterministic`: CP-SAT's deterministic time "
+        "(`max_deterministic_time`, its own machine-independent seconds).")
 
     @model_validator(mode="after")
     def _ordered(self) -> MigrationPolicy:
