@@ -72,7 +72,7 @@ from netplan.migration.project import (
 from netplan.migration.solve import TIME_LIMIT, WORK_LIMIT, ExactOutcome, WorkLimit, portfolio
 from netplan.migration.windows import TimeWindows, time_windows
 
-__all__ = ["MilpVariables", "MilpStage", "build_milp", "solve_milp", "start_windows"]
+__all__ = ["MilpVariables", "MilpStage", "build_milp", "lp_bound", "solve_milp", "start_windows"]
 
 #: Per objective, the share of the budget the heuristic gets before the MILP (of the time, or
 #: with a work limit of its schedules). The makespan has a bound the heuristic can meet and
@@ -527,6 +527,13 @@ class MilpStage:
             stopped = TIME_LIMIT if outcome == "stopped" else None
         log.append(f"MILP outcome: {outcome}; dual bound {bound}"
                    + (f" (stopped by the {stopped})" if stopped else ""))
+        left = deadline - time.perf_counter()
+        if outcome == "stopped" and bound is None and left > 0.5:
+            # no dual bound yet (the root LP did not finish): try the plain LP relaxation
+            relaxed = lp_bound(project, horizon=horizon, time_limit_s=left)
+            if relaxed is not None and math.isfinite(relaxed):
+                bound = float(math.ceil(relaxed - 1e-6)) if integral else relaxed
+                log.append(f"LP relaxation bound {relaxed:.6g}")
         if starts is not None:
             try:
                 check_schedule(project, starts)
@@ -538,6 +545,51 @@ class MilpStage:
         if outcome == "optimal" and starts is None:
             outcome = "stopped"
         return ExactOutcome(outcome, starts, bound, stopped, log)
+
+
+def lp_bound(project: Project, *, horizon: int | None = None,
+             time_limit_s: float = 60.0) -> float | None:
+    """The optimum of the MILP's LP relaxation: a lower bound on every schedule's objective.
+
+    Parameters
+    ----------
+    project : Project
+    horizon : int, optional
+        Schedules finishing by it (default the project's horizon, when the bound holds for
+        every schedule).
+    time_limit_s : float
+        HiGHS' time limit (s).
+
+    Returns
+    -------
+    float or None
+        The bound; ``math.inf`` when the relaxation (hence the project within ``horizon``) is
+        infeasible; None when HiGHS did not finish in time.
+
+    Examples
+    --------
+    >>> from netplan.migration.project import Activity
+    >>> p = Project((Activity("a", 2, (1,)), Activity("b", 2, (1,))), np.array([1]), (),
+    ...             horizon=6, objective="weighted_completion")
+    >>> lp_bound(p)  # both half-started at 0 and 2 (finish 3 each), weights 1: 3 + 3
+    6.0
+    """
+    import highspy
+
+    T = int(project.horizon if horizon is None else min(horizon, project.horizon))
+    tw = time_windows(project, T)
+    if not tw.feasible:
+        return math.inf
+    h = _highs(pulp.HiGHS(msg=False), _assemble(project, T, "aggregated", None, tw))
+    h.setOptionValue("solve_relaxation", True)
+    h.setOptionValue("time_limit", max(float(time_limit_s), 0.01))
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        return float(h.getInfo().objective_function_value)
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return math.inf
+    return None
 
 
 def _starts_from(project: Project, x: dict, value) -> np.ndarray | None:
