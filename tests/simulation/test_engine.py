@@ -11,6 +11,18 @@ Every expected number here comes from somewhere other than the engine:
   95 % batch-means confidence interval (:func:`tests.simulation._stats.batch_means_ci`) must
   contain it; and, as a sharper check, the PS mean less the FIFO mean of the same flows
   (Lindley's recursion) must be within 1 % of 0.
+- **Processor sharing, not just any work-conserving queue.** That mean is the same for every
+  discipline blind to sizes (FIFO included), so it cannot tell PS from FIFO. What can: the
+  conditional sojourn ``E[T | S = s] = s / (C (1 − ρ))``, a line through 0 (FIFO's is
+  ``E[W] + s / C``), regressed on the same runs; and insensitivity, the M/G/1-PS mean
+  ``E[S] / (C (1 − ρ))`` under deterministic, lognormal and Pareto sizes, where FIFO's
+  Pollaczek–Khinchine mean moves with ``E[S²]``. Each check is also applied to the FIFO queue
+  of the same flows (Lindley), which must fail it: a FIFO engine would.
+- **Both engine paths.** The theory runs through the one-class fast path (every flow on the
+  same path) and through the general path (each flow also crosses a private dummy link, so
+  the shared link carries one class per flow and every event re-fills all of them); the two
+  give every flow the same sojourn, and each event re-allocates exactly the classes the
+  closure must take (counted from the run).
 - **Hand computation.** Small networks (two links; a village → town → county chain; a link
   going down and a flow rerouted; an abort) whose max-min rates are derived by progressive
   filling in the comments, and whose completion times follow piecewise: between events every
@@ -45,7 +57,16 @@ import simpy
 from netplan.examples import tiny_scenario
 from netplan.simulation.engine import FlowEngine, max_min_rates
 from netplan.simulation.simulate import simulate_traffic
-from tests.simulation._stats import batch_means_ci, fifo_sojourn
+from tests.simulation._stats import (
+    batch_means_ci,
+    batch_regression_ci,
+    draw_sizes,
+    fifo_sojourn,
+    mg1_fifo_mean_sojourn,
+    mg1_ps_mean_sojourn,
+    one_link_sojourn,
+    size_second_moment,
+)
 
 # ---------------------------------------------------------------------------- batch means
 
@@ -100,28 +121,11 @@ def mm1_draws(rho: float, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return rng.exponential(1.0 / lam, n), rng.exponential(MM1_MEAN_MBIT, n)
 
 
-def engine_sojourn(gaps: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+def engine_sojourn(gaps: np.ndarray, sizes: np.ndarray, general: bool = False) -> np.ndarray:
     """Sojourn times of flows arriving after ``gaps`` on one link of the engine, in order."""
-    n = len(gaps)
-    gaps, sizes = gaps.tolist(), sizes.tolist()
-    env = simpy.Environment()
-    eng = FlowEngine(env, [MM1_CAPACITY])
-    start = np.empty(n)
-    end = np.full(n, np.nan)
-
-    def done(flow, t):
-        end[flow.flow_id] = t
-
-    def source():
-        for i in range(n):
-            yield env.timeout(gaps[i])
-            start[i] = env.now
-            eng.start(i, (0,), sizes[i], on_done=done)
-
-    env.process(source())
-    env.run()  # arrivals stop after n: every flow finishes
-    assert eng.stats["finished"] == n and not eng.flows
-    return end - start
+    t, _, st = one_link_sojourn(gaps, sizes, MM1_CAPACITY, general=general)
+    assert st["finished"] == len(gaps)
+    return t
 
 
 def test_fifo_sojourn_by_hand():
@@ -130,6 +134,47 @@ def test_fifo_sojourn_by_hand():
     # at 8: sojourns 2, 1.5, 1.
     t = fifo_sojourn([1.0, 1.0, 5.0], np.array([20.0, 5.0, 10.0]) / 10.0)
     assert t == pytest.approx([2.0, 1.5, 1.0])
+
+
+def test_batch_regression_ci_by_hand():
+    # Two batches of three points, s = 0, 1, 2 in each.
+    #   batch 1: t = 1, 2, 6. Means s 1, t 3; Σ(s-1)(t-3) = (-1)(-2) + 0 + (1)(3) = 5,
+    #            Σ(s-1)² = 2: slope 2.5, intercept 3 - 2.5 = 0.5.
+    #   batch 2: t = 0, 2, 1. Means 1, 1; Σ = (-1)(-1) + 0 + (1)(0) = 1: slope 0.5, intercept 0.5.
+    # Slope 1.5, sample sd of (2.5, 0.5) = √2, t(0.975, 1) = 12.706204736174698: half-width
+    # 12.7062 · √2 / √2. Both intercepts 0.5: an interval of width 0.
+    (b, blo, bhi), (a, alo, ahi) = batch_regression_ci(
+        [0, 1, 2, 0, 1, 2], [1, 2, 6, 0, 2, 1], batches=2)
+    assert (b, blo, bhi) == pytest.approx((1.5, 1.5 - 12.706204736174698,
+                                           1.5 + 12.706204736174698))
+    assert (a, alo, ahi) == pytest.approx((0.5, 0.5, 0.5))
+
+
+def test_mg1_formulas_by_hand():
+    # λ = 1.25 /s, mean 4 Mbit on 10 Mbps: ρ = 0.5, E[X] = 0.4 s. PS: 0.4 / 0.5 = 0.8 s for
+    # every law. FIFO, E[X] + λ E[X²] / (2 (1 - ρ)) = 0.4 + 1.25 E[X²]:
+    #   exponential E[S²] = 2·16 = 32, E[X²] = 0.32: 0.4 + 0.4 = 0.8 (= PS, as M/M/1 says);
+    #   deterministic E[X²] = 0.16: 0.4 + 0.2 = 0.6;
+    #   lognormal σ = 1.2: E[S²] = 16 e^1.44 = 67.5311, E[X²] = 0.675311: 0.4 + 0.844139 = 1.244139;
+    #   Pareto α = 2.2: scale 4 · 1.2 / 2.2 = 2.181818, E[S²] = 2.2 · 2.181818² / 0.2 = 52.3636,
+    #   E[X²] = 0.523636: 0.4 + 0.654545 = 1.054545.
+    assert mg1_ps_mean_sojourn(1.25, 4.0, 10.0) == pytest.approx(0.8)
+    hand = {("exponential", None): 0.8, ("deterministic", None): 0.6,
+            ("lognormal", 1.2): 0.4 + 1.25 * 16 * math.exp(1.44) / 100,
+            ("pareto", 2.2): 0.4 + 1.25 * 0.523636363636}
+    assert hand[("lognormal", 1.2)] == pytest.approx(1.244139, abs=1e-6)
+    for (law, p), want in hand.items():
+        m2 = size_second_moment(law, 4.0, p)
+        assert mg1_fifo_mean_sojourn(1.25, 4.0, m2, 10.0) == pytest.approx(want, rel=1e-9), law
+    assert size_second_moment("pareto", 4.0, 2.0) == math.inf
+    # the draws have the mean they are asked for: 10^6 draws, within 5 standard errors
+    # (sd from E[S²] - 16: exponential 4, lognormal 6.98, Pareto 2.2 6.03)
+    rng = np.random.default_rng(5)
+    for law, p in hand:
+        x = draw_sizes(law, 4.0, 1_000_000, rng, p)
+        se = math.sqrt(size_second_moment(law, 4.0, p) - 16.0) / 1000.0
+        assert abs(x.mean() - 4.0) <= 5 * se + 1e-12, (law, x.mean())
+    assert draw_sizes("pareto", 4.0, 1000, rng, 2.2).min() >= 4.0 * 1.2 / 2.2
 
 
 # n chosen for robustness, not for these seeds (picked before looking). Over seeds 0-19 the
@@ -144,6 +189,9 @@ def test_fifo_sojourn_by_hand():
 # FIFO mean (Lindley's recursion, no engine) plus E[T] is a control-variate estimate whose
 # standard deviation was 0.23 % (ρ = 0.5) and 0.13 % (ρ = 0.8) at the sizes here over seeds
 # 0-9 (largest error 0.48 %): held to 1 %.
+#
+# That is the weakness too: FIFO passes all of it. The conditional sojourn on the same run
+# tells them apart (see _ps_checks).
 @pytest.mark.parametrize(("rho", "n", "seed"), [(0.5, 200_000, 11), (0.8, 700_000, 12)])
 def test_mm1_processor_sharing_mean_sojourn(rho, n, seed):
     lam = rho * MM1_CAPACITY / MM1_MEAN_MBIT
@@ -159,8 +207,235 @@ def test_mm1_processor_sharing_mean_sojourn(rho, n, seed):
     mean, lo, hi = batch_means_ci(x, batches=25)
     assert lo <= expected <= hi, (mean, lo, hi, expected)
     assert hi - lo < 0.1 * expected  # the interval says something
-    controlled = x.mean() - fifo_sojourn(gaps, sizes / MM1_CAPACITY)[warm:].mean() + expected
+    fifo = fifo_sojourn(gaps, sizes / MM1_CAPACITY)[warm:]
+    controlled = x.mean() - fifo.mean() + expected
     assert abs(controlled - expected) <= 0.01 * expected, (controlled, expected)
+    # Conditional sojourn on the same flows (see _ps_checks below): slope 1/(C(1−ρ)) =
+    # 0.2 s/Mbit (ρ = 0.5), 0.5 (ρ = 0.8), intercept 0. FIFO's line: slope 1/C = 0.1, intercept
+    # E[W] = ρ S / (C (1 − ρ)) = 0.4 s, 1.6 s. The FIFO queue of the same flows passes the PS
+    # mean and must fail the line.
+    _assert_ps(_ps_checks(sizes[warm:], x, rho))
+    f = _assert_fails_ps_line(sizes[warm:], fifo, rho)
+    assert f["mean"][-1], f  # the mean alone would not have told FIFO from PS
+    wait = rho * MM1_MEAN_MBIT / (MM1_CAPACITY * (1.0 - rho))
+    assert f["intercept"][1] <= wait <= f["intercept"][2], f
+
+
+# ---------------------------------------------------------------------------- PS, not FIFO
+
+# The checks that tell processor sharing from FIFO (and from any size-blind discipline):
+#
+# - Conditional sojourn. Under PS a flow of size s takes s / (C (1 − ρ)) on average, for every
+#   size law (M/G/1-PS: Kleinrock vol. 2, §4.4; Sakata, Noguchi and Oizumi 1971): a line
+#   through 0. Under FIFO its own service does not change its wait, so E[T | S = s] =
+#   E[W] + s / C: slope 1/C, intercept the mean wait. The least-squares line of T on S is
+#   fitted per batch (batch_regression_ci); the engine adds no round trip (FCT = end − start;
+#   simulate_traffic adds 2 × the route latency on top), so the intercept is 0.
+# - Insensitivity. The M/G/1-PS mean E[S] / (C (1 − ρ)) holds for every size law with that
+#   mean; M/G/1-FIFO's Pollaczek–Khinchine mean E[X] + λ E[X²] / (2 (1 − ρ)) moves with E[S²]
+#   (test_mg1_formulas_by_hand has the numbers).
+#
+# Every interval is a 99 % batch-means one from 25 batches, its width computed from the run;
+# a test makes two to four of them for the engine, so a correct engine fails one by chance in
+# some 2-4 % of seeds (seeds picked before looking). Calibration, not tuning: over 12 other
+# seeds (100-111) per law at the insensitivity size, every interval covered its theory value
+# and the errors' spread matched the half-widths (sd ≈ half-width / 2.8).
+PS_LEVEL = 0.99
+PS_BATCHES = 25
+
+
+def _ps_checks(s, t, rho, capacity=MM1_CAPACITY, mean_mbit=MM1_MEAN_MBIT,
+               conditional=True) -> dict[str, tuple[float, float, float, float, bool]]:
+    """PS theory against sojourns ``t`` of flows of sizes ``s`` (arrival order, no warm-up).
+
+    Returns, for ``mean`` (and with ``conditional`` for ``slope`` and ``intercept``): the
+    estimate, the 99 % interval, the PS value and whether the interval contains it.
+    """
+    want = {"mean": mean_mbit / (capacity * (1.0 - rho)), "slope": 1.0 / (capacity * (1.0 - rho)),
+            "intercept": 0.0}
+    m, lo, hi = batch_means_ci(t, PS_BATCHES, PS_LEVEL)
+    est = {"mean": (m, lo, hi)}
+    if conditional:
+        est["slope"], est["intercept"] = batch_regression_ci(s, t, PS_BATCHES, PS_LEVEL)
+    return {k: (*v, want[k], v[1] <= want[k] <= v[2]) for k, v in est.items()}
+
+
+def _assert_ps(checks):
+    assert all(v[-1] for v in checks.values()), checks
+
+
+def _assert_fails_ps_line(s, fifo, rho):
+    """The FIFO queue of the same flows fails the PS line, and fits its own: slope 1/C.
+
+    (FIFO's own wait does not depend on its own size, so the least-squares slope of T on S
+    tends to 1/C whatever the size law; its intercept, the mean wait, is checked where it
+    converges, by the callers.)
+    """
+    f = _ps_checks(s, fifo, rho)
+    assert not f["slope"][-1] and not f["intercept"][-1], f
+    (b, blo, bhi), _ = batch_regression_ci(s, fifo, PS_BATCHES, PS_LEVEL)
+    assert blo <= 1.0 / MM1_CAPACITY <= bhi, (b, blo, bhi)
+    return f
+
+
+def test_mm1_ps_general_path():
+    # The ρ = 0.8 M/M/1 run through the general path: each flow also crosses a private dummy
+    # link of 10 Gbps (never a bottleneck), so every flow is its own path class and each arrival
+    # and departure re-fills all the classes on the shared link (on average E[N] = ρ/(1−ρ) = 4,
+    # see test_general_path_equals_fast_path_flow_by_flow). Same theory as above: E[T] = 2 s,
+    # slope 1/(C(1−ρ)) = 0.5 s/Mbit, intercept 0, 99 % intervals from the run. 150k flows
+    # (~10 s) is too few for the fixed 2 % of the fast-path test (the mean's sd is ~1.7 % here),
+    # so the mean is held to its interval, and to the paired difference with FIFO: per flow
+    # T_PS − T_FIFO has mean 0 under exponential sizes (same mean sojourn), and its batch-means
+    # interval, far narrower than the plain one, must contain 0.
+    rho, n, seed = 0.8, 150_000, 13
+    gaps, sizes = mm1_draws(rho, n, seed)
+    t = engine_sojourn(gaps, sizes, general=True)
+    warm = n // 50
+    x, s = t[warm:], sizes[warm:]
+    checks = _ps_checks(s, x, rho)
+    _assert_ps(checks)
+    assert checks["mean"][2] - checks["mean"][1] < 0.2 * 2.0  # the interval says something
+    fifo = fifo_sojourn(gaps, sizes / MM1_CAPACITY)[warm:]
+    d, dlo, dhi = batch_means_ci(x - fifo, PS_BATCHES, PS_LEVEL)
+    assert dlo <= 0.0 <= dhi, (d, dlo, dhi)
+    assert dhi - dlo < 0.5 * (checks["mean"][2] - checks["mean"][1])
+    f = _assert_fails_ps_line(s, fifo, rho)
+    assert f["intercept"][1] <= 1.6 <= f["intercept"][2], f  # E[W] = ρ S / (C (1 − ρ))
+
+
+# Sizes of mean 4 Mbit at ρ = 0.5 (λ = 1.25 /s on 10 Mbps): PS mean 0.8 s for all; FIFO's
+# Pollaczek–Khinchine mean (test_mg1_formulas_by_hand): deterministic 0.6 s, lognormal σ = 1.2
+# (coefficient of variation² e^1.44 − 1 = 3.22) 1.2441 s, Pareto shape 2.2 (finite variance,
+# infinite third moment; cv² 1/(α(α−2)) = 2.27) 1.0545 s.
+INSENSITIVITY = {"deterministic": (None, 0.6), "lognormal": (1.2, 1.244139),
+                 "pareto": (2.2, 1.054545)}
+
+
+@pytest.mark.parametrize(("law", "seed"), [("deterministic", 21), ("lognormal", 22),
+                                           ("pareto", 23)])
+def test_mg1_ps_insensitivity_on_both_paths(law, seed):
+    # M/G/1-PS: E[T] = 0.8 s whatever the size law (mean 4 Mbit, ρ = 0.5), and E[T | S = s] =
+    # s / (C (1 − ρ)) = 0.2 s per Mbit (no line for deterministic sizes: one s). 100k flows
+    # through the fast path and the same flows through the general path (private dummy links):
+    # on one link max-min is C/n per flow whatever the classes, so every flow gets the same
+    # sojourn on both, up to rounding. The engine's 99 % interval must contain the PS mean and
+    # miss FIFO's (P-K), and the FIFO queue of the same flows must fail the PS checks:
+    # deterministic and lognormal by their mean (whose interval holds P-K's value), Pareto by
+    # its line. (Pareto FIFO's mean wait has an infinite variance when α < 3: the sample mean
+    # of 100k flows stays well under P-K's and is no reliable discriminator; the line is.)
+    #
+    # The PS theory is taken at the load the draws realise, ρ̂ = mean size / (C · mean gap)
+    # after the warm-up (no engine in it): E[T] = Ŝ / (C (1 − ρ̂)), slope 1 / (C (1 − ρ̂)).
+    # The interval is about the engine's response to its input, not about the random input:
+    # seed 21's gaps average 3σ long (ρ̂ = 0.4951), and with the nominal 0.8 the deterministic
+    # case failed (mean 0.7860, 99 % interval [0.7721, 0.7998]) while the engine matched an
+    # independent PS simulation of the same flows to 1e-11 s per flow
+    # (test_engine_matches_a_direct_ps_simulation). The FIFO queue of the same flows is held to
+    # P-K at the realised load too (λ̂, Ŝ and the sample E[S²]); the engine must miss P-K's
+    # nominal value, FIFO's theory.
+    param, pk = INSENSITIVITY[law]
+    rho, n = 0.5, 100_000
+    lam = rho * MM1_CAPACITY / MM1_MEAN_MBIT
+    assert mg1_fifo_mean_sojourn(lam, MM1_MEAN_MBIT, size_second_moment(law, 4.0, param),
+                                 MM1_CAPACITY) == pytest.approx(pk, abs=1e-6)
+    rng = np.random.default_rng(seed)
+    gaps = rng.exponential(1.0 / lam, n)
+    sizes = draw_sizes(law, MM1_MEAN_MBIT, n, rng, param)
+    fast = engine_sojourn(gaps, sizes)
+    general = engine_sojourn(gaps, sizes, general=True)
+    np.testing.assert_allclose(general, fast, rtol=1e-9, atol=1e-9)
+    warm = n // 50
+    x, s = fast[warm:], sizes[warm:]
+    mean_hat = s.mean()
+    rho_hat = mean_hat / (MM1_CAPACITY * gaps[warm:].mean())
+    assert abs(rho_hat - rho) < 0.02  # the input is what it should be
+    line = law != "deterministic"
+    checks = _ps_checks(s, x, rho_hat, mean_mbit=mean_hat, conditional=line)
+    _assert_ps(checks)
+    _, lo, hi, _, _ = checks["mean"]
+    assert not lo <= pk <= hi, (checks, pk)
+    fifo = fifo_sojourn(gaps, sizes / MM1_CAPACITY)[warm:]
+    if line:
+        _assert_fails_ps_line(s, fifo, rho_hat)
+    if law != "pareto":
+        f = _ps_checks(s, fifo, rho_hat, mean_mbit=mean_hat, conditional=False)["mean"]
+        pk_hat = mg1_fifo_mean_sojourn(1.0 / gaps[warm:].mean(), mean_hat, (s ** 2).mean(),
+                                       MM1_CAPACITY)
+        assert not f[-1] and f[1] <= pk_hat <= f[2], (f, pk_hat)
+
+
+def _ps_direct(gaps, sizes, capacity) -> np.ndarray:
+    """Sojourn times on one processor-sharing link, simulated directly (no engine, no classes).
+
+    Every job present gets ``C / k``; the next event is the next arrival or the end of the job
+    with the least work left; all remaining works fall by the same amount in between.
+    """
+    arrive = np.cumsum(gaps)
+    n = len(arrive)
+    end = np.empty(n)
+    left: dict[int, float] = {}
+    now, i = 0.0, 0
+    while i < n or left:
+        k = len(left)
+        j, w = min(left.items(), key=lambda kv: kv[1]) if k else (-1, 0.0)
+        t_end = now + w * k / capacity if k else math.inf
+        if i < n and arrive[i] < t_end:
+            t, new = arrive[i], i
+        else:
+            t, new = t_end, None
+        served = (t - now) * capacity / k if k else 0.0
+        for m in left:
+            left[m] -= served
+        now = t
+        if new is None:
+            end[j] = now
+            del left[j]
+        else:
+            left[new] = float(sizes[new])
+            i += 1
+    return end - arrive
+
+
+def test_engine_matches_a_direct_ps_simulation():
+    # A third method for the sojourns themselves: the direct PS simulation above, on 3000
+    # flows of each size law at ρ = 0.8 (a busy link, E[N] = 4), on both engine paths.
+    # _ps_direct by hand first: 20 Mbit at 0, 10 Mbit at 1 s on 10 Mbps. [0, 1): A alone,
+    # 10 left. [1, 3): 5 each, B's 10 and A's 10 end together at 3: sojourns 3 and 2.
+    assert _ps_direct([0.0, 1.0], [20.0, 10.0], 10.0) == pytest.approx([3.0, 2.0])
+    lam = 0.8 * MM1_CAPACITY / MM1_MEAN_MBIT
+    for law, (param, _) in [("exponential", (None, 0.0)), *INSENSITIVITY.items()]:
+        rng = np.random.default_rng(41)
+        gaps = rng.exponential(1.0 / lam, 3000)
+        sizes = draw_sizes(law, MM1_MEAN_MBIT, 3000, rng, param)
+        want = _ps_direct(gaps, sizes, MM1_CAPACITY)
+        for general in (False, True):
+            got = engine_sojourn(gaps, sizes, general=general)
+            np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9, err_msg=law)
+
+
+def test_general_path_equals_fast_path_flow_by_flow():
+    # ρ = 0.9, exponential sizes: the link holds E[N] = 9 flows on average, so the general path
+    # re-fills some 9 classes per event. Same flows on both paths: same sojourns (C/n each).
+    # The work, counted from the run: every arrival and every departure is one allocation
+    # (2n; sizes are continuous, so no two flows end together). The general path re-allocates,
+    # at an arrival, the N flows it finds plus itself (the shared link is full whenever it is
+    # busy, so the closure takes all its classes), at a departure the N it leaves. Over a run
+    # that starts and ends empty, the N left behind by departures are, as a multiset, the N
+    # found by arrivals (each up-crossing of a level is matched by a down-crossing), so
+    # reallocated = n + 2 Σ N_found. The fast path has one class: 1 per arrival, and 1 per
+    # departure that leaves the link busy: 2n − (arrivals that find it empty).
+    rho, n, seed = 0.9, 20_000, 31
+    gaps, sizes = mm1_draws(rho, n, seed)
+    fast, start, st_fast = one_link_sojourn(gaps, sizes, MM1_CAPACITY)
+    general, _, st_gen = one_link_sojourn(gaps, sizes, MM1_CAPACITY, general=True)
+    np.testing.assert_allclose(general, fast, rtol=1e-9, atol=1e-9)
+    end = np.sort(start + fast)
+    found = np.arange(n) - np.searchsorted(end, start, side="right")  # flows present
+    assert found.min() == 0 and found.mean() > 4
+    assert st_fast["allocations"] == st_gen["allocations"] == 2 * n
+    assert st_gen["reallocated"] == n + 2 * int(found.sum())
+    assert st_fast["reallocated"] == 2 * n - int((found == 0).sum())
 
 
 # ---------------------------------------------------------------------------- by hand
