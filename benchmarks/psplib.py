@@ -31,8 +31,8 @@ for example::
     python benchmarks/psplib.py ../shared/benchmarks/psplib/j30 \\
         --optima ../shared/benchmarks/psplib/j30_opt.csv --time-limit 2 --backend cpsat
 
-``--backend`` is one of :data:`netplan.migration.solve.BACKENDS` (default ``pulp``);
-``--limit N`` runs only the first N instances.
+``--backend`` is one of :data:`netplan.migration.solve.BACKENDS` (default ``milp``; ``pulp``
+is its old name); ``--limit N`` runs only the first N instances.
 
 Notes
 -----
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="CSV with columns instance,makespan")
     parser.add_argument("--time-limit", type=float, required=True,
                         help="seconds per instance")
-    parser.add_argument("--backend", default="pulp", choices=BACKENDS)
+    parser.add_argument("--backend", default="milp", choices=BACKENDS)
     parser.add_argument("--limit", type=int, default=None, help="run only the first N instances")
     args = parser.parse_args(argv)
 
