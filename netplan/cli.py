@@ -146,19 +146,20 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
     opts = ctx.get("simulation", {})
     cases = opts.get("cases") or default_failure_cases(scenario)
     duration = opts.get("duration_s") or scenario.simulation.duration_s
-    systems, where = _systems_on_cloud(scenario, ctx)
-    system_mbps = cloud_system_mbps(topo, systems, default_mbps=scenario.demand.system_mbps)
-    progress(f"simulating {duration:g} s of traffic with {len(systems)} systems on the cloud "
-             f"({where}, {sum(system_mbps.values()):,.0f} Mbps): normal and {len(cases)} "
+    systems = _systems_on_cloud(scenario, ctx)
+    system_mbps = cloud_system_mbps(topo, systems.systems,
+                                    default_mbps=scenario.demand.system_mbps)
+    progress(f"simulating {duration:g} s of traffic, {systems.label} "
+             f"({sum(system_mbps.values()):,.0f} Mbps): normal and {len(cases)} "
              f"failure case(s) ({', '.join(c.name for c in cases) or 'none'})")
-    validation = validate_interconnect(scenario, topo, cases=cases, seed=opts.get("seed"),
-                                       duration_s=opts.get("duration_s"),
-                                       system_mbps=system_mbps, workers=_workers())
+    validation = validate_interconnect(scenario, topo, systems=systems, cases=cases,
+                                       seed=opts.get("seed"),
+                                       duration_s=opts.get("duration_s"), workers=_workers())
     cutovers = None
     if "plan" in ctx and ctx["plan"].starts is not None:
         progress(f"simulating the {scenario.simulation.cutover_weeks} heaviest cutover weeks")
         cutovers = validate_cutovers(scenario, ctx["plan"], topo, seed=opts.get("seed"),
-                                     workers=_workers())
+                                     systems=systems, workers=_workers())
     else:
         progress("cutover windows: skipped (no migration plan in this run)")
     progress("writing validation tables, link loads and time series")
@@ -166,19 +167,26 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
                                    pictures=pictures)
 
 
-def _systems_on_cloud(scenario, ctx: dict) -> tuple[list, str]:
-    """The systems on the cloud for the busy hour: after the plan in this run, else today's."""
-    plan = ctx.get("plan")
-    if plan is not None and plan.starts is not None:
-        inv = plan.mp.inventory
-        moved = set(plan.to_frame()["system_id"]) | set(plan.mp.already_on_cloud)
-        return [inv.by_id[i] for i in sorted(moved)], "after the migration plan"
-    if scenario.inventory is None:
-        return [], "no inventory"
-    from netplan.io.inventory_io import read_inventory
+def _systems_on_cloud(scenario, ctx: dict):
+    """The systems on the cloud for the busy hour: ``--systems``, else the scenario's setting.
 
-    inv = read_inventory(scenario.inventory.path, encoding=scenario.inventory.encoding)
-    return [s for s in inv.systems if s.on_cloud], "already there"
+    The same helper as the Python API's (``netplan.io.cloud_systems_io.systems_on_cloud``);
+    ``planned`` and dates use this run's migration plan.
+    """
+    from netplan.io.cloud_systems_io import systems_on_cloud
+
+    setting = ctx.get("simulation", {}).get("systems")
+    return systems_on_cloud(scenario, setting, plan=ctx.get("plan"))
+
+
+def _systems_setting(args, scenario=None):
+    """``--systems`` or the scenario's ``simulation.systems_on_cloud`` (read when not given)."""
+    given = getattr(args, "systems", None)
+    if given is not None:
+        return given
+    if scenario is None:
+        scenario, _ = _read(args.file)
+    return scenario.simulation.systems_on_cloud
 
 
 def _workers() -> int:
@@ -227,7 +235,9 @@ def _cmd_schedule(args) -> int:
 
 
 def _cmd_simulate(args) -> int:
-    return _run(args, ["migration", "simulation"] if args.cutovers else ["simulation"])
+    # systems on the cloud after the plan (or by a date) need the plan: schedule first
+    plan_first = args.cutovers or _systems_setting(args) != "today"
+    return _run(args, ["migration", "simulation"] if plan_first else ["simulation"])
 
 
 def _cmd_run(args) -> int:
@@ -240,7 +250,8 @@ def _simulation_options(args, scenario) -> dict:
     from netplan.model.scenario import FailureCase
 
     opts: dict = {"seed": getattr(args, "seed", None),
-                  "duration_s": getattr(args, "duration", None)}
+                  "duration_s": getattr(args, "duration", None),
+                  "systems": getattr(args, "systems", None)}
     specs = getattr(args, "failure", None) or []
     cases = []
     for text in specs:
@@ -341,12 +352,29 @@ def _parser() -> argparse.ArgumentParser:
             c.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
             c.add_argument("--duration", type=_duration_arg, metavar="TIME",
                            help='simulated time, e.g. "1h", "15min", "900s"')
+            c.add_argument("--systems", type=_systems_arg, metavar="today|planned|DATE",
+                           help="which inventory systems are on the cloud in the busy hour: "
+                           "today's (default, or the scenario's simulation.systems_on_cloud), "
+                           "after the migration plan, or by a date such as 2020-12-31 "
+                           "(planned and dates schedule the migration first)")
         if name == "simulate":
             c.add_argument("--cutovers", action="store_true",
                            help="also schedule the migration and simulate its heaviest "
                            "cutover weeks")
         c.set_defaults(func=func)
     return p
+
+
+def _systems_arg(text: str):
+    import datetime as dt
+
+    if text in ("today", "planned"):
+        return text
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: write today, planned or a date such as "
+                                         "2020-12-31") from None
 
 
 def _duration_arg(text: str) -> float:
@@ -359,7 +387,12 @@ def _duration_arg(text: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 bad input)."""
+    """Run the command line; return the exit status.
+
+    0 ok; 2 bad input (or an output folder that cannot be written), with the problems on
+    stderr; 3 an internal error (a bug: any other exception, reported in one line, nothing
+    written); 130 interrupted.
+    """
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
@@ -374,6 +407,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("netplan: interrupted; nothing was written.", file=sys.stderr)
         return 130
+    except OSError as exc:  # the disk, not the input: an unwritable --out, a full disk
+        print(f"netplan: error: {exc}; nothing was written.", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - the last resort: a bug, said in one line
+        print(f"netplan: internal error: {type(exc).__name__}: {exc} — please report it; "
+              "nothing was written.", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

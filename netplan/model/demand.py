@@ -157,6 +157,11 @@ class Demand(_Frozen):
     start_hour: float = Field(9.0, ge=0, lt=24, description="Hour of day the simulation starts.")
     offpeak_factor: float = Field(
         0.3, ge=0, le=1, description="Load in maintenance windows relative to the busy hour.")
+    download_share: float = Field(
+        0.0, ge=0, le=1, description="Share of each site's bulk traffic (its rates above and "
+        "its cloud systems' traffic) that travels from the destination to the site "
+        "(downloads); the rest travels from the site. Lines are full duplex, so the two "
+        "directions do not share capacity. Default 0: the rates are what sites send.")
 
     @model_validator(mode="after")
     def _profile(self) -> Demand:

@@ -698,6 +698,16 @@ class SimulationSettings(_Frozen):
     cutover_weeks: int = Field(
         3, ge=0, description="Weeks with the heaviest cutovers to simulate when validating a "
         "migration schedule.")
+    systems_on_cloud: Literal["today", "planned"] | dt.date = Field(
+        "today", description="Which inventory systems load their departments' lines in the "
+        "busy hour: `today` (those on the cloud now), `planned` (and every system the "
+        "migration plan moves) or a date such as 2020-12-31 (those on the cloud by then, per "
+        "the plan). The same default in `netplan simulate`, `netplan run` and the Python "
+        "API; `planned` and dates need the migration plan (the CLI schedules first).")
+    max_unfinished_pct: float = Field(
+        1.0, ge=0, le=100, description="A unit fails when more than this percentage of its "
+        "measured flows to a destination is still running at the end of the run (their "
+        "completion times are only known to exceed the run).")
 
     @model_validator(mode="after")
     def _warmup(self) -> SimulationSettings:

@@ -40,12 +40,21 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
     recoveries); with a cutover validation ``cutover_weeks.csv`` and
     ``cutover_transfers.csv``; with ``pictures`` per case ``<case>-utilisation.png`` and
     ``<case>-latency.png``, and ``validation.png``.
+
+    Which systems on the cloud loaded the lines (``validation.systems``) is the section's
+    first line and the first column of every table.
     """
     sub = Path(out_dir) / "simulation"
     sub.mkdir(parents=True, exist_ok=True)
     files: list[str] = []
+    systems = validation.systems
 
     def csv(df: pd.DataFrame, name: str, index: bool = False) -> None:
+        if "systems_on_cloud" not in df.columns:
+            df = df.copy()
+            df.insert(0, "systems_on_cloud", systems)
+        elif list(df.columns).index("systems_on_cloud") != 0:
+            df = df[["systems_on_cloud", *[c for c in df.columns if c != "systems_on_cloud"]]]
         write_csv(df, sub / name, index=index)
         files.append(f"simulation/{name}")
 
@@ -68,7 +77,8 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
         csv(series, f"{slug}-utilisation.csv", index=True)
         csv(result.events, f"{slug}-events.csv")
         st = result.stats
-        runs.append({"case": case, "flows": st["flows"], "measured": st["measured"],
+        runs.append({"systems_on_cloud": systems, "case": case, "flows": st["flows"],
+                     "measured": st["measured"],
                      "simulated_s": round(st["simulated_s"], 1), "wall_s": round(st["wall_s"], 1)})
         if pictures:
             pics += _pictures(result, sub, slug)
@@ -76,12 +86,22 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
         pics += _save(sub, "validation.png", "plot_validation", validation)
     files += [f"simulation/{p}" for p in pics]
 
-    lines = [f"## Simulation — {scenario.name}", "",
+    lines = [f"## Simulation — {scenario.name} (systems on the cloud: {systems})", "",
+             f"**Systems on the cloud: {systems}** (`simulation.systems_on_cloud`, "
+             "`--systems today|planned|YYYY-MM-DD`): their traffic loads their departments' "
+             "lines in every case and table below.", "",
              "Flow-level simulation of the busy hour: every department and village office sends "
              "bulk flows, platform sync jobs and interactive requests to the cloud node, the "
              "exchange platform, the province backbone and the internet; links share their "
-             "capacity max-min fairly. Each failure case is simulated separately and every "
-             "site is checked against its tier's service levels (纵向省市县、横向各部门).", "",
+             "capacity max-min fairly, each direction of a line with its full capacity "
+             "(full duplex). Each failure case is simulated separately and every "
+             "site is checked against its tier's service levels (纵向省市县、横向各部门). "
+             "Flows still running at the end count at their bounds (FCT and latency at "
+             "least, throughput at most what the run saw), and more than "
+             f"{scenario.simulation.max_unfinished_pct:g}% of a unit's flows still running "
+             "fails it. A failing unit names its bottleneck (the busiest link direction on "
+             "its routes against the capacity in force) and the capacity at which it would "
+             "pass (M/G/1 processor-sharing estimate).", "",
              markdown_table(pd.DataFrame(runs)), "", "### Verdict per tier", "",
              markdown_table(verdict), ""]
     failing = validation.failing_units()
@@ -94,8 +114,12 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
             lines.append(f"- **{case}**: {len(g)} units fail ("
                          + ", ".join(f"{t} {n}" for t, n in by_tier.items())
                          + f"); {cut} of them are cut off (no surviving route).")
-        lines += ["", markdown_table(failing[["case", "tier", "county", "unit_name",
-                                              "destinations", "reason"]], max_rows=30), ""]
+        lines += ["", markdown_table(failing[["systems_on_cloud", "case", "tier", "county",
+                                              "unit_name", "destinations", "reason",
+                                              "bottleneck", "bottleneck_offered_mbps",
+                                              "bottleneck_capacity_mbps",
+                                              "capacity_to_pass_mbps"]].round(1),
+                                     max_rows=30), ""]
     lines += ["### Worst paths", "", markdown_table(worst, max_rows=20), ""]
     if cutovers is not None:
         csv(cutovers.weeks, "cutover_weeks.csv")
@@ -103,7 +127,9 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
         lines += ["### Cutover windows", "",
                   "The weeks with the most cutover data, simulated in their maintenance window "
                   "alongside off-peak traffic: does every transfer finish in the window?", "",
-                  markdown_table(cutovers.weeks) if len(cutovers.weeks) else
+                  markdown_table(cutovers.weeks.assign(systems_on_cloud=systems)[
+                      ["systems_on_cloud", *cutovers.weeks.columns]])
+                  if len(cutovers.weeks) else
                   "No cutover transfers in the plan.", ""]
     for pic in pics:
         lines += [f"![{pic}](simulation/{pic})", ""]

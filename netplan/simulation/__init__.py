@@ -19,7 +19,13 @@ True
 from netplan.simulation.engine import FlowEngine, max_min_rates
 from netplan.simulation.network import Router, Trunks
 from netplan.simulation.simulate import TrafficResult, simulate_traffic
-from netplan.simulation.traffic import cloud_system_mbps, draw_arrivals, traffic_streams
+from netplan.simulation.traffic import (
+    CloudSystems,
+    cloud_system_mbps,
+    cloud_systems,
+    draw_arrivals,
+    traffic_streams,
+)
 from netplan.simulation.validate import (
     CutoverValidation,
     InterconnectValidation,
@@ -39,6 +45,8 @@ __all__ = [
     "traffic_streams",
     "draw_arrivals",
     "cloud_system_mbps",
+    "CloudSystems",
+    "cloud_systems",
     "InterconnectValidation",
     "validate_interconnect",
     "default_failure_cases",

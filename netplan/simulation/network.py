@@ -7,6 +7,12 @@ theirs: traffic is spread over parallel lines (link aggregation / per-flow hashi
 simulator sees one pipe. Lines of different carriers that go to different points of presence
 are different trunks and different routes.
 
+Lines are **full duplex**: a trunk is two directed resources (*arcs*), each with the trunk's
+full capacity — arc ``2 t`` carries trunk ``t`` from its ``source`` end to its ``target`` end
+(links are written from the outer end toward the core: a site's upload), arc ``2 t + 1`` the
+other way. A flow loads only the arcs of the direction its data travels, so uploads and
+downloads on one line do not share capacity.
+
 Routes follow least latency. When several routes tie (one per carrier, typically), each flow
 picks one of them at random (per-flow ECMP), so the carriers share the load. When lines fail,
 the routes are recomputed over what is left: the survivability analysis's failure model.
@@ -23,7 +29,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from netplan.topology import Topology
 
-__all__ = ["Trunks", "Router", "ROUTE_KINDS", "MAX_ROUTES"]
+__all__ = ["Trunks", "Router", "ROUTE_KINDS", "MAX_ROUTES", "reverse_path", "arc_trunks"]
 
 #: The node kinds each destination of traffic reaches (the nearest node of that kind).
 ROUTE_KINDS = {"cloud": ("cloud",), "platform": ("platform",), "province": ("province",),
@@ -91,6 +97,15 @@ class Trunks:
         return np.bincount(self.link_trunk, weights=self.link_capacity_mbps * link_up,
                            minlength=self.n_trunks)
 
+    @property
+    def n_arcs(self) -> int:
+        """Number of directed resources: two per trunk (full duplex)."""
+        return 2 * len(self.u)
+
+    def arc_capacity_mbps(self, link_up: np.ndarray) -> np.ndarray:
+        """Capacity of each arc: its trunk's capacity, in each direction (full duplex)."""
+        return np.repeat(self.capacity_mbps(link_up), 2)
+
     def latency_ms(self, link_up: np.ndarray) -> np.ndarray:
         """Latency of each trunk: the least of its lines that are up (inf when none is)."""
         lat = np.full(self.n_trunks, np.inf)
@@ -119,6 +134,9 @@ class Trunks:
 
 class Router:
     """Least-latency routes from any node to each destination, over the trunks that are up.
+
+    A route is a tuple of arcs (directed trunks, see the module) from the source toward the
+    destination; :func:`reverse_path` is the same route travelled back (a response).
 
     Parameters
     ----------
@@ -154,7 +172,7 @@ class Router:
         heads = np.concatenate([u, v])
         order = np.argsort(heads, kind="stable")
         self._nbr = np.concatenate([v, u])[order]
-        self._tr = np.concatenate([tid, tid])[order]
+        self._tr = np.concatenate([2 * tid, 2 * tid + 1])[order]  # arcs head -> neighbour
         self._w = np.concatenate([w, w])[order]
         self._ptr = np.searchsorted(heads[order], np.arange(n + 1))
         kinds = trunks.topology.nodes["kind"].to_numpy()
@@ -175,7 +193,7 @@ class Router:
         return self._dist[destination]
 
     def routes(self, source: int, destination: str) -> list[tuple[tuple[int, ...], float]]:
-        """The equal-latency routes ``(trunks, latency_ms)`` from node position ``source``.
+        """The equal-latency routes ``(arcs, latency_ms)`` from node position ``source``.
 
         Empty when the destination cannot be reached; at most :data:`MAX_ROUTES`.
         """
@@ -200,3 +218,25 @@ class Router:
                         stack.append((nb, (*path, int(self._tr[j]))))
         self._cache[key] = out
         return out
+
+
+def reverse_path(path: tuple[int, ...]) -> tuple[int, ...]:
+    """The arcs of ``path`` travelled the other way (a response back to the requester).
+
+    Examples
+    --------
+    >>> reverse_path((0, 5, 6))   # trunk 0 forward, trunk 2 backward, trunk 3 forward
+    (7, 4, 1)
+    """
+    return tuple(a ^ 1 for a in reversed(path))
+
+
+def arc_trunks(path: tuple[int, ...]) -> tuple[int, ...]:
+    """The trunks an arc path crosses.
+
+    Examples
+    --------
+    >>> arc_trunks((7, 4, 1))
+    (3, 2, 0)
+    """
+    return tuple(a >> 1 for a in path)

@@ -10,6 +10,16 @@ Model and its assumptions (what a planner should know before reading the numbers
   route's narrowest trunk. Flow completion time (FCT) is transfer time plus one round trip.
 - **Trunks and routes.** Parallel lines of one node pair are one trunk (:mod:`.network`);
   routes are least-latency, equal routes are picked per flow at random (ECMP).
+- **Full duplex.** Each trunk is two directed resources with the trunk's full capacity each.
+  A flow loads the direction its data travels: bulk transfers, sync jobs and cutover
+  transfers go from the site to their destination (``upstream``: the demand model's rates
+  are what a site *sends*, and a cloud system's traffic is added to its department's cloud
+  flows), except ``demand.download_share`` of the bulk traffic, which travels to the site;
+  a request's response comes back to the requester (``downstream``).
+  Utilisation is reported per direction; a trunk's ``utilisation`` is its busier direction.
+- **Capacity in force.** Faults change capacities (a carrier's lines down, a degraded cloud
+  node); queueing delay, utilisation and bottlenecks are measured against the capacity in
+  force at the time, not the nominal one.
 - **Sources.** Poisson (or diurnal) arrivals of each site's streams
   (:mod:`.traffic`); villages are simulated one by one and reported per town.
 - **Faults.** At a fault the routes are recomputed over the lines left; flows on a line that
@@ -20,31 +30,48 @@ Model and its assumptions (what a planner should know before reading the numbers
   a county's data can use all its carriers' uplinks, as the migration planner assumes.
 - **Measurement.** Flows starting in ``[warmup, duration)`` are measured; arrivals continue
   for a tail of 10% of the duration (at most 10 minutes) so that measured flows finish under
-  load. A measured flow still running at the end is ``unfinished``.
+  load. A measured flow still running at the end is ``unfinished`` (*censored*): its FCT
+  and latency are reported as their lower bounds (run end − start + one round trip) and its
+  throughput as its upper bound (size over that), so statistics over all flows err on the
+  optimistic side and a service level they miss is missed for certain.
+- **Systems on the cloud.** Which inventory systems load their departments' lines is one
+  explicit setting (:class:`~netplan.simulation.traffic.CloudSystems`, the scenario's
+  ``simulation.systems_on_cloud``), carried into every result.
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import simpy
 
-from netplan.errors import UnknownNodeError
+from netplan.errors import NetplanError, UnknownNodeError
 from netplan.model.scenario import Fault, Scenario
 from netplan.simulation.engine import FlowEngine
-from netplan.simulation.network import Router, Trunks
-from netplan.simulation.traffic import MBIT_PER_MB, Arrivals, draw_arrivals, traffic_streams
+from netplan.simulation.network import Router, Trunks, arc_trunks, reverse_path
+from netplan.simulation.traffic import (
+    MBIT_PER_MB,
+    Arrivals,
+    CloudSystems,
+    cloud_system_mbps,
+    draw_arrivals,
+    traffic_streams,
+)
 from netplan.topology import Topology, build_topology
 
-__all__ = ["TrafficResult", "simulate_traffic", "STATUSES"]
+__all__ = ["TrafficResult", "simulate_traffic", "resolve_system_mbps", "STATUSES",
+           "DIRECTIONS"]
 
 #: Status of a flow at the end: done, cut off at its start, dropped by a fault, still running,
 #: or not started (an arrival after the run ended: the run stops once measured flows are done).
 STATUSES = ("done", "unreachable", "dropped", "unfinished", "not_started")
 _PENDING, _DONE, _UNREACHABLE, _DROPPED = -1, 0, 1, 2
+#: Which way a flow's data travels: from the site to its destination, or back to the site.
+DIRECTIONS = ("upstream", "downstream")
 
 
 @dataclass
@@ -56,17 +83,33 @@ class TrafficResult:
     flows : pandas.DataFrame
         One row per flow (see :meth:`to_frame`).
     utilisation : pandas.DataFrame
-        Sampled load / capacity of every trunk: index ``time_s``, one column per trunk.
+        Sampled load / capacity in force of every trunk's busier direction: index
+        ``time_s``, one column per trunk.
     trunks : pandas.DataFrame
-        The trunks (:meth:`Trunks.to_frame`).
+        The trunks (:meth:`Trunks.to_frame`); ``capacity_mbps`` is nominal, per direction.
     routes : list of tuple of int
-        The routes flows took (``flows["route"]`` indexes it), as trunk tuples.
+        The routes flows took (``flows["route"]`` indexes it), as trunk tuples from the site
+        toward the destination.
     events : pandas.DataFrame
         Fault and recovery log: time, what, trunks changed, flows rerouted and dropped.
     case : str
         The failure case's name (``normal`` for none).
     stats : dict
-        Flow counts, wall time and engine counters.
+        Flow counts, the measured period (``measured_from_s``, ``measured_to_s``), wall time
+        and engine counters.
+    arcs : pandas.DataFrame
+        One row per trunk and direction (arc ``2 trunk + d``, see :mod:`.network`):
+        ``trunk``, ``direction`` (``source→target`` or ``target→source``), nominal
+        ``capacity_mbps``, ``capacity_in_force_mbps`` (time mean over the measured period),
+        ``offered_mbps`` (megabits of the measured flows routed over it per second of the
+        measured period) and ``mean_utilisation``.
+    route_arcs : list of tuple of int
+        The routes as arcs from the site toward the destination (a downstream flow uses
+        them reversed).
+    capacity_changes : pandas.DataFrame
+        Arc capacities in force from each ``time_s`` on (index), one column per arc.
+    systems : str
+        Which systems on the cloud loaded the lines (:attr:`CloudSystems.summary`).
     """
 
     flows: pd.DataFrame
@@ -76,13 +119,20 @@ class TrafficResult:
     events: pd.DataFrame
     case: str = "normal"
     stats: dict = field(default_factory=dict)
+    arcs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    route_arcs: list[tuple[int, ...]] = field(default_factory=list, repr=False)
+    capacity_changes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    systems: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """One row per flow.
 
         Columns: ``stream``, ``source``, ``unit``, ``tier``, ``destination``, ``klass``,
-        ``start_s``, ``size_mb``, ``end_s``, ``fct_s``, ``throughput_mbps``, ``latency_ms`` and
-        ``queueing_ms`` (requests), ``route``, ``status``, ``measured``.
+        ``direction``, ``start_s``, ``size_mb``, ``end_s``, ``fct_s``, ``throughput_mbps``,
+        ``latency_ms`` and ``queueing_ms`` (requests), ``sent_mb``, ``route``, ``status``,
+        ``censored``, ``measured``. For an ``unfinished`` flow (``censored``) ``end_s`` is
+        NaN, ``fct_s`` and ``latency_ms`` are lower bounds (to the end of the run) and
+        ``throughput_mbps`` an upper bound; ``sent_mb`` is what it had sent by then.
         """
         return self.flows
 
@@ -102,7 +152,12 @@ class TrafficResult:
         return " → ".join(n.rsplit("/", 1)[-1] for n in nodes)
 
     def link_utilisation(self, tier: str | None = None, kind: str | None = None) -> pd.DataFrame:
-        """Mean and peak sampled utilisation per trunk (of one tier/kind), busiest first."""
+        """Mean and peak sampled utilisation per trunk (of one tier/kind), busiest first.
+
+        ``mean_utilisation``/``peak_utilisation`` are of the busier direction (each direction
+        has the full capacity); ``mean_source_to_target``/``mean_target_to_source`` and the
+        offered Mbps per direction say which way the load goes.
+        """
         keep = np.ones(len(self.trunks), dtype=bool)
         if tier is not None:
             keep &= (self.trunks["tier"] == tier).to_numpy()
@@ -113,13 +168,37 @@ class TrafficResult:
                                      "capacity_mbps"]].copy()
         out["mean_utilisation"] = u.mean(axis=0).to_numpy()
         out["peak_utilisation"] = u.max(axis=0).to_numpy()
+        if len(self.arcs):
+            a = self.arcs
+            for d, name in ((0, "source_to_target"), (1, "target_to_source")):
+                rows = a.iloc[d::2]
+                out[f"mean_{name}"] = rows["mean_utilisation"].to_numpy()[keep]
+                out[f"offered_{name}_mbps"] = rows["offered_mbps"].to_numpy()[keep]
+            out["capacity_in_force_mbps"] = a["capacity_in_force_mbps"].to_numpy()[::2][keep]
         return out.sort_values("mean_utilisation", ascending=False, kind="stable")
+
+    def arc_label(self, arc: int) -> str:
+        """An arc as ``node → node`` (node names), in the direction it carries."""
+        t = self.trunks
+        a, b = t["source"].iloc[arc >> 1], t["target"].iloc[arc >> 1]
+        if arc & 1:
+            a, b = b, a
+        return f"{a.rsplit('/', 1)[-1]} → {b.rsplit('/', 1)[-1]}"
+
+    def capacity_in_force(self, time_s: float) -> pd.DataFrame:
+        """Per trunk, the capacity of each direction in force at ``time_s`` (Mbps)."""
+        ch = self.capacity_changes
+        k = max(0, int(np.searchsorted(ch.index.to_numpy(), time_s, side="right")) - 1)
+        cap = ch.iloc[k].to_numpy()
+        return pd.DataFrame({"source_to_target_mbps": cap[0::2],
+                             "target_to_source_mbps": cap[1::2]}, index=self.trunks.index)
 
 
 def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
                      faults: list[Fault] | tuple[Fault, ...] = (), case: str = "normal",
                      seed: int | None = None, duration_s: float | None = None,
                      warmup_s: float | None = None, year: int | None = None,
+                     systems: CloudSystems | None = None,
                      system_mbps: dict[str, float] | None = None,
                      cutovers: pd.DataFrame | None = None, scale: float = 1.0,
                      size_scale: float = 1.0, requests: bool = True) -> TrafficResult:
@@ -139,13 +218,20 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
         Override the scenario's ``simulation`` settings.
     year : int, optional
         Grow the demand to this year.
+    systems : CloudSystems, optional
+        The inventory systems on the cloud (their traffic loads their departments' lines):
+        ``netplan.io.cloud_systems_io.systems_on_cloud(scenario)`` resolves the scenario's
+        ``simulation.systems_on_cloud``, as the CLI does. Required when the scenario has an
+        inventory (so that no entry point silently simulates without it); pass
+        ``CloudSystems("none")`` to leave the systems out on purpose.
     system_mbps : dict of str to float, optional
-        Extra busy-hour Mbps to the cloud per site node id (systems on the cloud).
+        Instead of ``systems``: extra busy-hour Mbps to the cloud per site node id.
     cutovers : pandas.DataFrame, optional
         Migration transfers to run besides the traffic: columns ``name``, ``source`` (node id),
-        ``size_mb`` and ``start_s``; they go to the cloud and are ``klass`` ``cutover``. They
-        are then the measured flows (the traffic is their background) and the run ends when
-        they are done.
+        ``size_mb`` and ``start_s``, and optionally ``direction`` (``upstream``, the default:
+        to the cloud; ``downstream``: from the cloud back to the site, e.g. a rollback);
+        they are ``klass`` ``cutover``. They are then the measured flows (the traffic is
+        their background) and the run ends when they are done.
     scale : float
         Multiply every stream's rate (e.g. off-peak load in a maintenance window).
     size_scale : float
@@ -158,6 +244,11 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
     -------
     TrafficResult
 
+    Raises
+    ------
+    NetplanError
+        The scenario has an inventory and neither ``systems`` nor ``system_mbps`` is given.
+
     Examples
     --------
     >>> from netplan.examples import tiny_scenario
@@ -167,6 +258,8 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
     >>> r2 = simulate_traffic(tiny_scenario(), duration_s=600, seed=1)
     >>> r.flows["fct_s"].equals(r2.flows["fct_s"])    # same seed, same numbers
     True
+    >>> r.systems
+    'none'
     """
     wall0 = time.perf_counter()
     sim = scenario.simulation
@@ -183,6 +276,7 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
     tail = min(0.1 * duration, 600.0)
     topology = topology if topology is not None else build_topology(scenario)
     rng = np.random.default_rng([seed, 1])
+    system_mbps, label = resolve_system_mbps(scenario, topology, systems, system_mbps)
 
     streams = traffic_streams(scenario, topology, year=year, system_mbps=system_mbps,
                               scale=scale)
@@ -208,7 +302,8 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
             raise ValueError(f"fault {fault.label} at {at:g} s is not within the simulated "
                              f"{duration:g} s; start it earlier or simulate longer")
         env.process(run.fault(fault, at))
-    if cutovers is not None and len(cutovers):
+    cutover_run = cutovers is not None and len(cutovers) > 0
+    if cutover_run:
         # a cutover run measures the transfers; the traffic is their background
         measured = streams["klass"].to_numpy()[arrivals.stream] == "cutover"
     else:
@@ -216,18 +311,59 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
     run.watch(measured)
     env.run(until=run.all_measured_done | env.timeout(duration + tail))
     flows = run.table(measured)
-    util = pd.DataFrame(np.array(run.samples) if run.samples else
-                        np.zeros((0, trunks.n_trunks)),
-                        index=pd.Index(run.sample_times, name="time_s"))
+    arc_util = np.array(run.samples) if run.samples else np.zeros((0, trunks.n_arcs))
+    with np.errstate(invalid="ignore"):
+        busier = np.fmax(arc_util[:, 0::2], arc_util[:, 1::2])
+    times = pd.Index(run.sample_times, name="time_s")
+    util = pd.DataFrame(busier, index=times)
     util.columns.name = "trunk"
+    window = (warm, duration) if not cutover_run else (0.0, float(env.now))
+    arcs = run.arc_table(flows, window, arc_util, np.asarray(run.sample_times))
+    changes = pd.DataFrame(np.array(run.cap_hist), index=pd.Index(run.cap_times, name="time_s"))
+    changes.columns.name = "arc"
     stats = {"flows": len(arrivals), "measured": int(measured.sum()),
+             "measured_from_s": window[0], "measured_to_s": window[1],
              "simulated_s": float(env.now), "wall_s": time.perf_counter() - wall0,
              **run.engine.stats}
     return TrafficResult(flows=flows, utilisation=util, trunks=trunks.to_frame(),
-                         routes=run.route_list, events=pd.DataFrame(
+                         routes=[arc_trunks(p) for p in run.route_list],
+                         events=pd.DataFrame(
                              run.events, columns=["time_s", "event", "fault", "trunks_changed",
                                                   "flows_rerouted", "flows_dropped"]),
-                         case=case, stats=stats)
+                         case=case, stats=stats, arcs=arcs, route_arcs=list(run.route_list),
+                         capacity_changes=changes, systems=label)
+
+
+def resolve_system_mbps(scenario: Scenario, topology: Topology, systems: CloudSystems | None,
+                        system_mbps: dict[str, float] | None = None
+                        ) -> tuple[dict[str, float] | None, str]:
+    """The busy-hour Mbps per department of the systems on the cloud, and their summary.
+
+    ``systems`` wins; ``system_mbps`` is taken as given. With neither, a scenario without an
+    inventory has no systems, and one with an inventory is an error: which systems run on the
+    cloud changes the verdicts, so it is never left to a default that differs between entry
+    points.
+    """
+    if systems is not None:
+        if system_mbps is not None:
+            raise ValueError("give systems or system_mbps, not both")
+        mbps = cloud_system_mbps(topology, systems.systems,
+                                 default_mbps=scenario.demand.system_mbps)
+        return mbps, systems.summary
+    if system_mbps is not None:
+        return system_mbps, f"given as {sum(system_mbps.values()):,.0f} Mbps per department"
+    if scenario.inventory is not None:
+        raise NetplanError(
+            f"scenario {scenario.name!r} has an inventory: say which of its systems are on the "
+            "cloud — systems=systems_on_cloud(scenario) (from netplan.io.cloud_systems_io; "
+            f"setting simulation.systems_on_cloud={_setting(scenario)!r}), or "
+            "systems=CloudSystems('none') to leave them out")
+    return None, CloudSystems("none").summary
+
+
+def _setting(scenario: Scenario) -> str:
+    v = scenario.simulation.systems_on_cloud
+    return v if isinstance(v, str) else v.isoformat()
 
 
 def _with_cutovers(streams: pd.DataFrame, arrivals: Arrivals, cutovers: pd.DataFrame | None,
@@ -237,6 +373,11 @@ def _with_cutovers(streams: pd.DataFrame, arrivals: Arrivals, cutovers: pd.DataF
         return streams, arrivals
     nodes = topology.nodes
     topology.require(cutovers["source"])
+    direction = (cutovers["direction"].to_numpy(str) if "direction" in cutovers
+                 else np.full(len(cutovers), "upstream"))
+    bad = sorted(set(direction) - set(DIRECTIONS))
+    if bad:
+        raise ValueError(f"cutovers: direction {bad[0]!r} is not upstream or downstream")
     src = nodes.loc[cutovers["source"]]
     extra = pd.DataFrame({
         "source": cutovers["source"].to_numpy(),
@@ -248,6 +389,7 @@ def _with_cutovers(streams: pd.DataFrame, arrivals: Arrivals, cutovers: pd.DataF
         "klass": pd.Categorical(["cutover"] * len(cutovers),
                                 categories=streams["klass"].cat.categories),
         "rate_per_s": 0.0, "mean_mbit": cutovers["size_mb"].to_numpy(float) * MBIT_PER_MB,
+        "downstream": direction == "downstream",
     })
     streams = pd.concat([streams, extra], ignore_index=True)
     first = len(streams) - len(extra)
@@ -274,7 +416,9 @@ class _Run:
         self.link_up = np.ones(len(trunks.link_trunk), dtype=bool)
         self._active: list[tuple[np.ndarray, np.ndarray, float]] = []  # faults in effect
         self.cloud_extra_ms = 0.0  # added response time of a degraded cloud node
-        self.capacity = trunks.capacity_mbps(self.link_up)
+        self.capacity = trunks.arc_capacity_mbps(self.link_up)  # per arc (full duplex)
+        self.cap_times: list[float] = [0.0]  # capacities in force from each time on
+        self.cap_hist: list[np.ndarray] = [self.capacity.copy()]
         self.engine = FlowEngine(env, self.capacity)
         self.router = Router(trunks, self.link_up)
         self.end = np.full(n, np.nan)
@@ -290,6 +434,7 @@ class _Run:
         self._src = streams["source_pos"].to_numpy()
         self._dst = streams["destination"].astype(str).to_numpy()
         self._parallel = (streams["klass"] == "cutover").to_numpy()
+        self._down = streams["downstream"].to_numpy(bool)
         self._parts_left: dict[int, int] = {}
         self._part_of: dict[int, int] = {}  # engine flow id of a part -> its arrival
         self._next_part = n
@@ -313,6 +458,7 @@ class _Run:
         start = self.engine.start
         done = self._done
         parallel = self._parallel
+        down = self._down
         for i in range(len(times)):
             delay = times[i] - env.now
             if delay > 0:
@@ -326,14 +472,14 @@ class _Run:
             if d == "cloud":
                 self.extra[i] = self.cloud_extra_ms
             if parallel[s]:
-                self._start_parts(i, options, sizes[i])
+                self._start_parts(i, options, sizes[i], down[s])
                 continue
             path, ms = options[int(draw[i] * len(options))]
             self.route[i] = self._route_id(path)
             self.route_ms[i] = ms
-            start(i, path, sizes[i], on_done=done)
+            start(i, reverse_path(path) if down[s] else path, sizes[i], on_done=done)
 
-    def _start_parts(self, i: int, options, size_mbit: float) -> None:
+    def _start_parts(self, i: int, options, size_mbit: float, down: bool) -> None:
         """A cutover transfer: one parallel stream per equal route (multi-stream copy)."""
         self._parts_left[i] = len(options)
         self.route[i] = self._route_id(options[0][0])
@@ -342,7 +488,8 @@ class _Run:
             pid = self._next_part
             self._next_part += 1
             self._part_of[pid] = i
-            self.engine.start(pid, path, size_mbit / len(options), on_done=self._part_done)
+            self.engine.start(pid, reverse_path(path) if down else path,
+                              size_mbit / len(options), on_done=self._part_done)
 
     def _part_done(self, flow, t: float) -> None:
         i = self._part_of.pop(flow.flow_id)
@@ -426,7 +573,7 @@ class _Run:
             extra += ms
         self.link_up = link_up
         self.cloud_extra_ms = extra
-        new_cap = self.trunks.capacity_mbps(link_up) * scale
+        new_cap = self.trunks.arc_capacity_mbps(link_up) * np.repeat(scale, 2)
         self.router = Router(self.trunks, link_up)
         dead = set(np.flatnonzero((new_cap <= 0) & (self.capacity > 0)).tolist())
         rerouted = dropped = 0
@@ -440,7 +587,7 @@ class _Run:
                 options = self.router.routes(self._src[s], self._dst[s])
                 if options:
                     path, ms = options[int(self.arrivals.route_draw[i] * len(options))]
-                    eng.reroute(fid, path)
+                    eng.reroute(fid, reverse_path(path) if self._down[s] else path)
                     if fid == i:
                         self.route[i] = self._route_id(path)
                         self.route_ms[i] = max(self.route_ms[i], ms)
@@ -454,7 +601,10 @@ class _Run:
         for t in changed.tolist():
             eng.set_capacity(t, float(new_cap[t]))
         self.capacity = new_cap
-        self.events.append((self.env.now, what, label, len(changed), rerouted, dropped))
+        self.cap_times.append(float(self.env.now))
+        self.cap_hist.append(new_cap.copy())
+        self.events.append((self.env.now, what, label, len(np.unique(changed >> 1)), rerouted,
+                            dropped))
 
     # ------------------------------------------------------------------ records
 
@@ -480,38 +630,96 @@ class _Run:
                 self.all_measured_done.succeed()
 
     def table(self, measured: np.ndarray) -> pd.DataFrame:
+        """One row per flow (see :meth:`TrafficResult.to_frame`), censored flows at bounds."""
         a = self.arrivals
         st = self.streams
         s = a.stream
+        now = float(self.env.now)
         status = self.status.copy()
-        status[(status == _PENDING) & (self.route >= 0)] = 3  # still running
+        running = (status == _PENDING) & (self.route >= 0)
+        status[running] = 3  # still running: censored at the end of the run
         status[status == _PENDING] = 4  # never started
-        transfer = self.end - a.time_s
+        left = np.zeros(len(s))  # megabits still to send (running flows)
+        for fid in self.engine.flows:
+            left[self._part_of.get(fid, fid)] += self.engine.remaining_mbit(fid)
+        end = np.where(running, now, self.end)  # a running flow: at least until now
+        transfer = end - a.time_s
         rtt_s = 2.0 * self.route_ms / 1000.0
         fct = transfer + rtt_s
         klass = st["klass"].to_numpy()[s]
         req = klass == "request"
         latency = np.where(req, (transfer + rtt_s) * 1000.0 + self.extra, np.nan)
-        # queueing: transfer time beyond the response alone on the route's narrowest trunk
+        # queueing: transfer time beyond the response alone on the route's narrowest trunk,
+        # at the capacities in force when the request started (a degraded line is not queueing)
         narrow = np.full(len(s), np.nan)
-        cap0 = self.trunks.capacity_mbps(np.ones(len(self.link_up), dtype=bool))
-        route_min = np.array([cap0[list(p)].min() if p else np.inf for p in self.route_list])
         has = self.route >= 0
-        narrow[has] = route_min[self.route[has]]
-        alone = a.size_mbit / narrow
+        epoch = np.searchsorted(np.asarray(self.cap_times), a.time_s, side="right") - 1
+        for k, cap in enumerate(self.cap_hist):
+            pick = has & (epoch == k)
+            if not pick.any():
+                continue
+            route_min = np.array([cap[list(p)].min() if p else np.inf for p in self.route_list])
+            narrow[pick] = route_min[self.route[pick]]
+        with np.errstate(divide="ignore"):
+            alone = a.size_mbit / narrow
         extra = transfer - alone
         queueing = np.where(req, np.where(extra > 1e-9 * alone, extra, 0.0) * 1000.0, np.nan)
+        sent = np.where(status == 0, a.size_mbit, np.where(running, a.size_mbit - left, np.nan))
         return pd.DataFrame({
             "stream": s, "source": st["source"].to_numpy()[s], "unit": st["unit"].to_numpy()[s],
             "unit_name": st["unit_name"].to_numpy()[s], "tier": st["tier"].to_numpy()[s],
             "destination": st["destination"].to_numpy()[s], "klass": klass,
+            "direction": pd.Categorical.from_codes(self._down[s].astype(np.int8),
+                                                   categories=list(DIRECTIONS)),
             "start_s": a.time_s, "size_mb": a.size_mbit / MBIT_PER_MB, "end_s": self.end,
             "fct_s": fct, "throughput_mbps": a.size_mbit / fct,
             "latency_ms": latency, "queueing_ms": queueing,
+            "sent_mb": sent / MBIT_PER_MB,
             "route": self.route, "route_latency_ms": self.route_ms,
             "status": pd.Categorical.from_codes(status, categories=list(STATUSES)),
+            "censored": running,
             "measured": measured,
         })
+
+    def arc_table(self, flows: pd.DataFrame, window: tuple[float, float],
+                  arc_util: np.ndarray, sample_times: np.ndarray) -> pd.DataFrame:
+        """Per arc: nominal capacity, capacity in force, offered load, mean utilisation.
+
+        Offered: the megabits of the flows started in ``window`` (measured or not, done or
+        not), along their routes in the direction they travel, per second of the window.
+        Capacity in force: its time mean over the window.
+        """
+        t0, t1 = window
+        span = max(t1 - t0, 1e-9)
+        n = self.trunks.n_arcs
+        start = flows["start_s"].to_numpy()
+        route = flows["route"].to_numpy()
+        inside = (start >= t0) & (start < t1) & (route >= 0)
+        size = flows["size_mb"].to_numpy() * MBIT_PER_MB
+        down = (flows["direction"] == "downstream").to_numpy()
+        offered = np.zeros(n)
+        key = pd.DataFrame({"route": route[inside], "down": down[inside], "mbit": size[inside]})
+        for (r, d), mbit in key.groupby(["route", "down"])["mbit"].sum().items():
+            path = self.route_list[int(r)]
+            offered[list(reverse_path(path) if d else path)] += mbit
+        times = np.append(np.asarray(self.cap_times), np.inf)
+        in_force = np.zeros(n)
+        for k, cap in enumerate(self.cap_hist):
+            overlap = max(0.0, min(times[k + 1], t1) - max(times[k], t0))
+            in_force += cap * overlap
+        in_force /= span
+        keep = (sample_times > t0) & (sample_times <= t1 + 1e-9)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an arc down the whole window
+            mean_u = (np.nanmean(arc_util[keep], axis=0) if keep.any()
+                      else np.full(n, np.nan))
+        arcs = np.arange(n)
+        return pd.DataFrame({
+            "trunk": arcs >> 1,
+            "direction": np.where(arcs & 1, "target→source", "source→target"),
+            "capacity_mbps": self.cap_hist[0], "capacity_in_force_mbps": in_force,
+            "offered_mbps": offered / span, "mean_utilisation": mean_u,
+        }, index=pd.RangeIndex(n, name="arc"))
 
 
 def _link_mask(topology: Topology, spec: str) -> np.ndarray:

@@ -10,17 +10,19 @@ the process is thinned by the hour-of-day profile.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from netplan.errors import NetplanError
 from netplan.model.demand import DESTINATIONS, demand_table
 from netplan.model.scenario import Scenario
 from netplan.topology import Topology
 
 __all__ = ["Arrivals", "traffic_streams", "draw_arrivals", "cloud_system_mbps", "KLASSES",
-           "MBIT_PER_MB"]
+           "MBIT_PER_MB", "CloudSystems", "cloud_systems"]
 
 #: What a flow is: a bulk transfer, a platform synchronisation job, an interactive request, or
 #: a migration cutover transfer.
@@ -52,7 +54,9 @@ def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None 
     pandas.DataFrame
         One row per stream: ``source`` (node id), ``source_pos``, ``kind``, ``tier``, ``unit``
         (validation unit: the department, or the town's villages together),
-        ``unit_name``, ``destination``, ``klass``, ``rate_per_s`` and ``mean_mbit``.
+        ``unit_name``, ``destination``, ``klass``, ``rate_per_s``, ``mean_mbit`` and
+        ``downstream`` (the data travels from the destination to the site: responses, and
+        ``demand.download_share`` of the bulk traffic; the rest travels from the site).
 
     Examples
     --------
@@ -93,6 +97,13 @@ def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None 
                     "rate_per_s": per_min / 60.0 * share,
                     "mean_mbit": inter.response_kb * MBIT_PER_MB / 1000.0}))
     st = pd.concat(parts, ignore_index=True)
+    st["downstream"] = st["klass"] == "request"  # responses travel back to the requester
+    if d.download_share > 0:  # downloads: the same streams, travelling to the site
+        bulk = st["klass"] == "bulk"
+        down = st[bulk].assign(downstream=True)
+        down["rate_per_s"] *= d.download_share
+        st.loc[bulk, "rate_per_s"] *= 1.0 - d.download_share
+        st = pd.concat([st, down], ignore_index=True)
     st = st[st["rate_per_s"] > 0].reset_index(drop=True)
     st["rate_per_s"] *= scale
     src = nodes.loc[st["source"]]
@@ -105,6 +116,94 @@ def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None 
     st["destination"] = pd.Categorical(st["destination"], categories=DESTINATIONS)
     st["klass"] = pd.Categorical(st["klass"], categories=KLASSES)
     return st
+
+
+@dataclass(frozen=True)
+class CloudSystems:
+    """The inventory systems running on the cloud node in the simulated period, and why those.
+
+    Their traffic (``traffic_mbps``, else ``demand.system_mbps``) loads the lines of their
+    departments (:func:`cloud_system_mbps`). Resolve it with :func:`cloud_systems` from an
+    inventory, or from the scenario's inventory file with
+    :func:`netplan.io.cloud_systems_io.systems_on_cloud` (the edge layer reads the file).
+
+    Attributes
+    ----------
+    setting : str
+        ``today``, ``planned``, an ISO date, or ``none`` (the scenario has no inventory).
+    systems : tuple of netplan.migration.inventory.System
+        The systems on the cloud.
+    """
+
+    setting: str
+    systems: tuple = ()
+
+    @property
+    def summary(self) -> str:
+        """The setting and the count, for tables: ``today (12 systems)``."""
+        if self.setting == "none":
+            return "none"
+        what = {"today": "", "planned": ", after the migration plan"}.get(
+            self.setting, ", by that date per the migration plan")
+        return f"{self.setting} ({len(self.systems)} systems{what})"
+
+    @property
+    def label(self) -> str:
+        """One line for reports: ``systems on the cloud: today (12 systems)``."""
+        return f"systems on the cloud: {self.summary}"
+
+
+def cloud_systems(inventory, setting: str | dt.date = "today", *, plan=None) -> CloudSystems:
+    """The systems on the cloud ``today``, after the plan (``planned``) or by a date.
+
+    Parameters
+    ----------
+    inventory : netplan.migration.inventory.Inventory
+    setting : {"today", "planned"} or datetime.date
+        ``today``: the systems marked ``on_cloud``. ``planned``: those and every system the
+        plan moves (and the ones marked done). A date: those on the cloud now and the ones
+        the plan cuts over by that day (the Sunday of their cutover week).
+    plan : netplan.migration.plan.MigrationPlan, optional
+        Needed for ``planned`` and dates.
+
+    Returns
+    -------
+    CloudSystems
+
+    Raises
+    ------
+    NetplanError
+        ``planned`` or a date without a plan (or with a plan that has no schedule).
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_migration
+    >>> _, inv = tiny_migration()
+    >>> c = cloud_systems(inv, "today")
+    >>> c.setting, [s.name for s in c.systems]
+    ('today', ['门户'])
+    """
+    if isinstance(setting, str) and setting not in ("today", "planned"):
+        try:
+            setting = dt.date.fromisoformat(setting)
+        except ValueError:
+            raise NetplanError(f"systems on the cloud {setting!r}: write today, planned or a "
+                               "date such as 2020-12-31") from None
+    label = setting.isoformat() if isinstance(setting, dt.date) else setting
+    today = [s for s in inventory.systems if s.on_cloud]
+    if setting == "today":
+        return CloudSystems("today", tuple(today))
+    if plan is None or plan.starts is None:
+        raise NetplanError(f"systems on the cloud {label!r} needs the migration plan: schedule "
+                           "first (netplan.migration.plan_migration; in the CLI "
+                           "--systems planned schedules) or use 'today'")
+    frame = plan.to_frame()
+    if setting == "planned":
+        moved = set(frame["system_id"])
+    else:
+        moved = set(frame.loc[frame["cutover_date"] <= setting, "system_id"])
+    ids = moved | set(plan.mp.done) | {s.system_id for s in today}
+    return CloudSystems(label, tuple(s for s in inventory.systems if s.system_id in ids))
 
 
 def cloud_system_mbps(topology: Topology, systems, *, default_mbps: float) -> dict[str, float]:

@@ -9,6 +9,22 @@ node, the exchange platform and the province backbone. :func:`validate_interconn
 the busy hour once per case and scores each (site, destination) against the tier's service
 levels; :func:`validate_cutovers` simulates the weeks of a migration plan with the heaviest
 cutover transfers.
+
+Scoring (per unit and destination, against the tier's :class:`ServiceLevel`):
+
+- the statistics are over every measured flow; a flow still running at the end (*censored*)
+  counts at its bounds (FCT and latency at least the run's end − its start + one round trip,
+  throughput at most its size over that), so a missed service level is missed for certain;
+  and a unit fails when more than ``simulation.max_unfinished_pct`` of its flows to a
+  destination are still running (then even the bounds say too little);
+- a failing check names its *bottleneck*: the link direction on its routes with the highest
+  offered load over the capacity in force, that load and capacity, and the capacity that
+  would make it pass — the M/G/1 processor-sharing estimate: on a link of capacity ``C``
+  with offered load ``A`` a flow of ``x`` Mbit takes ``x / (C - A)`` on average, so the mean
+  throughput service level ``θ`` needs ``C >= A + θ`` and the latency level ``L`` at quantile
+  ``q`` needs ``C >= A + x_q / (L - rtt)`` with ``x_q = -ln(1 - q) × mean response``
+  (exponential sizes). It is an estimate for the one link; a route with two loaded links
+  needs both raised.
 """
 
 from __future__ import annotations
@@ -20,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from netplan.model.scenario import FailureCase, Fault, Scenario, ServiceLevel
-from netplan.simulation.simulate import TrafficResult, simulate_traffic
+from netplan.simulation.simulate import TrafficResult, resolve_system_mbps, simulate_traffic
+from netplan.simulation.traffic import MBIT_PER_MB, CloudSystems
 from netplan.topology import Topology, build_topology
 from netplan.topology.analysis import TIER_ORDER
 
@@ -58,10 +75,13 @@ class InterconnectValidation:
         and, when not, ``reason``. A *unit* is a department, or a town's village offices.
     results : dict of str to TrafficResult
         The simulation of each case (flows, link utilisation, fault log).
+    systems : str
+        Which systems on the cloud loaded the lines (also the first column of every table).
     """
 
     table: pd.DataFrame
     results: dict[str, TrafficResult] = field(repr=False)
+    systems: str = ""
 
     @property
     def cases(self) -> list[str]:
@@ -84,6 +104,7 @@ class InterconnectValidation:
             bad = g[~g["ok"]]
             worst = bad.sort_values("severity", ascending=False).head(1)
             rows.append({
+                "systems_on_cloud": self.systems,
                 "case": case, "tier": tier, "units": g["unit"].nunique(), "checks": len(g),
                 "failed_checks": len(bad), "failed_units": bad["unit"].nunique(),
                 "verdict": "PASS" if bad.empty else "FAIL",
@@ -100,41 +121,55 @@ class InterconnectValidation:
 
     def failing_units(self) -> pd.DataFrame:
         """One row per (case, unit) failing any check: where it is, which destinations, why."""
+        cols = ["systems_on_cloud", "case", "tier", "county", "town", "unit_name",
+                "destinations", "reason", "bottleneck", "bottleneck_offered_mbps",
+                "bottleneck_capacity_mbps", "capacity_to_pass_mbps", "severity"]
         bad = self.failing()
         if bad.empty:
-            return pd.DataFrame(columns=["case", "tier", "county", "town", "unit_name",
-                                         "destinations", "reason"])
-        return (bad.groupby(["case", "unit"], sort=False)
-                .agg(tier=("tier", "first"), county=("county", "first"),
-                     town=("town", "first"), unit_name=("unit_name", "first"),
-                     destinations=("destination", lambda s: ", ".join(map(str, s))),
-                     reason=("reason", "first"), severity=("severity", "max"))
-                .reset_index().drop(columns="unit"))
+            return pd.DataFrame(columns=cols)
+        out = (bad.groupby(["case", "unit"], sort=False)
+               .agg(systems_on_cloud=("systems_on_cloud", "first"), tier=("tier", "first"),
+                    county=("county", "first"), town=("town", "first"),
+                    unit_name=("unit_name", "first"),
+                    destinations=("destination", lambda s: ", ".join(map(str, s))),
+                    reason=("reason", "first"), bottleneck=("bottleneck", "first"),
+                    bottleneck_offered_mbps=("bottleneck_offered_mbps", "first"),
+                    bottleneck_capacity_mbps=("bottleneck_capacity_mbps", "first"),
+                    capacity_to_pass_mbps=("capacity_to_pass_mbps", "max"),
+                    severity=("severity", "max"))
+               .reset_index())
+        return out[cols]
 
     def worst_paths(self, n: int = 10) -> pd.DataFrame:
         """Per case, the ``n`` checks furthest from their service level, with their routes."""
-        cols = ["case", "tier", "unit_name", "destination", "reason", "latency_p99_ms",
-                "throughput_mean_mbps", "worst_route"]
+        cols = ["systems_on_cloud", "case", "tier", "unit_name", "destination", "reason",
+                "latency_p99_ms", "throughput_mean_mbps", "bottleneck", "worst_route"]
         t = self.table.sort_values("severity", ascending=False)
         return t.groupby("case", sort=False).head(n)[cols].reset_index(drop=True)
 
 
 def validate_interconnect(scenario: Scenario, topology: Topology | None = None, *,
+                          systems: CloudSystems | None = None,
                           cases: list[FailureCase] | None = None, seed: int | None = None,
                           duration_s: float | None = None, year: int | None = None,
-                          system_mbps: dict[str, float] | None = None,
                           workers: int = 1) -> InterconnectValidation:
     """Simulate normal operation and every failure case; check every site's service levels.
 
     Parameters
     ----------
     scenario : Scenario
-        ``simulation.service_levels`` per tier are the thresholds.
+        ``simulation.service_levels`` per tier are the thresholds,
+        ``simulation.max_unfinished_pct`` the share of flows that may still be running.
     topology : Topology, optional
         Built from the scenario when not given.
+    systems : CloudSystems, optional
+        The systems on the cloud whose traffic loads their departments' lines:
+        ``netplan.io.cloud_systems_io.systems_on_cloud(scenario)`` resolves the scenario's
+        ``simulation.systems_on_cloud`` (default ``today``), as ``netplan simulate`` and
+        ``netplan run`` do. Required when the scenario has an inventory.
     cases : list of FailureCase, optional
         Default :func:`default_failure_cases`. Normal operation is always simulated first.
-    seed, duration_s, year, system_mbps
+    seed, duration_s, year
         Passed to :func:`~netplan.simulation.simulate_traffic`.
     workers : int
         Cases simulated at once in separate processes (each case has its own seeded random
@@ -144,25 +179,40 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
     -------
     InterconnectValidation
 
+    Raises
+    ------
+    NetplanError
+        The scenario has an inventory and ``systems`` is not given.
+
     Examples
     --------
     >>> from netplan.examples import tiny_scenario
     >>> v = validate_interconnect(tiny_scenario(), duration_s=600, cases=[])
     >>> v.verdict()[["tier", "units", "verdict"]].values.tolist()
     [['city', 2, 'PASS'], ['county', 2, 'PASS'], ['town', 3, 'PASS'], ['village', 3, 'PASS']]
+    >>> v.systems
+    'none'
     """
     topology = topology if topology is not None else build_topology(scenario)
+    _, label = resolve_system_mbps(scenario, topology, systems)  # fail early, not per process
+    if systems is None:
+        systems = CloudSystems("none")
     cases = default_failure_cases(scenario) if cases is None else list(cases)
     names = [c.name for c in cases]
     if "normal" in names or len(set(names)) != len(names):
         raise ValueError("failure case names must be unique and not 'normal'")
-    common = dict(seed=seed, duration_s=duration_s, year=year, system_mbps=system_mbps)
+    common = dict(seed=seed, duration_s=duration_s, year=year, systems=systems)
     runs = [dict(common, case="normal", faults=[])]
     runs += [dict(common, case=c.name, faults=c.faults) for c in cases]
     simulated = _simulate_all(scenario, topology, runs, workers)
     results = {r.case: r for r in simulated}
-    tables = [_score(r, scenario.simulation.service_levels, topology) for r in simulated]
-    return InterconnectValidation(pd.concat(tables, ignore_index=True), results)
+    sim = scenario.simulation
+    tables = [_score(r, sim.service_levels, topology, max_unfinished_pct=sim.max_unfinished_pct,
+                     response_mbit=scenario.demand.interactive.response_kb * MBIT_PER_MB / 1000)
+              for r in simulated]
+    table = pd.concat(tables, ignore_index=True)
+    table.insert(0, "systems_on_cloud", label)
+    return InterconnectValidation(table, results, systems=label)
 
 
 def _simulate_all(scenario: Scenario, topology: Topology, runs: list[dict],
@@ -179,15 +229,21 @@ def _simulate_all(scenario: Scenario, topology: Topology, runs: list[dict],
         return [f.result() for f in futures]
 
 
-def _score(result: TrafficResult, levels, topology: Topology) -> pd.DataFrame:
-    """One row per (unit, destination) of one case: numbers, service levels, verdict."""
+def _score(result: TrafficResult, levels, topology: Topology, *,
+           max_unfinished_pct: float = 1.0, response_mbit: float = 1.6) -> pd.DataFrame:
+    """One row per (unit, destination) of one case: numbers, service levels, verdict.
+
+    Unfinished flows count at their bounds (see the module); ``response_mbit`` is the mean
+    response size, for the capacity a latency service level needs.
+    """
     f = result.flows
     f = f[f["measured"] & f["destination"].isin(CHECKED_DESTINATIONS)
           & f["klass"].isin(["bulk", "sync", "request"])]
     keys = ["unit", "destination"]
     g = f.groupby(keys, sort=False, observed=True)
-    bulk = f[f["klass"].isin(["bulk", "sync"]) & (f["status"] == "done")]
-    req = f[(f["klass"] == "request") & (f["status"] == "done")]
+    scored = f["status"].isin(["done", "unfinished"])  # unfinished: at their bounds
+    bulk = f[f["klass"].isin(["bulk", "sync"]) & scored]
+    req = f[(f["klass"] == "request") & scored]
     out = pd.DataFrame({
         "unit_name": g["unit_name"].first(), "tier": g["tier"].first(),
         "source": g["source"].first(), "flows": g.size(),
@@ -195,6 +251,7 @@ def _score(result: TrafficResult, levels, topology: Topology) -> pd.DataFrame:
     counts = f.groupby([*keys, "status"], observed=False).size().unstack(fill_value=0)
     for status in ("unreachable", "dropped", "unfinished"):
         out[status] = counts[status].reindex(out.index).astype(int)
+    out["unfinished_pct"] = 100.0 * out["unfinished"] / out["flows"]
     bg = bulk.groupby(keys, sort=False, observed=True)
     out["fct_mean_s"] = bg["fct_s"].mean()
     out["fct_p95_s"] = bg["fct_s"].quantile(0.95)
@@ -206,10 +263,14 @@ def _score(result: TrafficResult, levels, topology: Topology) -> pd.DataFrame:
     out["latency_p95_ms"] = rg["latency_ms"].quantile(0.95)
     out["latency_p99_ms"] = rg["latency_ms"].quantile(0.99)
     out["queueing_mean_ms"] = rg["queueing_ms"].mean()
+    out["rtt_ms"] = 2.0 * g["route_latency_ms"].max()
     worst = req.loc[rg["latency_ms"].idxmax().dropna().astype(int)] if len(req) else req
     out["worst_route"] = pd.Series(
         [result.route_label(int(r)) for r in worst["route"]],
         index=pd.MultiIndex.from_frame(worst[keys]) if len(worst) else None, dtype=object)
+    transfers = f["klass"].isin(["bulk", "sync"])
+    out = out.join(_bottlenecks(result, f[transfers], keys).add_prefix("bulk_"))
+    out = out.join(_bottlenecks(result, f[~transfers], keys).add_prefix("request_"))
     out = out.reset_index()
     out["requests"] = out["requests"].fillna(0).astype(int)
     out["worst_route"] = out["worst_route"].fillna("")
@@ -222,27 +283,118 @@ def _score(result: TrafficResult, levels, topology: Topology) -> pd.DataFrame:
     out["sl_throughput_mbps"] = out["tier"].map(lambda t: sl[t].throughput_mbps)
     out["sl_latency_p95_ms"] = out["tier"].map(lambda t: sl[t].latency_p95_ms)
     out["sl_latency_p99_ms"] = out["tier"].map(lambda t: sl[t].latency_p99_ms)
-    checks = [_check(row, sl[row.tier]) for row in out.itertuples()]
+    out["sl_unfinished_pct"] = max_unfinished_pct
+    _choose_bottleneck(out, sl, response_mbit)
+    checks = [_check(row, sl[row.tier], max_unfinished_pct) for row in out.itertuples()]
     out["ok"] = [c[0] for c in checks]
     out["reason"] = [c[1] for c in checks]
     out["severity"] = [c[2] for c in checks]
+    out.loc[out["ok"], "capacity_to_pass_mbps"] = np.nan
     out.insert(0, "case", result.case)
     order = {t: i for i, t in enumerate(TIER_ORDER)}
     out = out.sort_values(["tier", "county", "town", "unit", "destination"],
                           key=lambda s: s.map(order) if s.name == "tier" else s, kind="stable")
     return out[["case", "tier", "county", "town", "unit", "unit_name", "destination", "flows",
-                "requests", "unreachable", "dropped", "unfinished", "fct_mean_s", "fct_p95_s",
-                "fct_p99_s", "throughput_mean_mbps", "latency_mean_ms", "latency_p95_ms",
-                "latency_p99_ms", "queueing_mean_ms", "sl_throughput_mbps", "sl_latency_p95_ms",
-                "sl_latency_p99_ms", "ok", "reason", "severity", "worst_route"]
+                "requests", "unreachable", "dropped", "unfinished", "unfinished_pct",
+                "fct_mean_s", "fct_p95_s", "fct_p99_s", "throughput_mean_mbps",
+                "latency_mean_ms", "latency_p95_ms", "latency_p99_ms", "queueing_mean_ms",
+                "sl_throughput_mbps", "sl_latency_p95_ms", "sl_latency_p99_ms",
+                "sl_unfinished_pct", "ok", "reason", "severity", "bottleneck",
+                "bottleneck_offered_mbps", "bottleneck_capacity_mbps",
+                "bottleneck_utilisation", "capacity_to_pass_mbps", "worst_route"]
                ].reset_index(drop=True)
 
 
-def _check(row, sl: ServiceLevel) -> tuple[bool, str, float]:
+def _bottlenecks(result: TrafficResult, f: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per (unit, destination): the arc of its routes with the highest offered / capacity.
+
+    Arcs are taken in the direction the unit's flows travel (uploads and responses each on
+    theirs); the capacity is the one in force over the measured period.
+    """
+    cols = ["bottleneck", "bottleneck_offered_mbps", "bottleneck_capacity_mbps",
+            "bottleneck_utilisation"]
+    arcs = result.arcs
+    routed = f[f["route"] >= 0]
+    if routed.empty or arcs.empty:
+        return pd.DataFrame(columns=cols, index=pd.MultiIndex.from_arrays([[], []], names=keys))
+    offered = arcs["offered_mbps"].to_numpy()
+    cap = arcs["capacity_in_force_mbps"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(cap > 0, offered / cap, np.where(offered > 0, np.inf, 0.0))
+    pairs = routed[[*keys, "route", "direction"]].drop_duplicates()
+    best: dict[tuple, int] = {}
+    worst_arc: dict[tuple[int, bool], int] = {}
+    for unit, dest, route, direction in pairs.itertuples(index=False):
+        down = direction == "downstream"
+        k = (int(route), down)
+        if k not in worst_arc:
+            path = result.route_arcs[int(route)]
+            path = tuple(a ^ 1 for a in reversed(path)) if down else path
+            worst_arc[k] = max(path, key=lambda a: ratio[a]) if path else -1
+        arc = worst_arc[k]
+        key = (unit, dest)
+        if arc >= 0 and (key not in best or ratio[arc] > ratio[best[key]]):
+            best[key] = arc
+    idx = pd.MultiIndex.from_tuples(list(best), names=keys)
+    chosen = np.array(list(best.values()), dtype=np.int64)
+    return pd.DataFrame({
+        "bottleneck": [result.arc_label(int(a)) for a in chosen],
+        "bottleneck_offered_mbps": offered[chosen], "bottleneck_capacity_mbps": cap[chosen],
+        "bottleneck_utilisation": ratio[chosen],
+    }, index=idx)
+
+
+def _choose_bottleneck(out: pd.DataFrame, sl: dict, response_mbit: float) -> None:
+    """Set each row's bottleneck and the capacity that would make it pass (in place).
+
+    Throughput is the bulk/sync flows' service level, so it is judged on their bottleneck (in
+    the direction they travel); latency on the responses' bottleneck (toward the site). The
+    row names the bottleneck of its worse-off kind: the one whose check fails, else the
+    busier; the capacity to pass is the M/G/1-PS estimate for that link (see the module).
+    """
+    names, offered, capacity, util, need = [], [], [], [], []
+    for row in out.itertuples():
+        level = sl[row.tier]
+        tp_fail = row.throughput_mean_mbps < level.throughput_mbps  # False when NaN
+        lat_fail = (row.latency_p95_ms > level.latency_p95_ms
+                    or row.latency_p99_ms > level.latency_p99_ms)
+        bu, ru = row.bulk_bottleneck_utilisation, row.request_bottleneck_utilisation
+        if tp_fail and not lat_fail:
+            kind = "bulk"
+        elif lat_fail and not tp_fail:
+            kind = "request"
+        else:  # both or neither: the busier one (NaN when the kind has no routed flows)
+            kind = "request" if (ru > bu) or (math.isnan(bu) and not math.isnan(ru)) else "bulk"
+        label = getattr(row, f"{kind}_bottleneck")
+        load = getattr(row, f"{kind}_bottleneck_offered_mbps")
+        names.append(label if isinstance(label, str) else "")
+        offered.append(load)
+        capacity.append(getattr(row, f"{kind}_bottleneck_capacity_mbps"))
+        util.append(getattr(row, f"{kind}_bottleneck_utilisation"))
+        headroom = 0.0
+        if tp_fail or not lat_fail:
+            headroom = level.throughput_mbps
+        if lat_fail or (not tp_fail and row.requests):
+            rtt_ms = 0.0 if math.isnan(row.rtt_ms) else row.rtt_ms
+            for q, limit in ((0.95, level.latency_p95_ms), (0.99, level.latency_p99_ms)):
+                budget_s = (limit - rtt_ms) / 1000.0
+                if budget_s > 0:
+                    headroom = max(headroom, -math.log(1.0 - q) * response_mbit / budget_s)
+        cut = row.unreachable + row.dropped
+        need.append(math.nan if cut or not load >= 0 else float(load + headroom))
+    out["bottleneck"] = names
+    out["bottleneck_offered_mbps"] = offered
+    out["bottleneck_capacity_mbps"] = capacity
+    out["bottleneck_utilisation"] = util
+    out["capacity_to_pass_mbps"] = need
+
+
+def _check(row, sl: ServiceLevel, max_unfinished_pct: float = 100.0
+           ) -> tuple[bool, str, float]:
     """Pass, the reasons it does not, and how far off it is (for 'worst' ordering).
 
-    Flows still running at the end (``unfinished``: the largest transfers) are reported but do
-    not fail a check: their completion time is censored, not late.
+    Flows still running at the end count at their bounds in the statistics, and more than
+    ``max_unfinished_pct`` of them fails the check.
     """
     reasons = []
     severity = 0.0
@@ -250,15 +402,26 @@ def _check(row, sl: ServiceLevel) -> tuple[bool, str, float]:
     if cut:
         reasons.append(f"cut off: {cut} of {row.flows} flows had no route")
         severity = max(severity, 10.0 + cut / max(row.flows, 1))
+    if row.unfinished_pct > max_unfinished_pct:
+        reasons.append(f"unfinished: {row.unfinished} of {row.flows} flows "
+                       f"({row.unfinished_pct:.1f}% > {max_unfinished_pct:g}%) still running "
+                       "at the end")
+        severity = max(severity, row.unfinished_pct / max(max_unfinished_pct, 1e-9))
+    bound = " (bound)" if row.unfinished else ""
     tp = row.throughput_mean_mbps
     if not math.isnan(tp) and tp < sl.throughput_mbps:
-        reasons.append(f"throughput {tp:.1f} < {sl.throughput_mbps:g} Mbps")
+        reasons.append(f"throughput {tp:.1f}{bound} < {sl.throughput_mbps:g} Mbps")
         severity = max(severity, sl.throughput_mbps / max(tp, 1e-9))
     for q, limit in (("p95", sl.latency_p95_ms), ("p99", sl.latency_p99_ms)):
         v = getattr(row, f"latency_{q}_ms")
         if not math.isnan(v) and v > limit:
-            reasons.append(f"latency {q} {v:.0f} > {limit:g} ms")
+            reasons.append(f"latency {q} {v:.0f}{bound} > {limit:g} ms")
             severity = max(severity, v / limit)
+    if reasons and not cut and row.bottleneck:
+        need = row.capacity_to_pass_mbps
+        reasons.append(f"bottleneck {row.bottleneck}: {row.bottleneck_offered_mbps:.0f} Mbps "
+                       f"offered to {row.bottleneck_capacity_mbps:.0f} Mbps"
+                       + ("" if math.isnan(need) else f", passes at ≈{need:.0f} Mbps"))
     return not reasons, "; ".join(reasons), severity
 
 
@@ -328,6 +491,7 @@ def cutover_load(plan) -> pd.DataFrame:
 
 def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None, *,
                       weeks: int | None = None, seed: int | None = None,
+                      systems: CloudSystems | None = None,
                       max_background_flows: int = 60_000,
                       workers: int = 1) -> CutoverValidation:
     """Simulate the maintenance windows of the weeks with the most cutover data.
@@ -350,6 +514,9 @@ def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None
     weeks : int, optional
         How many of the heaviest weeks (default ``simulation.cutover_weeks``).
     seed : int, optional
+    systems : CloudSystems, optional
+        The systems on the cloud in the background traffic (as for
+        :func:`validate_interconnect`; required when the scenario has an inventory).
     max_background_flows : int
         Background flows per window at most (coarser flows above it).
     workers : int
@@ -362,6 +529,8 @@ def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None
     topology = topology if topology is not None else build_topology(scenario)
     n_weeks = scenario.simulation.cutover_weeks if weeks is None else weeks
     window_s = (scenario.migration.window_hours_per_week if scenario.migration else 16.0) * 3600
+    resolve_system_mbps(scenario, topology, systems)  # the same rule as the busy hour
+    systems = systems if systems is not None else CloudSystems("none")
     load = cutover_load(plan)
     empty_t = pd.DataFrame(columns=["week", "date", "system_id", "name", "source", "gb",
                                     "finish_h", "window_h", "in_window", "throughput_mbps"])
@@ -384,6 +553,7 @@ def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None
         cut = pd.DataFrame({"name": rows["system_id"].to_numpy(), "source": sources_of[week],
                             "size_mb": rows["gb"].to_numpy() * 1000.0, "start_s": 0.0})
         runs.append(dict(seed=seed, duration_s=window_s, warmup_s=0.0, cutovers=cut,
+                         systems=systems,
                          scale=factor, size_scale=size_scale, requests=False,
                          case=f"week {week}"))
     results = dict(zip(chosen, _simulate_all(scenario, topology, runs, workers), strict=True))

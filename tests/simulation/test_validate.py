@@ -48,8 +48,8 @@ def test_routes_by_hand(tiny):
     # with 联通 down, one route is left and it does not use a 联通 line
     up = tr.link_carrier != "联通"
     left = Router(tr, up).routes(pos(dep), "cloud")
-    carriers = {c for p, _ in left for t in p
-                for c in tr.link_carrier[(tr.link_trunk == t) & up]}
+    carriers = {c for p, _ in left for arc in p  # a route is arcs: trunk = arc // 2
+                for c in tr.link_carrier[(tr.link_trunk == arc >> 1) & up]}
     assert len(left) == 1 and "联通" not in carriers
 
 
@@ -115,6 +115,16 @@ def test_cloud_capacity_halved_halves_the_trunk(tiny):
     r = simulate_traffic(s, topo, duration_s=300, seed=1, faults=[
         Fault(cloud="政务云", capacity_pct=50)])
     assert r.events["trunks_changed"].iloc[0] == 1  # the two cloud lines are one trunk
+    # its capacity: two 10G lines = 20,000 Mbps each way, halved to 10,000 from 0 s on; every
+    # other trunk keeps its nominal capacity (queueing: see test_simulate's degraded cloud)
+    t = r.trunks
+    cloud = t.index[t["source"].str.endswith("#cloud:政务云")]
+    assert t.loc[cloud, "capacity_mbps"].tolist() == [20_000.0]
+    now = r.capacity_in_force(1.0)
+    assert now.loc[cloud].to_numpy().tolist() == [[10_000.0, 10_000.0]]
+    others = now.drop(index=cloud)
+    assert (others["source_to_target_mbps"] == t["capacity_mbps"].drop(index=cloud)).all()
+    assert r.arcs.loc[2 * cloud[0], "capacity_in_force_mbps"] == pytest.approx(10_000.0)
 
 
 def test_validation_verdicts_and_failing_service_levels(tiny):
@@ -245,12 +255,16 @@ def test_same_seed_same_numbers_bit_for_bit_across_processes():
     import sys
 
     code = ("from netplan.examples import meizhou_2020\n"
+            "from netplan.io.cloud_systems_io import systems_on_cloud\n"
             "from netplan.simulation import simulate_traffic\n"
-            "r = simulate_traffic(meizhou_2020(), duration_s=120, seed=3)\n"
+            "s = meizhou_2020()\n"
+            "r = simulate_traffic(s, duration_s=120, seed=3, systems=systems_on_cloud(s))\n"
             "print(float(r.flows['end_s'].sum()).hex(), float(r.flows['fct_s'].max()).hex())\n")
     from netplan.examples import meizhou_2020
+    from netplan.io.cloud_systems_io import systems_on_cloud
 
-    here = simulate_traffic(meizhou_2020(), duration_s=120, seed=3).flows
+    s = meizhou_2020()
+    here = simulate_traffic(s, duration_s=120, seed=3, systems=systems_on_cloud(s)).flows
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == [float(here["end_s"].sum()).hex(), float(here["fct_s"].max()).hex()]
