@@ -242,3 +242,35 @@ def test_dispatcher_cpsat_portfolio_is_feasible_and_optimal_on_a_tiny_project():
     check_schedule(p, s.starts)
     # a and c in parallel (capacity 2), b after a: makespan 3
     assert s.backend == "cpsat" and s.objective == 3 and s.status is SolveStatus.OPTIMAL
+
+
+def test_dispatcher_checks_ortools_before_running_the_heuristic(monkeypatch):
+    """Without OR-Tools, backend="cpsat" returns NO_SOLVER at once: no heuristic is run
+    (before, the heuristic ran for a quarter of the budget and its plan was dropped)."""
+    from netplan.migration.solvers import heuristic
+
+    monkeypatch.setitem(sys.modules, "ortools.sat.python", None)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the heuristic ran although CP-SAT is missing")
+
+    monkeypatch.setattr(heuristic, "GeneticSearch", forbidden)
+    p = Project((Activity("a", 1, (1,)),), np.array([1]), (), horizon=2)
+    s = solve(p, backend="cpsat", time_limit_s=5)
+    assert s.status is SolveStatus.NO_SOLVER and s.starts is None
+
+
+def test_deterministic_time_gives_the_same_schedule_on_two_workers():
+    """With a deterministic-time budget CP-SAT interleaves its workers: two runs on two
+    workers give the same schedule, and what stopped them is said."""
+    rng = np.random.default_rng(5)
+    acts = tuple(Activity(f"a{i}", int(rng.integers(1, 4)), (int(rng.integers(1, 3)),),
+                          weight=float(rng.integers(1, 6))) for i in range(14))
+    p = Project(acts, np.array([2]), ((0, 5), (1, 6), (2, 7)), horizon=60,
+                objective="weighted_completion")
+    a = solve_cpsat(p, seed=3, threads=2, time_limit_s=60, deterministic_time_s=0.2)
+    b = solve_cpsat(p, seed=3, threads=2, time_limit_s=60, deterministic_time_s=0.2)
+    assert a.starts.tolist() == b.starts.tolist()
+    assert a.stopped_by in (None, "work limit")
+    assert (a.stopped_by is None) == (a.status is SolveStatus.OPTIMAL)
+    check_schedule(p, a.starts)

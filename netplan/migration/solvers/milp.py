@@ -148,6 +148,7 @@ class _Rows:
     makespan: int | None = None
     windows: TimeWindows | None = None
     starts: list = field(default_factory=list)  # per activity, its start periods
+    chains: dict = field(default_factory=dict)  # j -> [(t, col of z_j(t))], see _Steps
 
     def col(self, name, lb, ub, integer, cost=0.0) -> int:
         self.col_name.append(name)
@@ -207,6 +208,7 @@ class _Steps:
                 m.row(f"step_{j}_{w[k]}", {z: 1.0, chain[-1]: -1.0, m.x[j, w[k]]: -1.0},
                       0, 0)
                 chain.append(z)
+                m.chains.setdefault(j, []).append((w[k], z))
             for row, k, coef in reqs:
                 terms = m.row_terms[row]
                 terms[chain[k]] = terms.get(chain[k], 0.0) + coef
@@ -735,15 +737,14 @@ def _run_highs(m: _Rows, made, project, warm, until, seed, integral, work_limit)
 
 
 def _fill_chains(m: _Rows, val: np.ndarray) -> None:
-    """Set each chain variable ``z_j(t_k)`` to the partial sum of its activity's ``x``."""
-    col_of = {name: c for c, name in enumerate(m.col_name) if name.startswith("z_")}
-    for j, w in enumerate(m.starts):
+    """Set each chain variable ``z_j(t)`` to the partial sum of its activity's ``x``."""
+    for j, chain in m.chains.items():
+        at = dict(chain)
         run = 0.0
-        for t in w:
+        for t in m.starts[j]:
             run += val[m.x[j, t]]
-            c = col_of.get(f"z_{j}_{t}")
-            if c is not None:
-                val[c] = run
+            if t in at:
+                val[at[t]] = run
 
 
 def _solution(val: np.ndarray):
