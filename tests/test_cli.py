@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -165,3 +166,207 @@ def test_scenario_failure_with_unknown_carrier_is_refused(tmp_path, capsys):
     assert main(["validate", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "simulation.failures[2].faults[0].carrier" in err and "铁通" in err
+
+
+# --------------------------------------------------------------------------- broken scenarios
+#
+# Every command on a set of broken tiny scenarios (the hand-countable tiny extranet with its
+# 8-system inventory, a 60-second simulation without failure cases): bad input exits 2 with a
+# message naming the problem, never a traceback and never the internal-error safety net, and
+# leaves --out as it was; an infeasible plan is explained, not raised.
+
+COMMANDS = ["validate", "topology", "schedule", "simulate", "run"]
+
+
+def _tiny_scenario_data() -> dict:
+    import copy
+
+    from netplan.examples import TINY_SCENARIO
+
+    data = copy.deepcopy(TINY_SCENARIO)
+    data["targets"]["systems_on_cloud"] = [{"by": "2020-02-02", "systems": 3},
+                                           {"by": "2020-03-29", "systems": "all"}]
+    data["migration"] = {"start": "2020-01-06", "end": "2020-03-29", "teams": 1,
+                         "time_limit_s": 2}
+    data["inventory"] = {"path": "systems.csv"}
+    data["simulation"] = {"duration_s": 60, "warmup_s": 5, "failures": [], "cutover_weeks": 1}
+    return data
+
+
+def _tiny_inventory_csv() -> str:
+    import tempfile
+
+    from netplan.examples import tiny_migration
+    from netplan.io.inventory_io import write_inventory
+
+    with tempfile.TemporaryDirectory() as d:
+        path = write_inventory(tiny_migration()[1], Path(d) / "systems.csv")
+        return path.read_text(encoding="utf-8-sig")
+
+
+TINY_CSV = _tiny_inventory_csv()
+# 人口库's row: "...,16,64,2,1,0,5,3,<依赖系统>,..." (vCPU 16, memory 64 GB, storage 2 TB,
+# data 1 TB, 0 Mbps, criticality 5, risk 3, then its dependencies); 档案's (classified):
+# "...,0,0,0,0,0,3,3,<依赖系统>,,,,,是,..."
+POP_ROW = "政务外网,市级,甲市,16,64,2,1,0,5,3,,"
+ARCHIVE_ROW = "政务外网,市级,甲市,0,0,0,0,0,3,3,,,,,,是"
+assert TINY_CSV.count(POP_ROW) == 1 and TINY_CSV.count(ARCHIVE_ROW) == 1
+
+
+def _set(keys: tuple, value):
+    def edit(data: dict) -> None:
+        cur = data
+        for k in keys[:-1]:
+            cur = cur.setdefault(k, {})
+        cur[keys[-1]] = value
+    return edit
+
+
+def _bad_numbers(csv: str) -> str:
+    # 人口库's vCPU "八" (a Chinese numeral), its usage scope 全省 (not a scope)
+    return csv.replace(POP_ROW, POP_ROW.replace(",16,", ",八,")).replace(
+        "市公安局/人口库,人口库,市公安局,,本部门", "市公安局/人口库,人口库,市公安局,,全省")
+
+
+@dataclass(frozen=True)
+class Broken:
+    id: str
+    edit: object = None  # edits the scenario dict
+    text: str | None = None  # the scenario file's text instead
+    csv: bytes | None = None  # the inventory file's bytes (UTF-8 with BOM by default)
+    words: tuple[str, ...] = ()  # in stderr (bad input) or in index.md (explained plan)
+    bad: bool = True  # bad input (exit 2) or a plan that is explained (exit 0)
+    xfail: str | None = None
+
+
+BROKEN = [
+    Broken("malformed-yaml", text="name: tiny\nregion: [\n",
+           words=("line 3: not valid YAML",)),
+    Broken("unknown-carrier", _set(("simulation", "failures"),
+                                   [{"name": "x", "faults": [{"carrier": "铁通"}]}]),
+           words=('"铁通" is not a carrier of the extranet', "use one of: 电信, 联通")),
+    Broken("triage-key-misspelt", _set(("migration", "triage"), {"unused_month": 6}),
+           words=("migration.triage.unused_month: unknown field 'unused_month'",
+                  "did you mean 'unused_months'?")),
+    Broken("inventory-missing", _set(("inventory", "path"), "nowhere.csv"),
+           words=('inventory.path: file "nowhere.csv" not found',)),
+    Broken("inventory-bad-rows", csv=_bad_numbers(TINY_CSV).encode("utf-8-sig"),
+           words=('systems.csv row 2, column vCPU: "八" is not a number',
+                  "systems.csv row 2, column 使用范围")),
+    Broken("inventory-gbk-bad-rows", csv=_bad_numbers(TINY_CSV).encode("gbk"),
+           words=('systems.csv row 2, column vCPU: "八" is not a number',)),
+    Broken("inventory-binary", csv=b"\x00\x01\x02" * 100, words=("systems.csv", "binary")),
+    Broken("inventory-depends-on-itself",
+           csv=TINY_CSV.replace(POP_ROW, POP_ROW[:-1] + "市公安局/人口库,").encode("utf-8-sig"),
+           words=('column 依赖系统: system "市公安局/人口库" depends on itself',)),
+    Broken("earliest-unknown-system",
+           _set(("migration", "earliest"), {"市公安局/人口系统": "2020-02-01"}),
+           words=('migration.earliest.市公安局/人口系统: "市公安局/人口系统" is not a system id',
+                  "did you mean 市公安局/人口库?")),
+    Broken("milestone-more-than-the-inventory",
+           _set(("targets", "systems_on_cloud"), [{"by": "2020-03-29", "systems": 230}]),
+           words=("230 systems on the cloud by 2020-03-29 asked for, but the inventory lists "
+                  "only 8",)),
+    # 8 systems: 旧OA retired, 档案 kept (classified), 门户 already there: 6 at most
+    Broken("milestone-more-than-can-migrate",
+           _set(("targets", "systems_on_cloud"), [{"by": "2020-03-29", "systems": 7}]),
+           words=("not met", "2020-03-29"), bad=False,
+           xfail="the plan helper turns this target into an explained impossibility"),
+    # a dependency cycle 人口库 → 档案 → 警务通 → 人口库 through a system that stays (档案):
+    # not bad input (cycles are move groups; one through a kept system ties nothing)
+    Broken("depends-on-cycle-through-a-kept-system",
+           csv=TINY_CSV.replace(POP_ROW, POP_ROW[:-1] + "市档案馆/档案,").replace(
+               ARCHIVE_ROW, ARCHIVE_ROW.replace(",3,3,,", ",3,3,市公安局/警务通,")).encode(
+                   "utf-8-sig"), bad=False),
+    # all 8 by the end of the first week: 人口库 alone takes 2 weeks
+    Broken("impossible-deadline",
+           _set(("targets", "systems_on_cloud"), [{"by": "2020-01-12", "systems": "all"}]),
+           words=("not met", "2020-01-12"), bad=False),
+]
+
+
+def _write_case(case: Broken, folder: Path) -> Path:
+    import yaml
+
+    folder.mkdir()
+    data = _tiny_scenario_data()
+    if case.edit is not None:
+        case.edit(data)
+    text = case.text if case.text is not None else yaml.safe_dump(data, allow_unicode=True,
+                                                                   sort_keys=False)
+    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+    (folder / "systems.csv").write_bytes(case.csv if case.csv is not None
+                                         else TINY_CSV.encode("utf-8-sig"))
+    return folder / "scenario.yaml"
+
+
+def _args(command: str, path: Path, out: Path) -> list[str]:
+    if command == "validate":
+        return ["validate", str(path)]
+    extra = ["--duration", "60s"] if command in ("simulate", "run") else []
+    return [command, str(path), "--out", str(out), "--no-plot", "--quiet", *extra]
+
+
+def _params():
+    for case in BROKEN:
+        marks = [pytest.mark.xfail(reason=case.xfail, strict=False)] if case.xfail else []
+        for command in COMMANDS:
+            yield pytest.param(case, command, id=f"{case.id}-{command}", marks=marks)
+
+
+@pytest.mark.parametrize(("case", "command"), list(_params()))
+def test_broken_scenario_gets_a_message_not_a_traceback(case, command, tmp_path, capsys):
+    path = _write_case(case, tmp_path / "case")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("precious", encoding="utf-8")
+    rc = main(_args(command, path, out))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err, err
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert not list(tmp_path.glob(".out.staging-*"))
+    if case.bad:
+        assert rc == 2, err
+        for words in case.words:
+            assert words in err, err
+        assert written == ["keep.txt"]
+    else:
+        assert rc == 0, err
+        if command in ("schedule", "run") and case.words:
+            index = (out / "index.md").read_text(encoding="utf-8")
+            for words in case.words:
+                assert words.lower() in index.lower(), index
+
+
+def test_good_tiny_scenario_runs_every_command(tmp_path, capsys):
+    # the control: the same files without a fault pass every command
+    path = _write_case(Broken("good"), tmp_path / "case")
+    for command in COMMANDS:
+        out = tmp_path / f"out-{command}"
+        assert main(_args(command, path, out)) == 0, capsys.readouterr().err
+        assert command == "validate" or (out / "index.md").exists()
+    assert main(["schema", "--out", str(tmp_path / "schema.json")]) == 0
+    assert json.loads((tmp_path / "schema.json").read_text(encoding="utf-8"))["properties"]
+
+
+def test_schema_into_a_missing_folder_is_an_error_not_a_traceback(tmp_path, capsys):
+    assert main(["schema", "--out", str(tmp_path / "no" / "such" / "schema.json")]) == 2
+    err = capsys.readouterr().err
+    assert "No such file or directory" in err and "Traceback" not in err
+
+
+def test_an_unexpected_exception_is_reported_as_an_internal_error(tmp_path, capsys,
+                                                                  monkeypatch):
+    import netplan.topology
+
+    def boom(scenario):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(netplan.topology, "build_topology", boom)
+    path = _write_case(Broken("good"), tmp_path / "case")
+    out = tmp_path / "out"
+    assert main(["topology", str(path), "--out", str(out), "--quiet", "--no-plot"]) == 3
+    err = capsys.readouterr().err
+    assert err.strip() == ("netplan: internal error: RuntimeError: boom — please report it; "
+                           "nothing was written.")
+    assert not out.exists()

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from netplan.errors import Issue, ScenarioError
-from netplan.model.diagnose import diagnose
+from netplan.model.diagnose import diagnose, diagnose_inventory
 from netplan.model.scenario import Scenario
 
 __all__ = ["load_scenario", "read_scenario", "parse_scenario", "scenario_json_schema", "read_text"]
@@ -363,9 +363,26 @@ def _validate(data: object, pos: _Positions, source: str,
                 update={"inventory": scenario.inventory.model_copy(
                     update={"path": str(inv.resolve())})}
             )
+            issues.extend(_inventory_issues(scenario, pos))
     if any(i.severity == "error" for i in issues):
         raise ScenarioError(issues, source)
     return scenario, issues
+
+
+def _inventory_issues(scenario: Scenario, pos: _Positions) -> list[Issue]:
+    """Read the scenario's inventory up front: its rows' problems and the scenario's references.
+
+    Row problems are located in the inventory file (``systems.csv row 7, column 内存GB``), so
+    that every command stops before it runs, as ``netplan validate`` does.
+    """
+    from netplan.io.inventory_io import read_inventory
+
+    try:
+        inventory = read_inventory(scenario.inventory.path, encoding=scenario.inventory.encoding)
+    except ScenarioError as exc:  # InputFileError: every row problem, by row and column
+        return list(exc.issues)
+    return [Issue(i.path, i.message, i.hint, i.severity, pos.line(i.path))
+            for i in diagnose_inventory(scenario, inventory.systems)]
 
 
 def read_scenario(path: str | Path) -> tuple[Scenario, list[Issue]]:
@@ -385,7 +402,8 @@ def read_scenario(path: str | Path) -> tuple[Scenario, list[Issue]]:
     Raises
     ------
     ScenarioError
-        With every problem found, each naming its YAML path and line.
+        With every problem found, each naming its YAML path and line; the inventory file the
+        scenario names is read too, and its problems are named by row and column.
     """
     path = Path(path)
     text = read_text(path)

@@ -7,12 +7,14 @@ caller's business (CLI text, report).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import difflib
+from collections.abc import Callable, Iterable, Iterator
 
 from netplan.errors import Issue, ScenarioError
 from netplan.model.scenario import Scenario
+from netplan.model.system import System
 
-__all__ = ["diagnose", "check", "carriers_in_use", "CHECKS"]
+__all__ = ["diagnose", "diagnose_inventory", "check", "carriers_in_use", "CHECKS"]
 
 Check = Callable[[Scenario], Iterator[Issue]]
 #: The registered checks, run in order by :func:`diagnose`.
@@ -241,6 +243,50 @@ def diagnose(scenario: Scenario) -> list[Issue]:
     issues: list[Issue] = []
     for fn in CHECKS:
         issues.extend(fn(scenario))
+    return issues
+
+
+def diagnose_inventory(scenario: Scenario, systems: Iterable[System]) -> list[Issue]:
+    """The scenario's references to its inventory: ids in ``migration.earliest``, target counts.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    systems : iterable of System
+        The inventory's systems (already valid one by one).
+
+    Returns
+    -------
+    list of Issue
+        Errors at ``migration.earliest.<id>`` (an id the inventory does not have, with close
+        ids) and at ``targets.systems_on_cloud[i].systems`` (more systems than the inventory
+        lists at all: no plan can meet it).
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_migration
+    >>> scenario, inventory = tiny_migration()
+    >>> diagnose_inventory(scenario, inventory.systems)
+    []
+    """
+    ids = [s.system_id for s in systems]
+    known = set(ids)
+    issues = []
+    policy = scenario.migration
+    for sid in policy.earliest if policy is not None else {}:
+        if sid not in known:
+            close = difflib.get_close_matches(sid, ids, n=3, cutoff=0.6)
+            issues.append(Issue(
+                f"migration.earliest.{sid}", f'"{sid}" is not a system id of the inventory',
+                f"did you mean {', '.join(close)}?" if close else
+                "use the 系统编号 (system_id) column of the inventory"))
+    for i, target in enumerate(scenario.targets.systems_on_cloud):
+        if target.systems != "all" and target.systems > len(ids):
+            issues.append(Issue(
+                f"targets.systems_on_cloud[{i}].systems",
+                f"{target.systems} systems on the cloud by {target.by} asked for, but the "
+                f"inventory lists only {len(ids)} systems in all",
+                f"lower it to at most {len(ids)} (before triage retires any), or write 'all'"))
     return issues
 
 
