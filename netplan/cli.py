@@ -128,6 +128,9 @@ def _migration_section(scenario, out_dir: Path, progress: _Progress, *, pictures
              f"({scenario.migration.backend}, ≤ {scenario.migration.time_limit_s:g} s)")
     plan = plan_migration(scenario, inventory, topology=_topology(scenario, ctx))
     ctx["plan"] = plan
+    if not plan.feasible:  # a result, not an error (exit 0), but said even with --quiet
+        for line in plan.summary():
+            print(f"netplan: warning: {line}", file=sys.stderr)
     progress("writing the schedule, lists and charts")
     return write_migration_report(scenario, plan, out_dir, pictures=pictures)
 
