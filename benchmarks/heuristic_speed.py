@@ -1,0 +1,155 @@
+"""Speed of the heuristic scheduler (schedules per second) and its j30 makespans at a fixed cap.
+
+Measured, in this order:
+
+(a) **Meizhou**: the weekly migration project of :func:`netplan.examples.meizhou_2020`
+    (about 175 activities, 11 renewable and 3 landing resources, horizon about 113 weeks,
+    weighted-completion objective), one :class:`GeneticSearch` with seed 0 run to
+    ``--meizhou-schedules`` schedule passes.
+(b) **j30**: the first ``--j30-instances`` PSPLIB j30 instances (natural order ``j301_1``,
+    ``j301_2``, ...), each searched to ``--j30-schedules`` passes with seed 0 (a search stops
+    early when it meets the lower bound, so the count can be smaller).
+(c) **synthetic 2,000**: :func:`netplan.migration.synthetic.synthetic_inventory` of 2,000
+    systems (seed 0) on the scenario of ``benchmarks/migration_scale.py`` (1,500 move groups,
+    104 weeks), run to ``--synthetic-schedules`` passes.
+
+Each row gives the activities, the horizon, the passes, the seconds spent in ``run`` (the
+construction of the search, which compiles the project and computes its bound, is timed
+apart), schedules per second and the best objective found. A "schedule" is one serial or
+backward SGS pass, the unit of :attr:`GeneticSearch.schedules`.
+
+With ``--quality`` the script then runs the instances ``j301_1`` .. ``j3048_1`` (one per
+parameter group) to 5,000 passes each with seed 0 and prints each makespan beside the
+optimum, then how many are optimal and the sum of makespans; these must not get worse when
+the scheduler is sped up (same seed and cap: the same search, so normally the same values).
+
+Usage
+-----
+From the repository root::
+
+    python benchmarks/heuristic_speed.py             # (a)-(c), about a minute
+    python benchmarks/heuristic_speed.py --quality   # plus the 48 j30 makespans
+
+Notes
+-----
+A script, not a test: it prints tables and exits with status 0. Timings are wall-clock on
+whatever the machine is doing at the time; on a shared machine they vary by tens of percent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+# benchmarks/psplib.py would shadow the ``psplib`` parser package netplan.io imports: drop this
+# folder from sys.path (Python puts a script's folder first).
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+#: PSPLIB data (j30/*.sm and j30_opt.csv).
+PSPLIB = Path(os.environ.get("NETPLAN_PSPLIB_DIR",
+                             _HERE.parent.parent / "shared" / "benchmarks" / "psplib"))
+
+
+def natural_key(path: Path) -> list:
+    """Sort key that orders embedded numbers by value (``j302_1`` before ``j3010_1``)."""
+    return [int(tok) if tok.isdigit() else tok for tok in re.split(r"(\d+)", path.stem)]
+
+
+def meizhou_project():
+    import netplan
+    from netplan.io.inventory_io import read_inventory
+    from netplan.migration.plan import build_migration_project
+
+    scenario = netplan.examples.meizhou_2020()
+    return build_migration_project(scenario, read_inventory(scenario.inventory.path)).project
+
+
+def synthetic_project(n_systems: int):
+    from netplan.migration.plan import build_migration_project
+    from netplan.migration.synthetic import synthetic_inventory
+
+    spec = importlib.util.spec_from_file_location("migration_scale",
+                                                  _HERE / "migration_scale.py")
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    return build_migration_project(scale.scenario_for(n_systems),
+                                   synthetic_inventory(n_systems, seed=0)).project
+
+
+def search(project, max_schedules: int, seed: int = 0):
+    """``(setup_s, run_s, schedules, objective)`` of one search."""
+    from netplan.migration.solvers.heuristic import GeneticSearch
+
+    t0 = time.perf_counter()
+    gs = GeneticSearch(project, seed=seed)
+    t1 = time.perf_counter()
+    gs.run(max_schedules=max_schedules)
+    t2 = time.perf_counter()
+    res = gs.result(t2 - t0)
+    return t1 - t0, t2 - t1, gs.schedules, res.objective
+
+
+def row(label, n, horizon, setup_s, run_s, schedules, objective) -> None:
+    rate = schedules / run_s if run_s > 0 else float("inf")
+    obj = "-" if objective is None else f"{objective:g}"
+    print(f"{label:<22} {n:>6} {horizon:>7} {schedules:>9} {setup_s:>8.2f} {run_s:>8.2f} "
+          f"{rate:>9.0f} {obj:>10}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--meizhou-schedules", type=int, default=3000)
+    parser.add_argument("--j30-instances", type=int, default=20)
+    parser.add_argument("--j30-schedules", type=int, default=5000)
+    parser.add_argument("--synthetic-schedules", type=int, default=200)
+    parser.add_argument("--quality", action="store_true",
+                        help="also run j301_1 .. j3048_1 to 5,000 passes and list makespans")
+    args = parser.parse_args(argv)
+
+    from netplan.io import read_optima, read_psplib
+
+    print(f"{'project':<22} {'acts':>6} {'horizon':>7} {'passes':>9} {'setup_s':>8} "
+          f"{'run_s':>8} {'passes/s':>9} {'objective':>10}")
+    p = meizhou_project()
+    row("Meizhou", p.n, p.horizon, *search(p, args.meizhou_schedules))
+
+    files = sorted((PSPLIB / "j30").glob("*.sm"), key=natural_key)
+    if not files:
+        print(f"no PSPLIB j30 files under {PSPLIB}; set NETPLAN_PSPLIB_DIR")
+    else:
+        tot = [0.0, 0.0, 0]
+        for path in files[:args.j30_instances]:
+            q = read_psplib(path)
+            setup_s, run_s, count, _ = search(q, args.j30_schedules)
+            tot[0] += setup_s
+            tot[1] += run_s
+            tot[2] += count
+        row(f"j30 x{min(len(files), args.j30_instances)} (sum)", q.n, q.horizon, *tot, None)
+
+    p = synthetic_project(2000)
+    row("synthetic 2,000", p.n, p.horizon, *search(p, args.synthetic_schedules))
+
+    if args.quality and files:
+        optima = read_optima(PSPLIB / "j30_opt.csv")
+        print()
+        print(f"{'instance':<10} {'makespan':>8} {'optimum':>8} {'passes':>7}")
+        n_opt = total = 0
+        for g in range(1, 49):
+            name = f"j30{g}_1"
+            _, _, count, obj = search(read_psplib(PSPLIB / "j30" / f"{name}.sm"), 5000)
+            n_opt += obj <= optima[name]
+            total += obj
+            print(f"{name:<10} {obj:>8g} {optima[name]:>8} {count:>7}", flush=True)
+        print(f"optimal: {n_opt}/48, sum of makespans: {total:g} "
+              f"(optima sum {sum(optima[f'j30{g}_1'] for g in range(1, 49))})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
