@@ -145,7 +145,7 @@ def explain_infeasibility(mp: MigrationProject, *, verify_time_s: float = 0.0,
             else:
                 verdict = f"at least {k} teams instead of {base} are needed"
                 if verify_time_s > 0:
-                    verdict += f" (no plan with {k} teams was found in {verify_time_s:g} s)"
+                    verdict += f" (no plan with {k} teams was found by a short search)"
             out.append(f"{name}: team capacity short by {math.ceil(short)} person-weeks before "
                        f"{day} (needs at least {math.ceil(team_need)}, has {int(team_have)}); "
                        f"{verdict}")

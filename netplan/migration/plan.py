@@ -226,11 +226,15 @@ def plan_migration(
                          seed=policy.seed if seed is None else seed)
     if schedule.starts is not None:
         return MigrationPlan(schedule.status, schedule, mp)
-    explanation = (explain_infeasibility(mp, verify_time_s=min(5.0, max(1.0, limit / 10)),
-                                         seed=seed) if proof else [])
+    # the side searches are capped by schedules; with a deterministic policy the clock is only
+    # a safety net, as for the main search
+    deterministic = getattr(policy, "deterministic", False)
+    verify_s = limit if deterministic else min(5.0, max(1.0, limit / 10))
+    relaxed_s = limit if deterministic else min(10.0, max(1.0, limit / 4))
+    explanation = (explain_infeasibility(mp, verify_time_s=verify_s, seed=seed)
+                   if proof else [])
     rmp, relaxed, why = relaxed_plan(scenario, inventory, mp, topology=topology, done=done,
-                                     as_of=as_of, time_limit_s=min(10.0, max(1.0, limit / 4)),
-                                     seed=seed)
+                                     as_of=as_of, time_limit_s=relaxed_s, seed=seed)
     if why:
         explanation.append(why)
     if relaxed is not None and not proof and _meets_targets(mp, relaxed.starts):
@@ -241,8 +245,10 @@ def plan_migration(
     if schedule.status is not SolveStatus.INFEASIBLE and not proof:
         explanation.append(
             "no single resource is short, so the targets may still be reachable: the "
-            f"{schedule.backend} search found no plan in its time limit; give it more time "
-            "or use backend 'pulp' / 'cpsat'")
+            f"{schedule.backend} search found no plan within its budget"
+            + (f" (stopped by the {schedule.stopped_by})" if schedule.stopped_by else "")
+            + "; give it more (time_limit_s, max_schedules, max_milp_nodes) or use backend "
+            "'milp' / 'cpsat'")
     return MigrationPlan(schedule.status, schedule, mp, explanation, relaxed, rmp)
 
 
