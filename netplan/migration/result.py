@@ -260,8 +260,8 @@ class MigrationPlan:
         reached = []
         for r in ms.itertuples():
             if r.reached_on is None:
-                reached.append(f"{r.milestone}: never ({r.required} is more than can be on "
-                               "the cloud)")
+                reached.append(f"{r.milestone}: never (at most {self.mp.reachable} systems "
+                               "can be on the cloud)")
             else:
                 late = -(-(r.reached_on - r.date).days // 7)  # whole weeks, rounded up
                 when = "in time" if r.met else f"{late} week{'s' if late != 1 else ''} late"

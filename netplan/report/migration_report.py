@@ -79,8 +79,8 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
         head = [f"**{summary[0]}**", "", *summary[1:]]
     stop = f", stopped by the {s.stopped_by}" if getattr(s, "stopped_by", None) else ""
     if s.backend == "bounds":
-        solver_line = ("Scheduler: not run — lower bounds prove the dated targets impossible "
-                       "(the reasons are below).")
+        solver_line = ("Scheduler: not run — the dated targets are proven impossible before "
+                       "any search (lower bounds or the inventory's size; the reasons are below).")
     else:
         solver_line = (f"Scheduler: {s.backend}, status **{s.status.value}**, objective "
                        f"{s.objective}, bound {s.bound}, gap "
