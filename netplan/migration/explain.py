@@ -155,10 +155,11 @@ def explain_infeasibility(mp: MigrationProject, *, verify_time_s: float = 0.0,
         if cutovers > slots_have:
             out.append(f"{name}: needs at least {cutovers} cutovers before {day} but blackouts "
                        f"and max_cutovers_per_week leave {slots_have} slots")
-        # an activity finishing at the horizon occupies no period of it: no landing bound there
-        if weeks < p.horizon:
+        # the systems on the cloud by the milestone occupy its capacity from then on (for a
+        # milestone at the horizon, in its last week)
+        if p.horizon:
             for k_land, res in enumerate(p.landing_names):
-                have = float(p.landing_capacity[k_land, weeks])
+                have = float(p.landing_capacity[k_land, min(weeks, p.horizon - 1)])
                 got = _fractional_min(land[eligible, k_land], units[eligible], need)
                 if got > have + 1e-9:
                     out.append(f"{name}: cloud {res} short by {got - have:,.0f} at {day} "

@@ -103,12 +103,17 @@ def relaxed_plan(scenario: Scenario, inventory: Inventory, mp: MigrationProject,
     from netplan.migration.solvers.heuristic import priority_list, serial_sgs, solve_heuristic
 
     t0 = time.perf_counter()
-    weeks = mp.project.horizon
+    # start with a grid that has every planned expansion: if the cloud cannot hold every
+    # system then, no longer grid will
+    policy = _policy(scenario)
+    weeks = max([mp.project.horizon] + [mp.grid.week_of(e.date) + 2 for e in policy.expansions])
     found = None
-    for _ in range(MAX_DOUBLINGS + 1):
+    for attempt in range(MAX_DOUBLINGS + 1):
         rmp = build_migration_project(scenario, inventory, topology=topology, done=done,
                                       as_of=as_of, n_weeks=weeks)
         rmp = replace(rmp, project=replace(rmp.project, milestones=()))
+        if attempt == 0 and _cloud_too_small(rmp.project):
+            break
         starts = serial_sgs(rmp.project, priority_list(rmp.project))
         if starts is not None and int((starts + rmp.project.durations).max(initial=0)) < weeks:
             found = starts
@@ -144,6 +149,12 @@ def _relaxed_project(scenario, inventory, topology, done, as_of, weeks):
     mp = build_migration_project(scenario, inventory, topology=topology, done=done,
                                  as_of=as_of, n_weeks=weeks)
     return replace(mp.project, milestones=())
+
+
+def _cloud_too_small(p) -> bool:
+    total = np.array([a.landing for a in p.activities], dtype=float).reshape(p.n, -1).sum(axis=0)
+    cap = p.landing_capacity[:, -1] if p.horizon else np.zeros(len(total))
+    return bool((total > cap + 1e-9).any())
 
 
 def _why_no_plan(rmp: MigrationProject) -> str:

@@ -63,7 +63,8 @@ class MigrationPlan:
     @property
     def shown_mp(self) -> MigrationProject:
         """The project of the plan shown: ``mp``, or ``relaxed_mp`` for the relaxed plan."""
-        if self.schedule.starts is None and self.relaxed_mp is not None:
+        if self.schedule.starts is None and self.relaxed is not None \
+                and self.relaxed_mp is not None:
             return self.relaxed_mp
         return self.mp
 
@@ -250,12 +251,12 @@ class MigrationPlan:
         else:
             stop = f", stopped by its {s.stopped_by}" if getattr(s, "stopped_by", None) else ""
             head = (f"Targets NOT met by any plan found: the {s.backend} search found no plan "
-                    f"meeting every dated target in {s.runtime_s:.0f} s{stop}; that none exists "
+                    f"meeting every dated target in {s.runtime_s:.1f} s{stop}; that none exists "
                     "is not proven.")
         lines = [head]
         if self.relaxed is None or self.starts is None:
-            lines.append("No plan moves every system at all (see the reasons); the tables are "
-                         "empty.")
+            lines.append("No plan moves every system at all (see the reasons); the tables have "
+                         "no dates.")
             return lines
         reached = []
         for r in ms.itertuples():

@@ -123,7 +123,9 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
         lines += [f"- {e}" for e in plan.explanation] + [""]
     if plan.mp.notes:
         lines += ["Notes:", ""] + [f"- {n}" for n in plan.mp.notes] + [""]
-    lines += [f"### Quarterly progress projection{shown}", "", markdown_table(progress), ""]
+    lines += [f"### Quarterly progress projection{shown}", "",
+              markdown_table(progress) if len(progress) else
+              "No report date (targets.report_dates) falls within the plan.", ""]
     for pic in pics:
         lines += [f"![{pic}](migration/{pic})", ""]
     return ReportSection("Migration", "\n".join(lines), files)

@@ -283,3 +283,20 @@ def test_resource_use_by_hand_and_in_the_weekly_load():
     # 警务通 8
     assert load["teams_used"].tolist() == [1] * 6 + [0] * 6
     assert load["cloud vCPU used"].iloc[-1] == 8 + 4 + 4 + 16 + 8
+
+
+def test_cloud_too_small_for_every_system_has_no_relaxed_plan_and_says_why(tmp_path):
+    from netplan.report.migration_report import write_migration_report
+
+    scenario, inventory = tiny_migration()
+    scenario = scenario.model_copy(update={"cloud": [scenario.cloud[0].model_copy(
+        update={"vcpu": 20})]})
+    plan = plan_migration(scenario, inventory, backend="heuristic", time_limit_s=1)
+    # the 5 systems to move need 16 + 8 + 4 + 4 + 8 = 40 vCPU; 20 less 门户's 8 leave 12
+    assert plan.status is SolveStatus.INFEASIBLE and plan.relaxed is None
+    assert ("the cloud cannot hold every system to migrate even after the planned expansions: "
+            "vCPU needed 40, capacity 12 (short by 28)") in plan.explanation[-1]
+    assert plan.starts is None and plan.finish_date is None
+    section = write_migration_report(scenario, plan, tmp_path, pictures=True)
+    assert "no plan moves every system at all" in section.markdown
+    assert not (tmp_path / "migration" / "gantt.png").exists()
