@@ -81,15 +81,16 @@ HEURISTIC_SHARE = {"makespan": 0.4, "weighted_completion": 0.1}
 #: Per objective, the largest share of the time budget the MILP stage may use, building
 #: included; the heuristic resumes for whatever is left.
 MILP_SHARE = {"makespan": 0.3, "weighted_completion": 0.9}
-#: The MILP stage is skipped (the heuristic keeps the time) when the model has more nonzeros
-#: than this per second of the stage (building included): HiGHS then rarely gets through
-#: presolve and the root LP. Calibrated on PSPLIB j30 at 2 s (a 0.6 s MILP stage): no model
-#: above 800 start variables was proven optimal there, and most above 1,200 had no dual bound
-#: yet when the stage ended, so the limit was 1,500 start variables per second; j30 models have
-#: 13.4 nonzeros per start variable (median over every 12th instance; 10th-90th percentile 7.6
-#: to 23.6), hence 20,000 nonzeros per second. Nonzeros, not variables, measure the work of
-#: presolve and of every LP iteration.
-MILP_NONZEROS_PER_S = 20_000
+#: The MILP stage is skipped (the heuristic keeps the time) when the model would have more
+#: nonzeros than this per second of the stage (building included), estimated before building
+#: (:func:`_estimate_nonzeros`, an upper bound): HiGHS then rarely gets through presolve and
+#: the root LP. Calibrated on PSPLIB j30 at 2 s (a 0.6 s MILP stage): no model above 800 start
+#: variables was proven optimal there, and most above 1,200 had no dual bound yet when the
+#: stage ended, so the former limit was 1,500 start variables per second; j30 models have an
+#: estimated 16.4 nonzeros per start variable (median over every 12th instance; 10th-90th
+#: percentile 10.3 to 26.1), hence about 25,000 per second. Nonzeros, not variables, measure
+#: the work of presolve and of every LP iteration.
+MILP_NONZEROS_PER_S = 25_000
 #: With a work limit, the stage is skipped above this many nonzeros (a deterministic rule).
 MILP_MAX_NONZEROS = 20_000_000
 
@@ -212,6 +213,23 @@ class _Steps:
             for row, k, coef in reqs:
                 terms = m.row_terms[row]
                 terms[chain[k]] = terms.get(chain[k], 0.0) + coef
+
+
+def _estimate_nonzeros(project: Project, tw: TimeWindows) -> int:
+    """Nonzeros of the aggregated model before the row filters (an upper bound, cheap).
+
+    Per start variable: its ``once`` entry, one entry per resource period with demand, its
+    ``cmax`` entry; per precedence both activities' starts; landing and milestone rows at most
+    one entry per activity each.
+    """
+    size = [int(m.sum()) for m in tw.allowed]
+    per = [1 + 1 + sum(int(np.count_nonzero(a.profile(r))) for r in range(project.n_resources))
+           for a in project.activities]
+    nnz = sum(k * c for k, c in zip(size, per, strict=True))
+    nnz += sum(size[i] + size[j] for i, j in project.precedences)
+    rows = project.landing_capacity.shape[0] * len(
+        np.unique(project.landing_capacity, axis=1).T) + len(project.milestones)
+    return nnz + rows * project.n
 
 
 def _assemble(project: Project, T: int, precedence: str, lower: float | None,
@@ -501,17 +519,19 @@ class MilpStage:
         stage_s = deadline - time.perf_counter()
         if stage_s <= 0:
             return ExactOutcome("skipped", stopped_by=TIME_LIMIT, log=["MILP: no time left"])
+        # the skip guard runs on an estimate, before any time goes into building the model
+        estimate = _estimate_nonzeros(project, tw)
+        limit = MILP_MAX_NONZEROS if work_limit is not None else MILP_NONZEROS_PER_S * stage_s
+        if have and estimate > limit:
+            why = (f"more than {MILP_MAX_NONZEROS}" if work_limit is not None else
+                   f"too many for {max(stage_s, 0):.2f} s")
+            return ExactOutcome("skipped", stopped_by=WORK_LIMIT if work_limit else TIME_LIMIT,
+                                log=[f"MILP skipped: {tw.size} start variables, up to "
+                                     f"{estimate} nonzeros, horizon {horizon}: {why}"])
         m = _assemble(project, horizon, "aggregated", lower if makespan else None, tw)
-        nnz = m.nonzeros
         stage_s = deadline - time.perf_counter()
         size = (f"{len(m.x)} start variables, {len(m.col_name) - len(m.x)} others, "
-                f"{len(m.row_name)} rows, {nnz} nonzeros, horizon {horizon}")
-        limit = MILP_MAX_NONZEROS if work_limit is not None else MILP_NONZEROS_PER_S * stage_s
-        if have and nnz > limit:
-            why = (f"more than {MILP_MAX_NONZEROS} nonzeros" if work_limit is not None else
-                   f"{max(stage_s, 0):.2f} s left")
-            return ExactOutcome("skipped", stopped_by=WORK_LIMIT if work_limit else TIME_LIMIT,
-                                log=[f"MILP skipped: {size}, {why}"])
+                f"{len(m.row_name)} rows, {m.nonzeros} nonzeros, horizon {horizon}")
         log = [f"MILP: {size}, {max(stage_s, 0):.2f} s"]
         integral = makespan or all(float(a.weight).is_integer() for a in project.activities)
         if isinstance(self.made, pulp.HiGHS):
