@@ -15,12 +15,22 @@
 How the state is kept (``_Compiled``), so that the work per activity scales with its duration
 and the project, not with the horizon:
 
-- renewable resources: one Python integer per period holding every binding resource's
-  remaining capacity in a field of its own with a guard bit on top (SWAR, "SIMD within a
+- renewable resources: the remaining capacity of every binding resource in a period is a
+  field of its own, with a guard bit on top, in one Python integer (SWAR, "SIMD within a
   register"): ``((avail | G) - q) & G == G`` exactly when every field of ``avail`` covers the
-  demand ``q``, so a start is tested with one subtraction per period of the activity. A
-  resource whose capacity in every period covers the demands of all activities at once can
-  never bind and is left out.
+  demand ``q``. Periods are packed into overlapping blocks of ``2B`` periods (block ``b``
+  holds periods ``b*B .. b*B + 2B - 1``; ``B`` at least the longest duration, about
+  :data:`BLOCK_BITS` bits), so the window of a start lies in one block and one subtraction
+  tests every period and resource of it, at a cost that does not grow with the horizon (the
+  earlier single integer over all periods had 69,383 bits on Meizhou). A resource whose
+  capacity in every period covers the demands of all activities at once can never bind and
+  is left out.
+- full periods: on a resource that activities queue for (more than :data:`QUEUE` times as
+  many need it as it holds of its smallest demand: a handful of migration teams), a
+  union-find over periods leads from a period where its smallest demand no longer fits to
+  the next one where it may; periods are marked when a start fails there, and an activity
+  that needs the resource in its first period skips the marked ones. Capacities only shrink
+  while the SGS runs, so a marked period stays full.
 - landing resources: an activity finishing at ``f`` occupies periods ``f .. H-1``, so the
   occupied amount never decreases over time; the capacity is a step function that never
   decreases either. Within a run of equal capacity the slack is therefore smallest in the
@@ -155,6 +165,8 @@ class _Compiled:
         # it is the same in every period (then a conflict allows a jump past it)
         self.qw = []
         self.flat = []
+        # needing a resource that cannot bind still fails past the soft mode's last period
+        self.needs = [bool(prof[:, j].any()) for j in range(n)]
         for j in range(n):
             q = [sum(int(prof[r, j, k]) << s for r, s in shift.items()) for k in range(dur[j])]
             self.qw.append(sum(x << (k * pw) for k, x in enumerate(q)))
@@ -166,7 +178,8 @@ class _Compiled:
         # the last period of every run of equal capacity, and the capacity there
         self.land_ends = [[t for t in range(H) if t == H - 1 or row[t + 1] != row[t]]
                           for row in caps]
-        self.land_slack0 = [[row[t] for t in ends] for row, ends in zip(caps, self.land_ends, strict=True)]
+        self.land_slack0 = [[row[t] for t in ends]
+                            for row, ends in zip(caps, self.land_ends, strict=True)]
         self.land = [[(k, float(q)) for k, q in enumerate(a.landing) if q]
                      for a in project.activities]
         self.has_land = any(self.land)
@@ -184,7 +197,7 @@ def _forward(c: _Compiled, order, soft: bool):
     blk = c.blk
     land, ends = c.land, c.land_ends
     nruns = [len(e) - 1 for e in ends]
-    skip, least, every, fw = c.skip, c.least, c.every, c.fw
+    skip, least, every, fw, needs = c.skip, c.least, c.every, c.fw, c.needs
     X = c.blocks0[:]
     nx = [row[:] if row else None for row in c.skip_nx0]
     slack = [row[:] for row in c.land_slack0] if c.has_land else None
@@ -263,7 +276,7 @@ def _forward(c: _Compiled, order, soft: bool):
                 X[b - 1] -= (q << ((o + B) * pw)) & full
             if o + d > B:
                 X[b + 1] -= q >> ((B - o) * pw)
-        elif t > last and limit is None:
+        elif t > last and (limit is None or needs[j]):
             return None
         f = t + d
         if f > lf[j]:
