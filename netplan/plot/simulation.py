@@ -103,8 +103,10 @@ def plot_link_utilisation(result, *, trunks: Iterable[int] | None = None, top: i
                           ax=None):
     """Utilisation (%) of trunks over time, with the faults shaded.
 
-    One line per trunk, from the sampled ``result.utilisation`` (load / capacity every
-    ``simulation.sample_s``). A trunk whose lines are all down shows 0 % (no capacity, no load).
+    One line per trunk, from the sampled ``result.utilisation`` (load / capacity in force
+    every ``simulation.sample_s``, of the trunk's busier direction: lines are full duplex, each
+    direction with the trunk's capacity). A trunk whose lines are all down shows 0 % (no
+    capacity, no load).
     Labels name the trunk's ends by their last path component (``兴宁市 → 梅州市#电信``) and
     its carriers when the far end does not already say them (``兴田街道 → 兴宁市（移动+电信）``).
     A dotted line marks 100 %.
