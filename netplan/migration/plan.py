@@ -134,7 +134,8 @@ def relaxed_plan(scenario: Scenario, inventory: Inventory, mp: MigrationProject,
                              max_schedules=RELAXED_SCHEDULES)
     best = sgs
     if (better.starts is not None and better.objective <= sgs.objective
-            and int((better.starts + p.durations).max(initial=0)) < room):
+            and int((better.starts + p.durations).max(initial=0)) < room
+            and _valid(p, better.starts)):
         best = better
     weeks = max(mp.project.horizon, int((best.starts + p.durations).max(initial=0)) + 1)
     rmp = build_migration_project(scenario, inventory, topology=topology, done=done,
@@ -149,6 +150,14 @@ def _relaxed_project(scenario, inventory, topology, done, as_of, weeks):
     mp = build_migration_project(scenario, inventory, topology=topology, done=done,
                                  as_of=as_of, n_weeks=weeks)
     return replace(mp.project, milestones=())
+
+
+def _valid(project, starts) -> bool:
+    try:
+        check_schedule(project, starts)
+    except ScheduleViolation:
+        return False
+    return True
 
 
 def _cloud_too_small(p) -> bool:
@@ -266,8 +275,4 @@ def plan_migration(
 def _meets_targets(mp: MigrationProject, starts) -> bool:
     if int((np.asarray(starts) + mp.project.durations).max(initial=0)) > mp.project.horizon:
         return False
-    try:
-        check_schedule(mp.project, starts)
-    except ScheduleViolation:
-        return False
-    return not mp.impossible
+    return _valid(mp.project, starts) and not mp.impossible
