@@ -21,7 +21,9 @@ Measured, in this order:
     wall second, the ceiling of anything built on SimPy.
 (d) **Meizhou busy hour**: :func:`netplan.simulation.simulate.simulate_traffic` on
     :func:`netplan.examples.meizhou_2020` for 3600 s, normally and with one carrier (电信)
-    down from the start (``Fault(carrier="电信")``). Each case runs in a fresh spawned process
+    down from the start (``Fault(carrier="电信")``), with the systems on the cloud the
+    scenario's ``simulation.systems_on_cloud`` names (``systems_on_cloud(scenario)``, resolved
+    outside the timing, as the CLI does). Each case runs in a fresh spawned process
     (``multiprocessing``) that times the call (``TrafficResult.stats["wall_s"]``, which covers
     drawing the traffic, the run and the result table; the topology is built beforehand and
     not timed) and reads its own peak resident set size afterwards
@@ -180,6 +182,7 @@ def meizhou(case: str, duration_s: float) -> dict:
     """(d) One Meizhou case; meant to run in a fresh process (see :func:`run_isolated`)."""
     row: dict = {"case": case, "start_rss_MiB": _peak_mib()}
     from netplan.examples import meizhou_2020
+    from netplan.io.cloud_systems_io import systems_on_cloud
     from netplan.model.scenario import Fault
     from netplan.simulation.simulate import simulate_traffic
     from netplan.topology import build_topology
@@ -188,7 +191,9 @@ def meizhou(case: str, duration_s: float) -> dict:
     topo = build_topology(scenario)
     row["setup_rss_MiB"] = _peak_mib()
     faults = [Fault(carrier=CARRIER)] if case != "normal" else []
-    r = simulate_traffic(scenario, topo, faults=faults, duration_s=duration_s, case=case)
+    systems = systems_on_cloud(scenario)  # the scenario's setting, as the CLI resolves it
+    r = simulate_traffic(scenario, topo, faults=faults, duration_s=duration_s, case=case,
+                         systems=systems)
     st = r.stats
     status = r.flows.loc[r.flows["measured"], "status"].value_counts()
     row.update({
