@@ -43,7 +43,10 @@ fewer nonzeros. A model's size is thus ``O(n H)`` instead of ``O(n H^2)`` for la
 Why the aggregated precedences by default: HiGHS solves PSPLIB j30 better with them. On the 49
 instances of ``j30*_1`` and ``j30*_2`` that the heuristic could not prove optimal (5,000
 schedules), with its makespan as the horizon and 3 s for HiGHS, the aggregated model proved 24
-optimal in 87 s in all, the disaggregated one (written with ``x`` sums) 23 in 105 s.
+optimal in 87 s in all, the disaggregated one 23 in 105 s. That was measured with the
+disaggregated rows written as sums of ``x`` (three times the nonzeros); the step form (two
+nonzeros per row plus the chains, three per start) is smaller but has not been measured on
+j30 again.
 
 :func:`build_milp` returns a PuLP problem (to count rows or add your own); :func:`solve_milp`
 passes the same rows straight to ``highspy`` when the solver is HiGHS (PuLP's per-variable
