@@ -300,3 +300,21 @@ def test_cloud_too_small_for_every_system_has_no_relaxed_plan_and_says_why(tmp_p
     section = write_migration_report(scenario, plan, tmp_path, pictures=True)
     assert "no plan moves every system at all" in section.markdown
     assert not (tmp_path / "migration" / "gantt.png").exists()
+
+
+def test_a_cycle_through_a_system_that_stays_ties_no_move_group():
+    from netplan.migration.inventory import Inventory
+
+    scenario, inventory = tiny_migration()
+    # 警务通 -> 人口库 -> 档案 -> 警务通 is a cycle, but 档案 is classified and stays: among the
+    # systems that move only 警务通 -> 人口库 remains, so two groups and a precedence
+    systems = tuple(
+        s.model_copy(update={"depends_on": ("市档案馆/档案",)}) if s.name == "人口库" else
+        s.model_copy(update={"depends_on": ("市公安局/警务通",)}) if s.name == "档案" else s
+        for s in inventory.systems)
+    mp = build_migration_project(scenario, Inventory(systems))
+    groups = [g.systems for g in mp.groups]
+    assert ("市公安局/人口库",) in groups and ("市公安局/警务通",) in groups
+    names = [a.name for a in mp.project.activities]
+    assert (names.index("市公安局/人口库"), names.index("市公安局/警务通")) in \
+        mp.project.precedences
