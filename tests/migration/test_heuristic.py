@@ -68,8 +68,8 @@ def reference_sgs(project, order, soft=False):
         while True:
             if t + d[j] > (limit if soft else lf) and (needs or not soft):
                 return None
-            fits = all(used[r, u] + prof[j][r][u - t] <= cap(r, u)
-                       for r in range(R) for u in range(t, t + d[j]))
+            fits = not needs or all(used[r, u] + prof[j][r][u - t] <= cap(r, u)
+                                    for r in range(R) for u in range(t, t + d[j]))
             # landing: occupied from the finish to the end of the horizon
             fits = fits and all(landed[k, u] + q <= project.landing_capacity[k, u] + 1e-9
                                 for k, q in enumerate(a.landing) for u in range(t + d[j], H))
@@ -77,8 +77,9 @@ def reference_sgs(project, order, soft=False):
                 break
             t += 1
         start[j] = t
-        for r in range(R):
-            used[r, t:t + d[j]] += prof[j][r]
+        if needs:
+            for r in range(R):
+                used[r, t:t + d[j]] += prof[j][r]
         for k, q in enumerate(a.landing):
             landed[k, t + d[j]:] += q
         tard += max(0, t + d[j] - lf)

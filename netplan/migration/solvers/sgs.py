@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import heapq
 import itertools
 
 import numpy as np
@@ -61,6 +62,8 @@ _EPS = 1e-9
 #: A renewable resource gets skip lists of its full periods when more than this many times as
 #: many activities need it as its largest capacity holds of its smallest demand.
 QUEUE = 4
+#: From this many eligible activities on, list sampling computes its weights with numpy.
+_NUMPY_ELIGIBLE = 48
 #: Bits of the renewable resources' periods packed into half a block (see ``_Compiled``).
 BLOCK_BITS = 1024
 
@@ -120,12 +123,11 @@ class _Compiled:
         shift = {r: i * fw for i, r in enumerate(self.binding)}
         pw = self.pw = max(1, fw * len(self.binding))  # bits per period
         guard = sum(1 << (s + fw - 1) for s in shift.values())
-        # beyond the horizon (soft mode only) capacities stay at their last value
-        def word_cap(r: int, t: int) -> int:
-            return int(cap[r, min(t, H - 1)]) if H else 0
-
-        word = [sum(int(cap[r, min(t, H - 1)]) << s for r, s in shift.items()) if H else 0
-                for t in range(self.Hext)]
+        # per resource its capacity in every period; beyond the horizon (soft mode only)
+        # capacities stay at their last value
+        caps = {r: (cap[r].tolist() + [int(cap[r, -1])] * (self.Hext - H)) if H
+                else [0] * self.Hext for r in self.binding}
+        word = [sum(caps[r][t] << s for r, s in shift.items()) for t in range(self.Hext)]
         # block b packs periods b*B .. b*B + 2B - 1 (period b*B + k at bit k * pw), so the
         # window of any activity starting in b*B .. b*B + B - 1 lies in block b
         B = self.B = max(1, max(dur, default=0), BLOCK_BITS // pw)
@@ -142,18 +144,18 @@ class _Compiled:
         # just that smallest demand (or, in a blackout, from the start); after a failed start
         # an activity that needs the resource in its first period skips the marked periods.
         self.fw = fw
-        self.skip_nx0: list[list[int]] = []
+        self.skip_nx0: list[list[int] | None] = []
         self.skip: list[list[int]] = [[] for _ in range(n)]
         self.least: list[int] = [0] * n  # guard bits where an activity needs the least
         self.every: list[int] = [0] * n  # guard bits of resources it needs in every period
         for i, r in enumerate(self.binding):
             m = int(prof[r][prof[r] > 0].min())
             users = int((prof[r] > 0).any(axis=1).sum())
-            if max(word_cap(r, t) for t in range(self.Hext)) // m * QUEUE >= users:
+            if max(caps[r]) // m * QUEUE >= users:
                 self.skip_nx0.append(None)  # activities rarely queue for it: no skipping
                 continue
-            self.skip_nx0.append([t if word_cap(r, t) >= m else t + 1
-                                  for t in range(self.Hext)] + [self.Hext])
+            self.skip_nx0.append([t if x >= m else t + 1 for t, x in enumerate(caps[r])]
+                                 + [self.Hext])
             for j in range(n):
                 if dur[j] and prof[r, j, 0] > 0:
                     self.skip[j].append(i)
@@ -421,26 +423,44 @@ class _Evaluator:
 def _sample_list(c: _Compiled, prio, rnd, alpha: float = 1.0) -> list[int]:
     """A precedence-feasible list by a priority rule.
 
-    At each step the eligible activity of smallest priority (``rnd`` None), or one drawn with
-    probability ~ (regret + 1) ** alpha (regret-based biased random sampling, regret = worst
-    eligible priority - own priority) by ``rnd``, a :class:`random.Random`.
+    At each step the eligible activity of smallest priority (``rnd`` None; ties by index), or
+    one drawn with probability ~ (regret + 1) ** alpha (regret-based biased random sampling,
+    regret = worst eligible priority - own priority) by ``rnd``, a :class:`random.Random`.
     """
     n = c.n
     npred = [len(p) for p in c.preds]
     eligible = [j for j in range(n) if npred[j] == 0]
     out = []
+    if rnd is None:
+        heap = [(prio[j], j) for j in eligible]
+        heapq.heapify(heap)
+        while heap:
+            j = heapq.heappop(heap)[1]
+            out.append(j)
+            for s in c.succs[j]:
+                npred[s] -= 1
+                if npred[s] == 0:
+                    heapq.heappush(heap, (prio[s], s))
+        return out
+    parr = np.asarray(prio, dtype=float)
     while eligible:
-        if rnd is None or len(eligible) == 1:
-            k = min(range(len(eligible)), key=lambda i: (prio[eligible[i]], eligible[i]))
+        E = len(eligible)
+        if E == 1:
+            k = 0
+        elif alpha == 1.0 and E >= _NUMPY_ELIGIBLE:
+            # the same floats as below, in numpy (its cumsum adds in order; x ** 1.0 == x)
+            pe = parr[eligible]
+            acc = np.cumsum((pe.max() - pe) + 1.0)
+            k = min(int(np.searchsorted(acc, rnd.random() * acc[-1])), E - 1)
         else:
             worst = max(map(prio.__getitem__, eligible))
-            if alpha == 1.0:  # x ** 1.0 == x: skip the power
+            if alpha == 1.0:
                 w = [worst - prio[j] + 1.0 for j in eligible]
             else:
                 w = [(worst - prio[j] + 1.0) ** alpha for j in eligible]
             # the first k whose running sum w[0] + ... + w[k] reaches x (the last at worst)
-            k = min(bisect.bisect_left(list(itertools.accumulate(w)), rnd.random() * sum(w)),
-                    len(w) - 1)
+            acc = list(itertools.accumulate(w))
+            k = min(bisect.bisect_left(acc, rnd.random() * acc[-1]), E - 1)
         j = eligible.pop(k)
         out.append(j)
         for s in c.succs[j]:
