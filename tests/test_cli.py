@@ -254,7 +254,7 @@ BROKEN = [
                   "systems.csv row 2, column 使用范围")),
     Broken("inventory-gbk-bad-rows", csv=_bad_numbers(TINY_CSV).encode("gbk"),
            words=('systems.csv row 2, column vCPU: "八" is not a number',)),
-    Broken("inventory-binary", csv=b"\x00\x01\x02" * 100, words=("systems.csv", "binary")),
+    Broken("inventory-binary", csv=b"\x00\x01\x02" * 100, words=("systems.csv: the file is binary", "a table is a CSV text file")),
     Broken("inventory-depends-on-itself",
            csv=TINY_CSV.replace(POP_ROW, POP_ROW[:-1] + "市公安局/人口库,").encode("utf-8-sig"),
            words=('column 依赖系统: system "市公安局/人口库" depends on itself',)),

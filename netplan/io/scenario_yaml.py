@@ -21,6 +21,12 @@ from netplan.model.scenario import Scenario
 __all__ = ["load_scenario", "read_scenario", "parse_scenario", "scenario_json_schema", "read_text"]
 
 
+#: What a file of each suffix should be, for the hint on a binary file.
+_TEXT_KIND = {".yaml": "a scenario is a YAML text file", ".yml": "a scenario is a YAML text file",
+              ".csv": "a table is a CSV text file", ".json": "it must be a JSON text file",
+              ".graphml": "a GraphML file is XML text"}
+
+
 def read_text(path: Path) -> str:
     """Read a text file written as UTF-8 (with or without BOM) or GBK/GB18030.
 
@@ -38,7 +44,8 @@ def read_text(path: Path) -> str:
     if b"\x00" in raw:
         raise ScenarioError(
             [Issue("", "the file is binary (it holds NUL bytes), not text",
-                   "a scenario is a YAML text file; save it as UTF-8")],
+                   f"{_TEXT_KIND.get(path.suffix.lower(), 'it must be a text file')}; save it "
+                   "as UTF-8")],
             str(path),
         )
     for encoding in ("utf-8-sig", "gb18030"):
