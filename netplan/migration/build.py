@@ -28,7 +28,7 @@ import numpy as np
 from netplan.errors import Issue, ScenarioError
 from netplan.migration.inventory import Inventory, System, dependency_groups
 from netplan.migration.project import Activity, Project, ProjectMilestone
-from netplan.migration.triage import TriagePolicy, TriageResult, triage
+from netplan.migration.triage import TriageResult, triage
 from netplan.model.scenario import MigrationPolicy, Scenario
 
 __all__ = [
@@ -248,7 +248,7 @@ def build_migration_project(
     H = grid.n_weeks
     topology = topology if topology is not None else build_topology(scenario)
 
-    tri = triage(inventory, TriagePolicy(**policy.triage), as_of=policy.start)
+    tri = triage(inventory, policy.triage, as_of=policy.start)
     by_id = inventory.by_id
     disposition = {d.system_id: d.disposition.value for d in tri.decisions}
     on_cloud = tuple(sorted(i for i, s in by_id.items() if s.on_cloud))

@@ -267,16 +267,6 @@ class TriagePolicy(BaseModel):
         "is a zombie and is retired (count)."
     )
 
-    # ``TriagePolicy(**scenario.migration.triage)`` was written when ``migration.triage`` was a
-    # plain dict; ``keys`` and ``__getitem__`` keep such callers working now that it is a
-    # TriagePolicy (``TriagePolicy(**policy)`` is a copy of ``policy``).
-    def keys(self) -> list[str]:
-        """Field names, so that ``TriagePolicy(**policy)`` copies a policy."""
-        return list(type(self).model_fields)
-
-    def __getitem__(self, name: str) -> object:
-        return getattr(self, name)
-
     @field_validator("low_scopes")
     @classmethod
     def _scopes(cls, v: tuple[str, ...]) -> tuple[str, ...]:

@@ -28,10 +28,3 @@ def test_migration_triage_is_a_validated_policy():
     assert MigrationPolicy(start="2020-05-04").triage == TriagePolicy()
     with pytest.raises(ValidationError, match="unused_month"):
         MigrationPolicy(start="2020-05-04", triage={"unused_month": 6})
-
-
-def test_a_policy_still_unpacks_into_a_copy():
-    # callers written for the old dict form do TriagePolicy(**policy.triage)
-    policy = TriagePolicy(unused_months=6, low_scopes=("本部门", "内部科室"))
-    assert TriagePolicy(**policy) == policy
-    assert dict(**policy)["low_scopes"] == ("本部门", "内部科室")
