@@ -50,6 +50,8 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
     systems = validation.systems
 
     def csv(df: pd.DataFrame, name: str, index: bool = False) -> None:
+        if index:  # the setting goes first, before the index (time_s) too
+            df, index = df.reset_index(), False
         if "systems_on_cloud" not in df.columns:
             df = df.copy()
             df.insert(0, "systems_on_cloud", systems)
@@ -86,7 +88,7 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
         pics += _save(sub, "validation.png", "plot_validation", validation)
     files += [f"simulation/{p}" for p in pics]
 
-    lines = [f"## Simulation — {scenario.name} (systems on the cloud: {systems})", "",
+    lines = [f"## Simulation — {scenario.name} · systems on the cloud: {systems}", "",
              f"**Systems on the cloud: {systems}** (`simulation.systems_on_cloud`, "
              "`--systems today|planned|YYYY-MM-DD`): their traffic loads their departments' "
              "lines in every case and table below.", "",
