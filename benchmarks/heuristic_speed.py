@@ -26,12 +26,20 @@ parameter group) to 5,000 passes each with seed 0 and prints each makespan besid
 optimum, then how many are optimal and the sum of makespans; these must not get worse when
 the scheduler is sped up (same seed and cap: the same search, so normally the same values).
 
+With ``--reference FILE`` each row is followed by the same search with the
+:class:`GeneticSearch` of ``FILE`` (another version of ``heuristic.py``, loaded as a module;
+it imports ``netplan.migration.project`` from the installed package), so that a before/after
+runs under the same load.
+
 Usage
 -----
 From the repository root::
 
     python benchmarks/heuristic_speed.py             # (a)-(c), under a minute
     python benchmarks/heuristic_speed.py --quality   # plus the 48 j30 makespans
+    git show 1f3d1e5:netplan/migration/solvers/heuristic.py > /tmp/heuristic_before.py
+    python benchmarks/heuristic_speed.py --reference /tmp/heuristic_before.py \
+        --synthetic-schedules 20      # against the single-integer SGS (slow on 2,000)
 
 Notes
 -----
@@ -85,9 +93,19 @@ def synthetic_project(n_systems: int):
                                    synthetic_inventory(n_systems, seed=0)).project
 
 
-def search(project, max_schedules: int, seed: int = 0):
+def load_reference(path: Path):
+    """A heuristic module from a file (e.g. an older heuristic.py), for a before/after."""
+    spec = importlib.util.spec_from_file_location("reference_heuristic", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def search(project, max_schedules: int, seed: int = 0, module=None):
     """``(setup_s, run_s, cpu_s, schedules, objective)`` of one search."""
-    from netplan.migration.solvers.heuristic import GeneticSearch
+    if module is None:
+        from netplan.migration.solvers import heuristic as module
+    GeneticSearch = module.GeneticSearch
 
     t0 = time.perf_counter()
     gs = GeneticSearch(project, seed=seed)
@@ -114,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--j30-instances", type=int, default=20)
     parser.add_argument("--j30-schedules", type=int, default=5000)
     parser.add_argument("--synthetic-schedules", type=int, default=1000)
+    parser.add_argument("--reference", type=Path, default=None,
+                        help="also time the GeneticSearch of this file (an older "
+                             "heuristic.py), right after each row")
     parser.add_argument("--quality", action="store_true",
                         help="also run j301_1 .. j3048_1 to 5,000 passes and list makespans")
     args = parser.parse_args(argv)
@@ -122,22 +143,30 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{'project':<22} {'acts':>6} {'horizon':>7} {'passes':>9} {'setup_s':>8} "
           f"{'run_s':>8} {'passes/s':>9} {'cpu/s':>9} {'objective':>10}")
+    ref = load_reference(args.reference) if args.reference else None
+    versions = [("", None)] + ([(" (reference)", ref)] if ref else [])
+
     p = meizhou_project()
-    row("Meizhou", p.n, p.horizon, *search(p, args.meizhou_schedules))
+    for tag, module in versions:
+        row("Meizhou" + tag, p.n, p.horizon,
+            *search(p, args.meizhou_schedules, module=module))
 
     files = sorted((PSPLIB / "j30").glob("*.sm"), key=natural_key)
     if not files:
         print(f"no PSPLIB j30 files under {PSPLIB}; set NETPLAN_PSPLIB_DIR")
     else:
-        tot = [0.0, 0.0, 0.0, 0]
-        for path in files[:args.j30_instances]:
-            q = read_psplib(path)
-            for k, x in enumerate(search(q, args.j30_schedules)[:4]):
-                tot[k] += x
-        row(f"j30 x{min(len(files), args.j30_instances)} (sum)", q.n, q.horizon, *tot, None)
+        for tag, module in versions:
+            tot = [0.0, 0.0, 0.0, 0]
+            for path in files[:args.j30_instances]:
+                q = read_psplib(path)
+                for k, x in enumerate(search(q, args.j30_schedules, module=module)[:4]):
+                    tot[k] += x
+            row(f"j30 x{min(len(files), args.j30_instances)}{tag}", q.n, q.horizon, *tot, None)
 
     p = synthetic_project(2000)
-    row("synthetic 2,000", p.n, p.horizon, *search(p, args.synthetic_schedules))
+    for tag, module in versions:
+        row("synthetic 2,000" + tag, p.n, p.horizon,
+            *search(p, args.synthetic_schedules, module=module))
 
     if args.quality and files:
         optima = read_optima(PSPLIB / "j30_opt.csv")

@@ -94,6 +94,14 @@ class _Compiled:
         self.Hext = max(H, max(self.release, default=0) + sum(self.dur)) + 1
         self._pack_renewables(project)
         self._pack_landing(project)
+        # per activity everything the forward pass reads, in one tuple (one lookup)
+        self.fwd = [(self.release[j], self.preds[j], d, self.land[j], self.qw[j], self.gw[d],
+                     self.mask[d], d * self.pw, self.flat[j], self.skip[j], self.least[j],
+                     self.least[j] & self.every[j], self.lf[j], self.needs[j])
+                    for j, d in enumerate(self.dur)]
+        # and what the backward pass reads
+        self.bwd = [(self.succs[j], d, self.qw[j], self.gw[d], self.mask[d], d * self.pw,
+                     self.flat[j], self.release[j], self.lf[j]) for j, d in enumerate(self.dur)]
         self.weights = [float(a.weight) for a in acts]
         self.makespan = project.objective == "makespan"
         self.milestones = [
@@ -135,6 +143,7 @@ class _Compiled:
                         for b in range(self.Hext // B + 2)]
         self.full = (1 << (2 * B * pw)) - 1
         self.blk = [t // B for t in range(self.Hext + 1)]  # the block of a start period
+        self.offs = [(t % B) * pw for t in range(self.Hext + 1)]  # its bit in the block
         maxd = max(dur, default=0)
         self.gw = [sum(guard << (k * pw) for k in range(d)) for d in range(maxd + 1)]
         self.mask = [(1 << (d * pw)) - 1 for d in range(maxd + 1)]
@@ -194,44 +203,35 @@ def _forward(c: _Compiled, order, soft: bool):
     or None when an activity can never be placed (hard mode: past its latest finish; soft mode:
     its demand exceeds the capacity for ever).
     """
-    dur, preds, rel, lf = c.dur, c.preds, c.release, c.lf
-    qw, gw, mask, flat, B, pw, full = c.qw, c.gw, c.mask, c.flat, c.B, c.pw, c.full
-    blk = c.blk
-    land, ends = c.land, c.land_ends
+    pw, full, Bpw, blk, offs = c.pw, c.full, c.B * c.pw, c.blk, c.offs
+    ends = c.land_ends
     nruns = [len(e) - 1 for e in ends]
-    skip, least, every, fw, needs = c.skip, c.least, c.every, c.fw, c.needs
+    fw = c.fw
     X = c.blocks0[:]
     nx = [row[:] if row else None for row in c.skip_nx0]
     slack = [row[:] for row in c.land_slack0] if c.has_land else None
     limit = c.Hext if soft else None
+    fwd = c.fwd
     n = c.n
     start = [0] * n
     fin = [0] * n
     tard = 0
     for j in order:
-        t = rel[j]
-        for p in preds[j]:
+        t, preds, d, lands, q, g, m, dpw, fl, sk, lw, jw, lfj, needs = fwd[j]
+        for p in preds:
             if fin[p] > t:
                 t = fin[p]
-        d = dur[j]
-        lands = land[j]
         if lands:
-            for k, q in lands:
-                # landing: finish after the last run end whose slack is short of q
+            for k, q_land in lands:
+                # landing: finish after the last run end whose slack is short of q_land
                 sl = slack[k]
                 i = nruns[k]
-                while i >= 0 and sl[i] >= q - _EPS:
+                while i >= 0 and sl[i] >= q_land - _EPS:
                     i -= 1
                 if i >= 0 and ends[k][i] + 1 - d > t:
                     t = ends[k][i] + 1 - d
-        q = qw[j]
-        last = (lf[j] if limit is None else limit) - d
+        last = (lfj if limit is None else limit) - d
         if q:
-            g = gw[d]
-            m = mask[d]
-            sk = skip[j]
-            lw = least[j]
-            jw = lw & every[j]
             for i in sk:
                 nxi = nx[i]
                 while nxi[t] != t:
@@ -240,9 +240,7 @@ def _forward(c: _Compiled, order, soft: bool):
             while True:
                 if t > last:
                     return None
-                b = blk[t]
-                o = t - b * B
-                ok = ((((X[b] >> (o * pw)) & m) | g) - q) & g
+                ok = ((((X[blk[t]] >> offs[t]) & m) | g) - q) & g
                 if ok == g:
                     break
                 bad = ok ^ g
@@ -255,7 +253,7 @@ def _forward(c: _Compiled, order, soft: bool):
                     nxi = nx[(p - k * pw) // fw]
                     if nxi[u] == u:
                         nxi[u] = u + 1
-                if flat[j]:
+                if fl:
                     # constant demand: jump past the latest period lacking capacity
                     t += (bad.bit_length() - 1) // pw + 1
                 elif full_at & jw:
@@ -272,25 +270,25 @@ def _forward(c: _Compiled, order, soft: bool):
                             t = nxi[t]
             # take the demand from every block holding the periods
             b = blk[t]
-            o = t - b * B
-            X[b] -= q << (o * pw)
+            o = offs[t]
+            X[b] -= q << o
             if b:
-                X[b - 1] -= (q << ((o + B) * pw)) & full
-            if o + d > B:
-                X[b + 1] -= q >> ((B - o) * pw)
-        elif t > last and (limit is None or needs[j]):
+                X[b - 1] -= (q << (o + Bpw)) & full
+            if o + dpw > Bpw:
+                X[b + 1] -= q >> (Bpw - o)
+        elif t > last and (limit is None or needs):
             return None
         f = t + d
-        if f > lf[j]:
-            tard += f - lf[j]
+        if f > lfj:
+            tard += f - lfj
         start[j] = t
         fin[j] = f
         if lands:
-            for k, q in lands:
+            for k, q_land in lands:
                 sl, e = slack[k], ends[k]
                 i = nruns[k]
                 while i >= 0 and e[i] >= f:
-                    sl[i] -= q
+                    sl[i] -= q_land
                     i -= 1
     return start, fin, tard
 
@@ -302,32 +300,26 @@ def _backward(c: _Compiled, order, horizon: int):
     successors' starts, ignoring landing resources (the forward pass that follows enforces
     them). Returns the starts, or None when an activity would have to start before its release.
     """
-    dur, succs, rel, lf = c.dur, c.succs, c.release, c.lf
-    qw, gw, mask, flat, B, pw, full = c.qw, c.gw, c.mask, c.flat, c.B, c.pw, c.full
-    blk = c.blk
+    pw, full, Bpw, blk, offs = c.pw, c.full, c.B * c.pw, c.blk, c.offs
+    bwd = c.bwd
     X = c.blocks0[:]
     n = c.n
     start = [0] * n
     for j in order:
-        e = horizon if lf[j] > horizon else lf[j]
-        for s in succs[j]:
+        succs, d, q, g, m, dpw, fl, first, lfj = bwd[j]
+        e = horizon if lfj > horizon else lfj
+        for s in succs:
             if start[s] < e:
                 e = start[s]
-        d = dur[j]
         t = e - d
-        q = qw[j]
         if q:
-            g = gw[d]
-            m = mask[d]
-            first = rel[j]
             while True:
                 if t < first:
                     return None
-                b = blk[t]
-                ok = ((((X[b] >> ((t - b * B) * pw)) & m) | g) - q) & g
+                ok = ((((X[blk[t]] >> offs[t]) & m) | g) - q) & g
                 if ok == g:
                     break
-                if flat[j]:
+                if fl:
                     # constant demand: end at or before the earliest period lacking capacity
                     bad = ok ^ g
                     t += ((bad & -bad).bit_length() - 1) // pw - d
@@ -335,13 +327,13 @@ def _backward(c: _Compiled, order, horizon: int):
                     t -= 1
             # take the demand from every block holding the periods
             b = blk[t]
-            o = t - b * B
-            X[b] -= q << (o * pw)
+            o = offs[t]
+            X[b] -= q << o
             if b:
-                X[b - 1] -= (q << ((o + B) * pw)) & full
-            if o + d > B:
-                X[b + 1] -= q >> ((B - o) * pw)
-        elif t < rel[j]:
+                X[b - 1] -= (q << (o + Bpw)) & full
+            if o + dpw > Bpw:
+                X[b + 1] -= q >> (Bpw - o)
+        elif t < first:
             return None
         start[j] = t
     return start
