@@ -122,7 +122,7 @@ def row(label, n, horizon, setup_s, run_s, cpu_s, schedules, objective) -> None:
     rate = schedules / run_s if run_s > 0 else float("inf")
     cpu_rate = schedules / cpu_s if cpu_s > 0 else float("inf")
     obj = "-" if objective is None else f"{objective:g}"
-    print(f"{label:<22} {n:>6} {horizon:>7} {schedules:>9} {setup_s:>8.2f} {run_s:>8.2f} "
+    print(f"{label:<28} {n:>6} {horizon:>7} {schedules:>9} {setup_s:>8.2f} {run_s:>8.2f} "
           f"{rate:>9.0f} {cpu_rate:>9.0f} {obj:>10}", flush=True)
 
 
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from netplan.io import read_optima, read_psplib
 
-    print(f"{'project':<22} {'acts':>6} {'horizon':>7} {'passes':>9} {'setup_s':>8} "
+    print(f"{'project':<28} {'acts':>6} {'horizon':>7} {'passes':>9} {'setup_s':>8} "
           f"{'run_s':>8} {'passes/s':>9} {'cpu/s':>9} {'objective':>10}")
     ref = load_reference(args.reference) if args.reference else None
     versions = [("", None)] + ([(" (reference)", ref)] if ref else [])
