@@ -147,11 +147,13 @@ class _Compiled:
         maxd = max(dur, default=0)
         self.gw = [sum(guard << (k * pw) for k in range(d)) for d in range(maxd + 1)]
         self.mask = [(1 << (d * pw)) - 1 for d in range(maxd + 1)]
-        # Full periods are skipped in one step: per binding resource a union-find over periods
-        # points from a period where its smallest demand no longer fits to the next period
-        # where it may. A period is marked when a start fails there on an activity that needs
-        # just that smallest demand (or, in a blackout, from the start); after a failed start
-        # an activity that needs the resource in its first period skips the marked periods.
+        # Full periods are skipped in one step: per resource that activities queue for (see
+        # QUEUE) a union-find over periods points from a period where its smallest demand no
+        # longer fits to the next period where it may. A period is marked when a start fails
+        # there on an activity that needs just that smallest demand (or, in a blackout, from
+        # the start); an activity that needs the resource in its first period skips the
+        # marked periods, and one that needs it in every period jumps past a marked period
+        # its window meets.
         self.fw = fw
         self.skip_nx0: list[list[int] | None] = []
         self.skip: list[list[int]] = [[] for _ in range(n)]
