@@ -706,8 +706,9 @@ class SimulationSettings(_Frozen):
         "API; `planned` and dates need the migration plan (the CLI schedules first).")
     max_unfinished_pct: float = Field(
         1.0, ge=0, le=100, description="A unit fails when more than this percentage of its "
-        "measured flows to a destination is still running at the end of the run (their "
-        "completion times are only known to exceed the run).")
+        "measured flows to a destination is still running at the end of the run and already "
+        "past the service level (throughput bound below it, request latency bound above the "
+        "p99 level).")
 
     @model_validator(mode="after")
     def _warmup(self) -> SimulationSettings:

@@ -116,6 +116,10 @@ def test_overload_leaves_flows_unfinished_and_fails_on_them(overloaded):
     share = 100 * (bulk["status"] == "unfinished").mean()
     assert share > s.simulation.max_unfinished_pct
     assert row["unfinished"] == (bulk["status"] == "unfinished").sum()
+    # late: still running with a throughput bound already below the city's 10 Mbps
+    late = bulk["censored"] & (bulk["throughput_mbps"] < 10.0)
+    assert row["unfinished_late"] == late.sum() > 0
+    assert row["unfinished_pct"] == pytest.approx(100 * late.sum() / row["flows"])
     assert not row["ok"] and "unfinished" in row["reason"]
     # throughput: the mean over every measured flow, censored ones at size / (66x s - start)
     scored = bulk[bulk["status"].isin(["done", "unfinished"])]
@@ -265,3 +269,50 @@ def test_planned_and_dated_systems_follow_the_plan():
     ms = plan.milestones().set_index("date")
     first = ms.index[0]
     assert len(cloud_systems(inventory, first, plan=plan).systems) == ms.loc[first, "on_cloud"]
+
+
+def _hand_flows(result, throughputs_done, bounds_unfinished):
+    """A flow table for ``_score``: one city department's bulk flows to the cloud."""
+    n_done, n_open = len(throughputs_done), len(bounds_unfinished)
+    f = result.flows.iloc[:0].copy()
+    rows = pd.DataFrame({
+        "stream": 0, "source": "R/dep", "unit": "R/dep", "unit_name": "部门", "tier": "city",
+        "destination": "cloud", "klass": "bulk", "start_s": 100.0, "size_mb": 10.0,
+        "end_s": [200.0] * n_done + [math.nan] * n_open,
+        "fct_s": 1.0, "throughput_mbps": [*throughputs_done, *bounds_unfinished],
+        "latency_ms": math.nan, "queueing_ms": math.nan, "sent_mb": 10.0, "route": 0,
+        "route_latency_ms": ONE_WAY_MS,
+        "status": ["done"] * n_done + ["unfinished"] * n_open,
+        "censored": [False] * n_done + [True] * n_open, "measured": True,
+        "direction": "upstream"})
+    return pd.concat([f, rows], ignore_index=True).astype(
+        {c: f[c].dtype for c in ("destination", "klass", "status", "direction")})
+
+
+def test_unfinished_share_counts_only_flows_already_late():
+    """Hand-made flows: 100 done at 50 Mbps, two still running with bounds 30 and 5 Mbps.
+
+    The 30 Mbps one may still finish above the city level (10 Mbps): not late. The 5 Mbps one
+    cannot (its bound is below): late. 1 of 102 = 0.98 % <= 1 %: the unit passes, with the
+    mean over all 102 at their bounds, (100 × 50 + 30 + 5) / 102 = 49.36 Mbps. Three late
+    flows (3 of 103 = 2.9 %) fail it.
+    """
+    import dataclasses
+
+    from netplan.simulation.validate import _score
+
+    s = quiet_scenario()
+    topo = two_nodes()
+    skeleton = simulate_traffic(s, topo, duration_s=60, warmup_s=0, cutovers=transfers(
+        ("x", "R/dep", 1.0, 0.0, "upstream")))
+    levels = s.simulation.service_levels
+    r = dataclasses.replace(skeleton, flows=_hand_flows(skeleton, [50.0] * 100, [30.0, 5.0]))
+    row = _score(r, levels, topo).iloc[0]
+    assert (row["unfinished"], row["unfinished_late"]) == (2, 1)
+    assert row["unfinished_pct"] == pytest.approx(100 / 102)
+    assert row["throughput_mean_mbps"] == pytest.approx((100 * 50 + 30 + 5) / 102)
+    assert row["ok"]
+    r = dataclasses.replace(skeleton, flows=_hand_flows(skeleton, [50.0] * 100, [5.0] * 3))
+    row = _score(r, levels, topo).iloc[0]
+    assert row["unfinished_pct"] == pytest.approx(300 / 103)
+    assert not row["ok"] and row["reason"].startswith("unfinished: 3 of 103 flows (2.9% > 1%)")
