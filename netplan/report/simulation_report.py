@@ -101,8 +101,9 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
              "Flows still running at the end count at their bounds (FCT and latency at "
              "least, throughput at most what the run saw), and more than "
              f"{scenario.simulation.max_unfinished_pct:g}% of a unit's flows still running "
-             "fails it. A failing unit names its bottleneck (the busiest link direction on "
-             "its routes against the capacity in force) and the capacity at which it would "
+             "and already past the service level fails it. A failing unit names its "
+             "bottleneck (the busiest link direction on its routes against the capacity in "
+             "force) and the capacity at which it would "
              "pass (M/G/1 processor-sharing estimate).", "",
              markdown_table(pd.DataFrame(runs)), "", "### Verdict per tier", "",
              markdown_table(verdict), ""]
