@@ -9,7 +9,9 @@ PSPLIB time units for the benchmark):
   demand *profile* over its periods (constant for PSPLIB; e.g. link transfer only in a
   migration's last, cutover week);
 - *landing* resources (cloud vCPU, memory, storage): an activity occupies them from its finish
-  to the end of the horizon; their capacity per period must be non-decreasing (expansions);
+  to the end of the horizon and beyond it, where the last period's capacity holds (so one
+  finishing at the horizon still needs room); capacity per period must be non-decreasing
+  (expansions);
 - finish-to-start precedences;
 - milestones: at least ``count`` of given activities finished by a period;
 - an objective: the makespan, or the weighted sum of finish periods.
@@ -484,6 +486,13 @@ def check_schedule(project: Project, starts) -> None:
             name = project.landing_names[k] if k < len(project.landing_names) else f"#{k}"
             raise ScheduleViolation(f"landing resource {name} over capacity in period {t}: "
                                     f"{occupied[t]:g} > {project.landing_capacity[k, t]:g}")
+        # after the horizon everything has landed, against the last period's capacity: an
+        # activity finishing at the horizon occupies no period of it, but it is on the cloud
+        total = float(sum(a.landing[k] for a in acts if k < len(a.landing)))
+        if project.horizon and total > cap[-1] + 1e-9 * max(1.0, abs(cap[-1])):
+            name = project.landing_names[k] if k < len(project.landing_names) else f"#{k}"
+            raise ScheduleViolation(f"landing resource {name} over capacity after the horizon: "
+                                    f"{total:g} landed in all > {cap[-1]:g}")
     for m in project.milestones:
         pool = range(project.n) if m.activities is None else m.activities
         done = sum(1 for i in pool if f[i] <= m.period)

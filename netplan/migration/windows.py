@@ -181,10 +181,11 @@ def time_windows(project: Project, horizon: int | None = None) -> TimeWindows:
                     ok &= cap[k:k + len(ok)] >= prof[k]
         for k, q in enumerate(a.landing):
             if q and len(ok):
-                # it occupies the landing resource from its finish f on (periods f .. H-1)
+                # it occupies the landing resource from its finish f on (periods f .. H-1,
+                # and after the horizon at the last period's capacity)
                 f = np.arange(len(ok)) + d[j]
                 land = project.landing_capacity[k]
-                short = (f < H) & (land[np.minimum(f, H - 1)] < q - 1e-9)
+                short = land[np.minimum(f, H - 1)] < q - 1e-9
                 ok &= ~short
         ok[max(lf[j] - d[j] + 1, 0):] = False
         allowed.append(ok)

@@ -18,9 +18,9 @@ The project (periods 0..5, horizon 6)::
 
 The feasible schedule a=0, b=2, c=0, d=5, e=3, by hand:
 teams 2, 2, 1, 0, 0, 0 (period 0 full: a and c); link 2 (c's first period), 3 (a's last: full),
-0, ...; vCPU landed 0, 0, 5 (a 4 + c 1, full), 5, 5, 5 (d finishes at the horizon: lands
-nowhere in it); a finishes at 2 (counts 2 for the milestone), b starts as a finishes, e within
-[3, 5].
+0, ...; vCPU landed 0, 0, 5 (a 4 + c 1, full), 5, 5, 5 (d finishes at the horizon: it
+occupies no period of it, but after it 4 + 1 + 2 = 7 <= 9, the last capacity); a finishes
+at 2 (counts 2 for the milestone), b starts as a finishes, e within [3, 5].
 """
 
 from __future__ import annotations
@@ -105,3 +105,14 @@ def test_each_violation_is_named(what, starts, message):
 def test_a_violation_is_an_assertion_error():
     # so that a bare `assert`-style test harness reports it as a failure, not an error
     assert issubclass(ScheduleViolation, AssertionError)
+
+
+def test_an_activity_finishing_at_the_horizon_still_needs_room_on_the_cloud():
+    # a and b land 3 vCPU each on a cloud of 5: both cannot be on it. b finishing at the
+    # horizon (2) occupies no period of it, which used to let 3 + 3 = 6 > 5 pass
+    p = Project((Activity("a", 1, (1,), landing=(3.0,)), Activity("b", 1, (1,), landing=(3.0,))),
+                np.array([1]), (), horizon=2, landing_capacity=np.array([5.0]))
+    with pytest.raises(ScheduleViolation,
+                       match=r"^landing resource #0 over capacity after the horizon: "
+                             r"6 landed in all > 5$"):
+        check_schedule(p, [0, 1])

@@ -53,7 +53,7 @@ def reference_sgs(project, order, soft=False):
     limit = extended_horizon(project)
     prof = [[project.activities[j].profile(r) for r in range(R)] for j in range(project.n)]
     used = np.zeros((R, limit), dtype=np.int64)
-    landed = np.zeros((L, H))
+    landed = np.zeros((L, H + 1))  # period H: after the horizon, at the last capacity
     start = [0] * project.n
     tard = 0
 
@@ -70,9 +70,10 @@ def reference_sgs(project, order, soft=False):
                 return None
             fits = not needs or all(used[r, u] + prof[j][r][u - t] <= cap(r, u)
                                     for r in range(R) for u in range(t, t + d[j]))
-            # landing: occupied from the finish to the end of the horizon
-            fits = fits and all(landed[k, u] + q <= project.landing_capacity[k, u] + 1e-9
-                                for k, q in enumerate(a.landing) for u in range(t + d[j], H))
+            # landing: occupied from the finish to the end of the horizon and after it
+            fits = fits and all(landed[k, u] + q <= project.landing_capacity[k, min(u, H - 1)]
+                                + 1e-9 for k, q in enumerate(a.landing)
+                                for u in range(t + d[j], H + 1))
             if fits:
                 break
             t += 1
@@ -136,15 +137,20 @@ def test_demand_profile():
 
 
 def test_landing_resource_forces_a_later_start():
-    # landing capacity 0, 0, 5, 5, 8, 8 (two expansions); each activity lands 3 from its
-    # finish to the end. A: the earliest finish with 3 free in every later period is 2 (start
-    # 1). B: periods 2-3 have 5 - 3 = 2 left, 4-5 have 5: finish 4, start 3. C: periods 4-5
-    # now have 2 left: only a finish at the horizon (6) occupies nothing: start 5.
+    # landing capacity 0, 0, 5, 5, 8, 9 (expansions), and 9 after the horizon; each activity
+    # lands 3 from its finish on. A: the earliest finish with 3 free in every later period is
+    # 2 (start 1). B: periods 2-3 have 5 - 3 = 2 left, 4-5 and after have 5 and 6: finish 4,
+    # start 3. C: period 4 has 8 - 6 = 2 left, period 5 and after 3: finish 5, start 4.
     acts = tuple(Activity(x, 1, landing=(3,)) for x in "ABC")
     p = Project(acts, np.zeros((0, 6)), (), horizon=6,
+                landing_capacity=np.array([[0, 0, 5, 5, 8, 9]]))
+    assert serial_sgs(p, [0, 1, 2]).tolist() == [1, 3, 4]
+    check_schedule(p, [1, 3, 4])
+    # with 8 in the last period C fits nowhere: not even finishing at the horizon (6), where
+    # it occupies no period but is on the cloud after it (9 > 8)
+    p = Project(acts, np.zeros((0, 6)), (), horizon=6,
                 landing_capacity=np.array([[0, 0, 5, 5, 8, 8]]))
-    assert serial_sgs(p, [0, 1, 2]).tolist() == [1, 3, 5]
-    check_schedule(p, [1, 3, 5])
+    assert serial_sgs(p, [0, 1, 2]) is None
 
 
 def test_a_deadline_makes_the_sgs_fail():

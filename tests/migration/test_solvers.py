@@ -297,6 +297,19 @@ def test_impossible_milestone(backend):
     assert s.status is expected
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cloud_too_small_for_everything_is_found_even_at_the_horizon(backend):
+    # a and b land 3 vCPU each on a cloud of 5 that is never expanded: no schedule exists.
+    # Before the landing semantics covered "after the horizon", every backend returned
+    # a = 0, b = 1 (b finishing at the horizon 2, occupying no period of it) as optimal
+    acts = (Activity("a", 1, (1,), landing=(3.0,)), Activity("b", 1, (1,), landing=(3.0,)))
+    project = Project(acts, np.array([1]), (), horizon=2, landing_capacity=np.array([5.0]))
+    s = solve_with(project, backend, time_limit_s=2)
+    assert s.starts is None
+    expected = SolveStatus.NO_SOLUTION if backend == "heuristic" else SolveStatus.INFEASIBLE
+    assert s.status is expected
+
+
 def test_infeasible_deadline_is_found_by_window_propagation():
     # B follows A: it starts at 3 at the earliest and finishes at 5, past its deadline 4
     acts = (Activity("A", 3, (1,)), Activity("B", 2, (1,), deadline=4))

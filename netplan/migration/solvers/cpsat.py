@@ -308,18 +308,22 @@ def build_cpsat_model(project: Project) -> CpsatModel:
         m.add_cumulative(ivs, dem, cap_max)
         n_cum += 1
 
-    # landing resources: [finish, horizon) against the final capacity, blocking the shortfall
+    # landing resources: [finish, horizon] against the final capacity, blocking the shortfall;
+    # period H stands for "after the horizon" (the last period's capacity), so an activity
+    # finishing at the horizon still occupies its amount
     for k in range(project.landing_capacity.shape[0]):
         ivs, dem = [], []
         for i, a in enumerate(acts):
             if k < len(a.landing) and a.landing[k] > 0:
                 q = _scaled(a.landing[k], LANDING_SCALE, up=True)
-                ivs.append(m.new_interval_var(ends[i], H - ends[i], H, f"land[{a.name},{k}]"))
+                ivs.append(m.new_interval_var(ends[i], H + 1 - ends[i], H + 1,
+                                              f"land[{a.name},{k}]"))
                 dem.append(q)
         if not ivs:
             continue
         cap = np.array([max(0, _scaled(c, LANDING_SCALE, up=False))
-                        for c in project.landing_capacity[k]], dtype=np.int64)
+                        for c in np.append(project.landing_capacity[k],
+                                           project.landing_capacity[k, -1:])], dtype=np.int64)
         cap_max = int(cap.max(initial=0))
         for t0, length, q in _runs(cap_max - cap):
             ivs.append(m.new_fixed_size_interval_var(t0, length, f"block[land{k},{t0}]"))

@@ -294,14 +294,16 @@ def _assemble(project: Project, T: int, precedence: str, lower: float | None,
             m.row(f"res_{r}_{t}", per_t[t], -inf, cap)
     # landing resources (see the module docstring for the two reductions)
     H = project.horizon
-    t_last = min(T, H - 1)  # beyond T nothing finishes; the last period checked is H - 1
+    # beyond T nothing finishes; period H stands for "after the horizon" (the last period's
+    # capacity), where an activity finishing at the horizon still occupies its amount
+    t_last = min(T, H)
     for k in range(project.landing_capacity.shape[0]):
         acts = project.activities
         landers = [j for j in range(n)
                    if k < len(acts[j].landing) and acts[j].landing[k] and win[j]]
         if not landers:
             continue
-        cap = project.landing_capacity[k]
+        cap = np.append(project.landing_capacity[k], project.landing_capacity[k, -1:])
         ends = [t for t in range(t_last + 1)
                 if t == t_last or cap[t + 1] > cap[t] + 1e-9 * max(1.0, abs(cap[t]))]
         for t in ends:

@@ -187,10 +187,13 @@ class _Compiled:
 
     def _pack_landing(self, project: Project) -> None:
         H = self.H
-        caps = [[float(x) for x in row] for row in project.landing_capacity]
+        # period H stands for "after the horizon", at the last period's capacity: an
+        # activity finishing at the horizon occupies no period of it but is still on the cloud
+        caps = [[float(x) for x in row] + [float(row[-1])] if H else []
+                for row in project.landing_capacity]
         # the last period of every run of equal capacity, and the capacity there
-        self.land_ends = [[t for t in range(H) if t == H - 1 or row[t + 1] != row[t]]
-                          for row in caps]
+        self.land_ends = [[t for t in range(H + 1) if t == H or row[t + 1] != row[t]]
+                          if H else [] for row in caps]
         self.land_slack0 = [[row[t] for t in ends]
                             for row, ends in zip(caps, self.land_ends, strict=True)]
         self.land = [[(k, float(q)) for k, q in enumerate(a.landing) if q]
