@@ -199,10 +199,10 @@ def plan_migration(
     inventory : Inventory
     topology : Topology, optional
         Built from the scenario when not given.
-    backend : {"pulp", "heuristic", "cpsat"}, optional
-        Default ``scenario.migration.backend``.
+    backend : {"milp", "heuristic", "cpsat"}, optional
+        Default ``scenario.migration.backend`` (``"pulp"`` is the old name of ``"milp"``).
     solver : pulp.LpSolver, optional
-        MILP solver for the ``pulp`` backend (default HiGHS).
+        MILP solver for the ``milp`` backend (default HiGHS).
     time_limit_s : float, optional
         Default ``scenario.migration.time_limit_s``.
     seed : int, optional
@@ -241,14 +241,13 @@ def plan_migration(
                                        "run", *proof))
     else:
         schedule = solve(mp.project, backend=backend or policy.backend, solver=solver,
-                         time_limit_s=time_limit_s or policy.time_limit_s,
-                         work_limit=WorkLimit.from_policy(policy),
-                         seed=policy.seed if seed is None else seed)
+                         time_limit_s=limit, work_limit=WorkLimit.from_policy(policy),
+                         seed=seed)
     if schedule.starts is not None:
         return MigrationPlan(schedule.status, schedule, mp)
     # the side searches are capped by schedules; with a deterministic policy the clock is only
     # a safety net, as for the main search
-    deterministic = getattr(policy, "deterministic", False)
+    deterministic = policy.deterministic
     verify_s = limit if deterministic else min(5.0, max(1.0, limit / 10))
     relaxed_s = limit if deterministic else min(10.0, max(1.0, limit / 4))
     explanation = (explain_infeasibility(mp, verify_time_s=verify_s, seed=seed)

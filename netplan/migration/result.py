@@ -249,7 +249,7 @@ class MigrationPlan:
             head = (f"Targets NOT met: no plan with {self.teams_text()} can meet every dated "
                     "target (proven; the reasons follow).")
         else:
-            stop = f", stopped by its {s.stopped_by}" if getattr(s, "stopped_by", None) else ""
+            stop = f", stopped by its {s.stopped_by}" if s.stopped_by else ""
             head = (f"Targets NOT met by any plan found: the {s.backend} search found no plan "
                     f"meeting every dated target in {s.runtime_s:.1f} s{stop}; that none exists "
                     "is not proven.")

@@ -77,7 +77,7 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
         head = summary
     else:
         head = [f"**{summary[0]}**", "", *summary[1:]]
-    stop = f", stopped by the {s.stopped_by}" if getattr(s, "stopped_by", None) else ""
+    stop = f", stopped by the {s.stopped_by}" if s.stopped_by else ""
     if s.backend == "bounds":
         solver_line = ("Scheduler: not run — the dated targets are proven impossible before "
                        "any search (lower bounds or the inventory's size; the reasons are below).")
@@ -88,7 +88,7 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
     shown = ""
     if plan.relaxed is not None and not plan.feasible:
         r, rmp = plan.relaxed, plan.relaxed_mp
-        rstop = f", stopped by the {r.stopped_by}" if getattr(r, "stopped_by", None) else ""
+        rstop = f", stopped by the {r.stopped_by}" if r.stopped_by else ""
         solver_line += (f" Plan without the dated targets: {r.backend}, objective {r.objective}, "
                         f"{r.runtime_s:.1f} s{rstop}, on {rmp.project.horizon} weeks to "
                         f"{rmp.grid.sunday(rmp.project.horizon - 1)}.")
