@@ -250,6 +250,7 @@ def _cmd_run(args) -> int:
 def _simulation_options(args, scenario) -> dict:
     """``--failure``, ``--seed`` and ``--duration``, checked against the scenario up front."""
     from netplan.errors import UnknownNodeError
+    from netplan.model.diagnose import carriers_in_use
     from netplan.model.scenario import FailureCase
 
     opts: dict = {"seed": getattr(args, "seed", None),
@@ -262,6 +263,11 @@ def _simulation_options(args, scenario) -> dict:
         if fault.carrier is not None and fault.carrier not in scenario.extranet.carriers:
             raise UnknownNodeError(f"--failure {text}: no carrier {fault.carrier!r}; the "
                                    f"scenario has {', '.join(scenario.extranet.carriers)}")
+        in_use = carriers_in_use(scenario)
+        if fault.carrier is not None and fault.carrier not in in_use:
+            raise NetplanError(f"--failure {text}: carrier {fault.carrier!r} has no line in "
+                               f"this scenario (no tier uses it), so failing it tests "
+                               f"nothing; the carriers with lines are {', '.join(in_use)}")
         if fault.cloud is not None and fault.cloud not in [c.name for c in scenario.cloud]:
             raise UnknownNodeError(f"--failure {text}: no cloud node {fault.cloud!r}; the "
                                    f"scenario has {', '.join(c.name for c in scenario.cloud)}")

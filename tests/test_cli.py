@@ -158,6 +158,23 @@ def test_simulate_bad_duration_is_a_usage_error(capsys):
     assert "not a duration" in capsys.readouterr().err
 
 
+def test_failing_a_listed_carrier_without_lines_is_refused(tmp_path, capsys):
+    # 广电 added to extranet.carriers: no tier takes it (the city core takes the first 3), so
+    # it has no line; "--failure carrier:广电" would simulate normal operation and pass
+    text = Path(MEIZHOU).read_text(encoding="utf-8")
+    assert "carriers: [电信, 联通, 移动]" in text
+    scenario = tmp_path / "mz.yaml"
+    inventory = str(Path(MEIZHOU).parent / "meizhou-2020-systems.csv")
+    text = text.replace("carriers: [电信, 联通, 移动]", "carriers: [电信, 联通, 移动, 广电]", 1)
+    scenario.write_text(text.replace("meizhou-2020-systems.csv", inventory), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["simulate", str(scenario), "--out", str(out), "--quiet",
+                 "--failure", "carrier:广电"]) == 2
+    err = capsys.readouterr().err
+    assert "carrier '广电' has no line" in err and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_scenario_failure_with_unknown_carrier_is_refused(tmp_path, capsys):
     text = Path(MEIZHOU).read_text(encoding="utf-8").replace("faults: [{carrier: 移动}]",
                                                              "faults: [{carrier: 铁通}]")

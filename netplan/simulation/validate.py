@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from netplan.model.diagnose import carriers_in_use
 from netplan.model.scenario import FailureCase, Fault, Scenario, ServiceLevel
 from netplan.simulation.simulate import TrafficResult, resolve_system_mbps, simulate_traffic
 from netplan.simulation.traffic import MBIT_PER_MB, CloudSystems
@@ -55,6 +56,10 @@ _TIERS = ("city", "county", "town", "village")
 def default_failure_cases(scenario: Scenario) -> list[FailureCase]:
     """The scenario's failure cases, or one per carrier down for the whole period.
 
+    Only carriers that some tier gives a line are failed (see
+    :func:`netplan.model.diagnose.carriers_in_use`): failing one with no line would simulate
+    normal operation under another name and pass without testing anything.
+
     Examples
     --------
     >>> from netplan.examples import tiny_scenario
@@ -64,7 +69,7 @@ def default_failure_cases(scenario: Scenario) -> list[FailureCase]:
     if scenario.simulation.failures is not None:
         return list(scenario.simulation.failures)
     return [FailureCase(name=f"{c} down", faults=[Fault(carrier=c)])
-            for c in scenario.extranet.carriers]
+            for c in carriers_in_use(scenario)]
 
 
 @dataclass

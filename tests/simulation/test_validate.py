@@ -311,3 +311,18 @@ def test_link_cut_moves_traffic_to_the_other_carrier(tiny):
                        ("A县", 'write a link as "SOURCE -- TARGET"')]:
         with pytest.raises(KeyError, match=words):
             simulate_traffic(s, topo, faults=[Fault(link=bad)], duration_s=60)
+
+
+def test_default_failure_cases_fail_only_carriers_with_lines():
+    # 广电 listed third while every tier takes 2 carriers: it has no line, so failing it would
+    # simulate normal operation under another name; the default cases fail 电信 and 联通 only
+    import copy
+
+    from netplan.examples import TINY_SCENARIO
+    from netplan.model.scenario import Scenario
+    from netplan.simulation import default_failure_cases
+
+    data = copy.deepcopy(TINY_SCENARIO)
+    data["extranet"]["carriers"] = ["电信", "联通", "广电"]
+    scenario = Scenario.model_validate(data)
+    assert [c.name for c in default_failure_cases(scenario)] == ["电信 down", "联通 down"]
