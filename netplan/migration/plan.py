@@ -204,7 +204,10 @@ def plan_migration(
     solver : pulp.LpSolver, optional
         MILP solver for the ``milp`` backend (default HiGHS).
     time_limit_s : float, optional
-        Default ``scenario.migration.time_limit_s``.
+        Wall-clock budget (s) of the plan with the targets, building the topology and the
+        project included; default ``scenario.migration.time_limit_s``. With a deterministic
+        policy it is a safety net only. When no plan meets the targets, the checks of team
+        counts and the relaxed plan have budgets of their own.
     seed : int, optional
         Default ``scenario.migration.seed``.
     done, as_of
@@ -228,6 +231,7 @@ def plan_migration(
     from netplan.migration.solve import WorkLimit, solve
     from netplan.topology import build_topology
 
+    t_call = time.perf_counter()
     policy = _policy(scenario)
     topology = topology if topology is not None else build_topology(scenario)
     mp = build_migration_project(scenario, inventory, topology=topology, done=done, as_of=as_of)
@@ -241,7 +245,8 @@ def plan_migration(
                                        "run", *proof))
     else:
         schedule = solve(mp.project, backend=backend or policy.backend, solver=solver,
-                         time_limit_s=limit, work_limit=WorkLimit.from_policy(policy),
+                         time_limit_s=max(0.0, limit - (time.perf_counter() - t_call)),
+                         work_limit=WorkLimit.from_policy(policy),
                          seed=seed)
     if schedule.starts is not None:
         return MigrationPlan(schedule.status, schedule, mp)
