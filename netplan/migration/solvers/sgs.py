@@ -201,6 +201,18 @@ class _Compiled:
         self.has_land = any(self.land)
 
 
+def _take(X: list, b: int, o: int, q: int, dpw: int, Bpw: int, full: int) -> None:
+    """Take the packed demand ``q`` (``dpw`` bits, from bit ``o`` of block ``b``) off the blocks.
+
+    Blocks overlap by one block's width, so the periods are held by up to three blocks.
+    """
+    X[b] -= q << o
+    if b:
+        X[b - 1] -= (q << (o + Bpw)) & full
+    if o + dpw > Bpw:
+        X[b + 1] -= q >> (Bpw - o)
+
+
 def _forward(c: _Compiled, order, soft: bool):
     """Serial SGS on a precedence-feasible ``order``.
 
@@ -273,14 +285,7 @@ def _forward(c: _Compiled, order, soft: bool):
                         while nxi[t] != t:
                             nxi[t] = nxi[nxi[t]]  # path halving
                             t = nxi[t]
-            # take the demand from every block holding the periods
-            b = blk[t]
-            o = offs[t]
-            X[b] -= q << o
-            if b:
-                X[b - 1] -= (q << (o + Bpw)) & full
-            if o + dpw > Bpw:
-                X[b + 1] -= q >> (Bpw - o)
+            _take(X, blk[t], offs[t], q, dpw, Bpw, full)
         elif t > last and (limit is None or needs):
             return None
         f = t + d
@@ -330,14 +335,7 @@ def _backward(c: _Compiled, order, horizon: int):
                     t += ((bad & -bad).bit_length() - 1) // pw - d
                 else:
                     t -= 1
-            # take the demand from every block holding the periods
-            b = blk[t]
-            o = offs[t]
-            X[b] -= q << o
-            if b:
-                X[b - 1] -= (q << (o + Bpw)) & full
-            if o + dpw > Bpw:
-                X[b + 1] -= q >> (Bpw - o)
+            _take(X, blk[t], offs[t], q, dpw, Bpw, full)
         elif t < first:
             return None
         start[j] = t
