@@ -165,8 +165,10 @@ def solve(project: Project, *, backend: str = "milp", solver=None, time_limit_s:
             s = replace(s, backend="pulp" + s.backend.removeprefix("milp"))
         return s
     if backend == "heuristic":
-        return _heuristic_only(project, time_limit_s=time_limit_s, work_limit=work_limit,
-                               seed=seed, initial=initial)
+        from netplan.migration.solvers.heuristic import solve_heuristic
+
+        return solve_heuristic(project, time_limit_s=time_limit_s, seed=seed, initial=initial,
+                               max_schedules=None if work_limit is None else work_limit.schedules)
     if backend == "cpsat":
         from netplan.migration.solvers.cpsat import CpsatStage, cpsat_available
 
@@ -178,22 +180,6 @@ def solve(project: Project, *, backend: str = "milp", solver=None, time_limit_s:
                          time_limit_s=time_limit_s, work_limit=work_limit, seed=seed,
                          initial=initial)
     raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
-
-
-def _heuristic_only(project, *, time_limit_s, work_limit, seed, initial) -> Schedule:
-    from dataclasses import replace
-
-    from netplan.migration.solvers.heuristic import GeneticSearch
-
-    t0 = time.perf_counter()
-    search = GeneticSearch(project, seed=seed, initial=initial)
-    cap = math.inf if work_limit is None else work_limit.schedules
-    search.run(deadline=t0 + max(0.0, float(time_limit_s)), max_schedules=cap)
-    res = search.result(time.perf_counter() - t0)
-    stopped = None
-    if not search.proven():
-        stopped = WORK_LIMIT if search.schedules >= cap else TIME_LIMIT
-    return replace(res, stopped_by=stopped)
 
 
 def portfolio(project: Project, exact, *, backend: str, time_limit_s: float,

@@ -29,10 +29,12 @@ from __future__ import annotations
 import math
 import random
 import time
+from dataclasses import replace
 
 import numpy as np
 
 from netplan.migration.project import Project, Schedule, SolveStatus, objective_value
+from netplan.migration.solve import TIME_LIMIT, WORK_LIMIT
 from netplan.migration.solvers.bounds import _lft, _priorities, lower_bound
 from netplan.migration.solvers.sgs import _EPS, _Compiled, _Evaluator, _order_of, _sample_list
 
@@ -316,7 +318,8 @@ def solve_heuristic(project: Project, *, time_limit_s: float = 60.0, seed: int =
     -------
     Schedule
         ``OPTIMAL`` when the objective equals the lower bound, ``FEASIBLE`` otherwise,
-        ``NO_SOLUTION`` (``starts`` None) when no schedule met every constraint.
+        ``NO_SOLUTION`` (``starts`` None) when no schedule met every constraint;
+        ``stopped_by`` says whether ``max_schedules`` or the clock ended an unproven search.
 
     Examples
     --------
@@ -333,6 +336,9 @@ def solve_heuristic(project: Project, *, time_limit_s: float = 60.0, seed: int =
                         time.perf_counter() - t0, "heuristic", ("empty project",))
     search = GeneticSearch(project, seed=seed, initial=initial, population=population,
                            mutation=mutation)
-    search.run(deadline=t0 + max(0.0, float(time_limit_s)),
-               max_schedules=math.inf if max_schedules is None else max_schedules)
-    return search.result(time.perf_counter() - t0)
+    cap = math.inf if max_schedules is None else max_schedules
+    search.run(deadline=t0 + max(0.0, float(time_limit_s)), max_schedules=cap)
+    res = search.result(time.perf_counter() - t0)
+    if search.proven():
+        return res
+    return replace(res, stopped_by=WORK_LIMIT if search.schedules >= cap else TIME_LIMIT)
