@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from netplan.model.capacity import AddressingSettings, CapacitySettings
 from netplan.model.demand import Demand
 from netplan.model.system import TriagePolicy
 from netplan.units import BANDWIDTH_JSON_PATTERN, parse_bandwidth_mbps
@@ -749,6 +750,11 @@ class Scenario(_Frozen):
     migration: MigrationPolicy | None = None
     demand: Demand = Field(default_factory=Demand, description="Busy-hour traffic demand.")
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
+    capacity: CapacitySettings = Field(default_factory=CapacitySettings,
+                                       description="Capacity planning: ceilings, catalogue, "
+                                       "budget, dedicated networks, cloud sizing.")
+    addressing: AddressingSettings | None = Field(
+        None, description="Address plan: IPv4/IPv6 supernets and block sizing.")
 
     @field_validator("cloud")
     @classmethod
