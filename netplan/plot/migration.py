@@ -99,13 +99,16 @@ def plot_schedule(plan, *, ax=None, max_departments: int | None = None):
     return ax
 
 
-def plot_weekly_load(plan, *, axes=None):
+def plot_weekly_load(plan, *, axes=None, floor_pct: float | None = None):
     """Weekly team use against capacity, and cloud vCPU / memory / storage occupation.
 
     Parameters
     ----------
     plan : MigrationPlan
     axes : sequence of two matplotlib Axes, optional
+    floor_pct : float, optional
+        The cloud utilisation floor (资源利用率目标) drawn as a dotted line, %: pass the
+        scenario's ``targets.cloud_utilisation_min_pct``; None draws no line.
 
     Returns
     -------
@@ -131,7 +134,9 @@ def plot_weekly_load(plan, *, axes=None):
         used = load[f"cloud {name} used"].to_numpy(dtype=float)
         share = np.divide(used, cap, out=np.zeros_like(used), where=cap > 0) * 100
         axes[1].plot(w, share, color=color, label=f"云 {name} 占用率")
-    axes[1].axhline(65, color="tab:red", linestyle=":", label="利用率目标 65%")
+    if floor_pct is not None:
+        axes[1].axhline(floor_pct, color="tab:red", linestyle=":", gid="floor",
+                        label=f"利用率目标 {floor_pct:g}%")
     axes[1].set_ylabel("%")
     axes[1].set_xlabel(f"周（自 {plan.mp.grid.start} 起）")
     axes[1].legend(loc="upper left", fontsize=8)

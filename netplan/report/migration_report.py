@@ -64,7 +64,8 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
         ax = plot_schedule(plan)
         ax.figure.savefig(sub / "gantt.png", dpi=110, bbox_inches="tight")
         plt.close(ax.figure)
-        axes = plot_weekly_load(plan)
+        axes = plot_weekly_load(
+            plan, floor_pct=scenario.targets.cloud_utilisation_min_pct)
         axes[0].figure.savefig(sub / "load.png", dpi=110, bbox_inches="tight")
         plt.close(axes[0].figure)
         files += ["migration/gantt.png", "migration/load.png"]
