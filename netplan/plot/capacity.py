@@ -1,0 +1,87 @@
+"""Capacity plots: the cloud node's occupancy and utilisation per week."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netplan.plot._style import use_cjk_font
+
+__all__ = ["plot_cloud_utilisation"]
+
+_CLOUD_COLOURS = {"vcpu": "tab:orange", "memory_gb": "tab:green", "storage_tb": "tab:purple",
+                  "network_mbps": "tab:blue"}
+_CLOUD_NAMES = {"vcpu": "vCPU", "memory_gb": "内存", "storage_tb": "存储",
+                "network_mbps": "网络"}
+
+
+def plot_cloud_utilisation(result, *, ax=None):
+    """Occupancy (占用率) and utilisation (利用率) of the cloud node per week, with its rules.
+
+    Solid lines: occupancy of vCPU, memory, storage and network (allocated / capacity);
+    dashed lines: utilisation of vCPU, memory and storage (used / allocated). The ceiling
+    (``result.ceiling_pct``) is a red dashed line (gid ``"ceiling"``), the floor
+    (``result.floor_pct``, when the scenario sets one) a dotted one (gid ``"floor"``), and
+    the utilisation after the proposed 缩容 a star at the last week (gid ``"after_shrink"``).
+
+    Parameters
+    ----------
+    result : CloudCapacity
+        From :func:`netplan.capacity.cloud.cloud_capacity`.
+    ax : matplotlib.axes.Axes, optional
+        Drawn into; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from netplan.capacity.cloud import cloud_capacity
+    >>> from netplan.examples import tiny_migration
+    >>> scenario, inventory = tiny_migration()
+    >>> ax = plot_cloud_utilisation(cloud_capacity(scenario, inventory=inventory))
+    >>> [line.get_ydata()[0] for line in ax.lines if line.get_gid() == "ceiling"]
+    [85.0]
+    """
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    df = result.weekly
+    if ax is None:
+        _, ax = plt.subplots(figsize=(12, 4.5))
+    w = df["week"].to_numpy()
+    marker = "o" if len(df) == 1 else None
+    for name, colour in _CLOUD_COLOURS.items():
+        occ = df[f"{name}_occupancy_pct"].to_numpy(dtype=float)
+        ax.plot(w, occ, color=colour, marker=marker, gid=f"occupancy:{name}",
+                label=f"{_CLOUD_NAMES[name]} 占用率")
+        if f"{name}_utilisation_pct" in df:
+            util = df[f"{name}_utilisation_pct"].to_numpy(dtype=float)
+            ax.plot(w, util, color=colour, linestyle="--", marker=marker,
+                    gid=f"utilisation:{name}", label=f"{_CLOUD_NAMES[name]} 利用率")
+    ax.axhline(result.ceiling_pct, color="tab:red", linestyle="--", linewidth=1.2,
+               gid="ceiling", label=f"扩容阈值 {result.ceiling_pct:g}%")
+    if result.floor_pct is not None:
+        ax.axhline(result.floor_pct, color="tab:red", linestyle=":", linewidth=1.2,
+                   gid="floor", label=f"利用率目标 {result.floor_pct:g}%")
+        if not result.shrink.empty and len(w):
+            ax.plot([w[-1]], [result.utilisation_after_shrink_pct], marker="*", markersize=12,
+                    color="black", linestyle="none", gid="after_shrink",
+                    label=f"缩容后利用率 {result.utilisation_after_shrink_pct:.1f}%")
+    finite = df[[c for c in df.columns if c.endswith("_pct")]].to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    top = max(105.0, float(finite.max()) + 5 if finite.size else 105.0)
+    ax.set_ylim(0, top)
+    ax.set_ylabel("%")
+    dates = df["date"].tolist()
+    if dates and dates[0] is not None:
+        first = dates[0]
+        ax.set_xlabel(f"周（第 0 周截至 {first}）")
+    else:
+        ax.set_xlabel("现状")
+    ax.set_title(f"{result.node}：资源占用率与利用率")
+    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.grid(alpha=0.3)
+    return ax
