@@ -1,0 +1,113 @@
+"""Write an address plan as a CSV that NetBox's prefix bulk import accepts.
+
+NetBox (IPAM → Prefixes → Import) reads a CSV whose header names fields of its
+``PrefixImportForm``: ``prefix`` and ``status`` are required; ``vrf``, ``tenant``, ``role``,
+``vlan``, ``scope_type``/``scope_id``, ``is_pool``, ``mark_utilized``, ``description``,
+``comments`` and ``tags`` are optional. :func:`write_netbox_prefixes` writes
+
+- ``prefix``: the block, e.g. ``10.8.0.0/22``;
+- ``status``: ``container`` for a block with child blocks (the supernet and every division),
+  ``active`` for a LAN (village office, department, division infrastructure);
+- ``is_pool``: ``false`` everywhere: the LANs keep their network and broadcast addresses;
+- ``description``: what the block is for, in Chinese (``县(区) 测试省 甲市 A县``), at most 200
+  characters (NetBox's limit);
+- ``comments``: the node id, the need with growth and the utilisation;
+- ``vrf``, only when asked for.
+
+``tenant``, ``role``, ``vrf`` and ``tags`` are looked up by name during the import and must
+already exist in NetBox, or the whole import fails; so the file leaves tenant, role and tags
+out (create them first and add the columns if wanted) and writes ``vrf`` only when the caller
+names one.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from netplan.capacity.addressing import AddressPlan
+
+__all__ = ["write_netbox_prefixes", "NETBOX_PREFIX_COLUMNS"]
+
+#: The header written (``vrf`` is inserted after ``prefix`` when a VRF is named).
+NETBOX_PREFIX_COLUMNS = ("prefix", "status", "is_pool", "description", "comments")
+#: NetBox's ``description`` field length.
+_DESCRIPTION_MAX = 200
+_LABEL = {"supernet": "地址总块", "national": "全国", "province": "省", "city": "市",
+          "county": "县(区)", "town": "乡镇(街道)", "village": "村(社区)", "department": "部门",
+          "infrastructure": "设备互联"}
+
+
+def write_netbox_prefixes(plan: AddressPlan, path: str | os.PathLike, *,
+                          families: list[str] | None = None, vrf: str | None = None) -> Path:
+    """Write the plan's blocks as a NetBox prefix import CSV (UTF-8), atomically.
+
+    Parameters
+    ----------
+    plan : AddressPlan
+        From :func:`netplan.capacity.addressing.address_plan`.
+    path : str or path-like
+        The CSV to write; its folder must exist. The file is written to a temporary file in the
+        same folder and moved into place, so a failed write never leaves half a file.
+    families : list of {"ipv4", "ipv6"}, optional
+        Families to write (default every family of the plan).
+    vrf : str, optional
+        A VRF name for every prefix (it must exist in NetBox); default the global table.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import csv, tempfile, pathlib
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.topology import build_topology
+    >>> from netplan.model.capacity import AddressingSettings
+    >>> from netplan.capacity.addressing import address_plan
+    >>> plan = address_plan(build_topology(tiny_scenario()), AddressingSettings(ipv4="10.8.0.0/16"))
+    >>> out = write_netbox_prefixes(plan, pathlib.Path(tempfile.mkdtemp()) / "prefixes.csv")
+    >>> with out.open(encoding="utf-8", newline="") as fh:
+    ...     rows = list(csv.DictReader(fh))
+    >>> rows[3]["prefix"], rows[3]["status"], rows[3]["description"]
+    ('10.8.0.0/22', 'container', '县(区) 测试省 甲市 A县')
+    """
+    path = Path(path)
+    frame = plan.to_frame()
+    if families is not None:
+        frame = frame[frame["family"].isin(families)]
+    header = list(NETBOX_PREFIX_COLUMNS)
+    if vrf is not None:
+        header.insert(1, "vrf")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            for prefix, node, name, kind, needed, unit, pct, children in zip(
+                    frame["prefix"], frame["node_id"], frame["name"], frame["kind"],
+                    frame["needed"], frame["unit"], frame["utilisation_pct"], frame["children"],
+                    strict=True):
+                where = node.replace("/", " ").replace("#", " ") if node else name
+                description = f"{_LABEL.get(kind, kind)} {where}"[:_DESCRIPTION_MAX]
+                units = "addresses" if unit == "address" else unit
+                comments = f"needed {needed} {units} with growth; utilisation {pct:.1f}%"
+                if node:
+                    comments = f"node_id={node}; {comments}"
+                row = [prefix, "container" if children else "active", "false", description,
+                       comments]
+                if vrf is not None:
+                    row.insert(1, vrf)
+                w.writerow(row)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
