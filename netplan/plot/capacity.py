@@ -50,7 +50,7 @@ def plot_cloud_utilisation(result, *, ax=None):
     use_cjk_font()
     df = result.weekly
     if ax is None:
-        _, ax = plt.subplots(figsize=(12, 4.5))
+        _, ax = plt.subplots(figsize=(13, 4.5))
     w = df["week"].to_numpy()
     marker = "o" if len(df) == 1 else None
     for name, colour in _CLOUD_COLOURS.items():
@@ -82,6 +82,6 @@ def plot_cloud_utilisation(result, *, ax=None):
     else:
         ax.set_xlabel("现状")
     ax.set_title(f"{result.node}：资源占用率与利用率")
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0)
     ax.grid(alpha=0.3)
     return ax

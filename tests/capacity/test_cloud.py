@@ -263,6 +263,9 @@ def test_hosts_needed_matches_enumeration():
         assert (h.vcpu_used, h.memory_gb_used) == (on["vcpu"].sum(), on["memory_gb"].sum())
         assert h.vcpu_used <= 64 and h.memory_gb_used <= 256
     assert hp.to_frame()["n_systems"].sum() == len(systems)
+    from netplan.capacity.binpack import check_packing
+
+    check_packing(sizes, [64, 256], hp.packing)  # the packer's own certificate too
     assert "storage_tb_used" not in hp.hosts
 
 
