@@ -26,8 +26,9 @@ Sizing, bottom up (one rule per family):
 Allocation, top down, is buddy allocation: a parent's children are placed side by side from
 its first address, largest first, ties by node id, so every block is aligned to its size and
 the plan is the same on every run. The supernet itself is a row (kind ``supernet``); what its
-top divisions leave is free. Nodes of other kinds (POPs, egress, cloud, platform) are left to
-their city's infrastructure block.
+top divisions leave is free (when a single top division fills the supernet exactly, its row
+is the supernet's and there is no ``supernet`` row). Nodes of other kinds (POPs, egress,
+cloud, platform) are left to their city's infrastructure block.
 
 The plan is built from integer arrays (offsets from the supernet's first address, in
 addresses for IPv4 and /64 subnets for IPv6), so a national topology (half a million villages)
@@ -432,10 +433,17 @@ def _plan_family(t: _Tree, s: AddressingSettings, family: str) -> pd.DataFrame:
     net = s.ipv4 if family == "ipv4" else s.ipv6
     plen = np.where(np.arange(n) == 0, net.prefixlen, _MAX_BITS[family] - _UNIT_BITS[family]
                     - np.maximum(bits, 0))
-    keep = np.concatenate([[0], live])
+    parent_row = t.parent.copy()
+    top = live[t.parent[live] == 0]
+    sup_bits = _MAX_BITS[family] - _UNIT_BITS[family] - net.prefixlen
+    if len(top) == 1 and bits[top[0]] == sup_bits:
+        keep = live  # the one top division fills the supernet: it is the supernet's row
+        parent_row[top[0]] = -1
+    else:
+        keep = np.concatenate([[0], live])
     return pd.DataFrame({
         "family": family, "row": keep, "node_id": t.node_id[keep], "name": t.name[keep],
-        "kind": t.kind[keep], "tier": t.tier[keep], "parent_row": t.parent[keep],
+        "kind": t.kind[keep], "tier": t.tier[keep], "parent_row": parent_row[keep],
         "offset": offset[keep], "prefixlen": plen[keep].astype(np.int64),
         "needed": leaf_need[keep], "hosts": hosts[keep],
     })
@@ -502,8 +510,8 @@ def check_address_plan(plan: AddressPlan, topology: Topology | None = None) -> l
     its parent (``parent_prefix``); two blocks overlap only when one contains the other and
     is its ancestor; no prefix repeats; every block holds at least what it needs. With the
     topology, also that each block's parent block belongs to the node's parent (or, for an
-    infrastructure block, to the division itself), and that every node of an addressed kind
-    has a block.
+    infrastructure block, to the division itself), and that every village, department and
+    (when there is infrastructure) city, county and town has a block.
 
     Parameters
     ----------
@@ -568,7 +576,10 @@ def check_address_plan(plan: AddressPlan, topology: Topology | None = None) -> l
                 problems.append(f"{family} block {text} of {node!r} sits in {parent_text} of "
                                 f"{pnode!r}, which is not its parent division")
         if topology is not None:
-            want = topology.nodes.index[topology.nodes["kind"].isin(ADDRESSED_KINDS)]
+            # LANs always get a block; divisions too when they have infrastructure
+            kinds = ("village", "department", *(_DIVISIONS if plan.settings.hosts_per_division
+                                                 else ()))
+            want = topology.nodes.index[topology.nodes["kind"].isin(kinds)]
             missing = want.difference(pd.Index(rows["node_id"]))
             problems += [f"{family}: node {m!r} has no block" for m in missing[:10]]
         # overlaps: in address order, a block that starts inside an open block must be in it,
