@@ -1,0 +1,941 @@
+"""Vector bin packing: the fewest identical hosts that hold every system, and which goes where.
+
+Items are vectors (vCPU, memory GB, optionally storage TB ...), an ``n x d`` array; every host
+has the same capacity vector of length ``d``; an item fits a host only if it fits in every
+dimension (no geometry). 1-D packing is ``d = 1``.
+
+:func:`pack` works in four stages, all inside one time limit:
+
+1. **Lower bounds** (:func:`lower_bound`): per dimension the volume bound
+   ``ceil(sum / capacity)`` and Martello & Toth's (1990) L2; and a *conflict* bound: a set
+   ``B`` of pairwise incompatible items (two items that together exceed the capacity in some
+   dimension) needs ``|B|`` hosts, and the other items need
+   ``ceil((their load - the room B leaves) / capacity)`` more, per dimension. In 1-D the
+   conflict bound with the items above ``c/2`` is L2 at ``K = 0``.
+2. **Constructive heuristics**: first-fit and best-fit decreasing, each by several size
+   measures of the capacity-normalised vectors (largest dimension, sum, and sum weighted by
+   each dimension's total demand); the best packing is kept.
+3. **Local search** for ``k = bins - 1`` hosts (after Buljubašić & Vasquez's consistent
+   neighbourhood search, 2016): the emptiest host is dropped and its items wait in a pool; an
+   item from the pool goes into a host where it fits, otherwise into the host where the items
+   it pushes out weigh least (squared normalised size, items inserted lately are tabu); the
+   pushed-out items join the pool. Success gives a packing with one host fewer and starts
+   again.
+4. **Exact model** for the remaining gap, with the rest of the time: an assignment model with
+   exactly ``k = bins - 1`` hosts, the items of the conflict set fixed to hosts ``0 .. |B|-1``
+   (symmetry breaking) and the best packing as a hint. OR-Tools CP-SAT when installed
+   (``pip install ortools``); otherwise a MILP through :func:`netplan._solver.make_solver`
+   (HiGHS), which also forbids item ``i`` in a host above ``i`` among the free items. A proof
+   that ``k`` hosts cannot hold the items raises the lower bound to ``k + 1``.
+
+The packing returned is always checked by :func:`check_packing` before it is returned.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from netplan.errors import InfeasiblePlanError, Issue, ScenarioError
+
+__all__ = [
+    "Packing",
+    "PackingViolation",
+    "pack",
+    "check_packing",
+    "lower_bound",
+    "l2_bound",
+    "heuristic_packing",
+]
+
+#: Items above which the exact model is not tried (its size grows as items x hosts).
+EXACT_MAX_ITEMS = 1000
+
+
+class PackingViolation(ValueError):
+    """A packing breaks its instance: an item unplaced or a host over capacity."""
+
+
+@dataclass(frozen=True)
+class Packing:
+    """A packing of items into identical hosts (bins).
+
+    Parameters
+    ----------
+    bin_of : numpy.ndarray
+        For every item the index of its host, ``0 .. n_bins - 1``.
+    n_bins : int
+        Number of hosts used.
+    lower_bound : int
+        A proven lower bound on the number of hosts of any packing.
+    status : {"optimal", "feasible"}
+        ``"optimal"`` when ``n_bins == lower_bound`` (proven), else ``"feasible"``.
+    method : str
+        What found the packing: ``"ffd-max"``, ``"bfd-weighted"``, ``"local-search"``,
+        ``"cpsat"``, ``"milp-highs"`` ...
+    seconds : float
+        Wall time of :func:`pack`, in seconds.
+    sizes, capacity : numpy.ndarray
+        The instance, for :meth:`to_frame`.
+    names : tuple of str, optional
+        Item names for :meth:`to_frame` (default ``item0`` ...).
+    log : tuple of str
+        What each stage did, for the curious.
+    """
+
+    bin_of: np.ndarray
+    n_bins: int
+    lower_bound: int
+    status: str
+    method: str
+    seconds: float
+    sizes: np.ndarray = field(repr=False)
+    capacity: np.ndarray = field(repr=False)
+    names: tuple[str, ...] | None = field(default=None, repr=False)
+    log: tuple[str, ...] = field(default=(), repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per host: its items, load per dimension and utilisation in %.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``bin``; columns ``items`` (comma-separated names), ``n_items``,
+            ``load_<k>`` and ``util_<k>_pct`` for every dimension ``k``.
+
+        Examples
+        --------
+        >>> p = pack([[6], [4], [5]], [10])
+        >>> p.to_frame()[["items", "load_0", "util_0_pct"]]
+                   items  load_0  util_0_pct
+        bin
+        0    item0,item1      10       100.0
+        1          item2       5        50.0
+        """
+        names = self.names or tuple(f"item{i}" for i in range(len(self.bin_of)))
+        d = self.sizes.shape[1]
+        rows = []
+        for b in range(self.n_bins):
+            members = np.flatnonzero(self.bin_of == b)
+            load = self.sizes[members].sum(axis=0)
+            row = {"bin": b, "items": ",".join(names[i] for i in members),
+                   "n_items": len(members)}
+            for k in range(d):
+                row[f"load_{k}"] = load[k]
+            for k in range(d):
+                row[f"util_{k}_pct"] = round(100.0 * float(load[k]) / float(self.capacity[k]),
+                                             2)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("bin")
+
+    def __str__(self) -> str:
+        return (f"Packing: {len(self.bin_of)} items in {self.n_bins} hosts "
+                f"(lower bound {self.lower_bound}, {self.status}, {self.method}, "
+                f"{self.seconds:.2f} s)")
+
+
+# --------------------------------------------------------------------------- input
+
+def _arrays(sizes, capacity) -> tuple[np.ndarray, np.ndarray]:
+    """Validate and convert to ``(n x d, d)`` arrays (int64 when integral, else float)."""
+    s = np.asarray(sizes)
+    c = np.asarray(capacity)
+    issues = []
+    if s.ndim == 1:
+        s = s.reshape(-1, 1)
+    if c.ndim == 0:
+        c = c.reshape(1)
+    if s.ndim != 2 or c.ndim != 1:
+        raise ScenarioError([Issue("sizes", f"sizes of shape {np.shape(sizes)} and capacity of "
+                                            f"shape {np.shape(capacity)}",
+                                   "sizes must be n x d and capacity length d")])
+    if s.shape[1] != c.shape[0] and s.shape[0] > 0:
+        issues.append(Issue("capacity", f"{c.shape[0]} capacities for {s.shape[1]} dimensions"))
+    if not (np.issubdtype(s.dtype, np.number) and np.issubdtype(c.dtype, np.number)):
+        issues.append(Issue("sizes", "sizes and capacity must be numbers"))
+    if issues:
+        raise ScenarioError(issues)
+    if s.shape[0] == 0:
+        s = s.reshape(0, c.shape[0])
+    bad = np.argwhere(s < 0)
+    if len(bad):
+        i, k = bad[0]
+        issues.append(Issue(f"sizes[{i}, {k}]", f"negative size {s[i, k]}"))
+    if np.any(c <= 0):
+        issues.append(Issue("capacity", f"capacity {c.tolist()} must be positive"))
+    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(c))):
+        issues.append(Issue("sizes", "sizes and capacity must be finite"))
+    if issues:
+        raise ScenarioError(issues)
+    integral = np.all(s == np.round(s)) and np.all(c == np.round(c))
+    if integral:
+        s, c = np.round(s).astype(np.int64), np.round(c).astype(np.int64)
+    else:
+        s, c = s.astype(float), c.astype(float)
+    over = np.argwhere(s > c)
+    if len(over):
+        i, k = over[0]
+        raise InfeasiblePlanError(
+            f"item {i} needs {s[i, k]} in dimension {k} but a host has only {c[k]} "
+            f"({len(np.unique(over[:, 0]))} items are larger than a host)")
+    return s, c
+
+
+# --------------------------------------------------------------------------- checker
+
+def check_packing(sizes, capacity, packing) -> None:
+    """Raise :class:`PackingViolation` unless ``packing`` is a valid packing of the items.
+
+    Independent of :func:`pack`: every item must be in exactly one host ``0 .. n_bins - 1``,
+    no host may exceed the capacity in any dimension, and no host may be empty.
+
+    Parameters
+    ----------
+    sizes : array_like
+        Item sizes, shape (n, d) (or (n,) for 1-D).
+    capacity : array_like
+        Host capacity, length d.
+    packing : Packing or array_like
+        A :class:`Packing`, or the host index of every item (then ``n_bins`` is the number of
+        distinct hosts).
+
+    Raises
+    ------
+    PackingViolation
+        Naming the first item or host at fault.
+
+    Examples
+    --------
+    >>> check_packing([[6], [5]], [10], [0, 0])
+    Traceback (most recent call last):
+    ...
+    netplan.capacity.binpack.PackingViolation: host 0 holds 11 in dimension 0, capacity 10 (items [0, 1])
+    """
+    s = np.asarray(sizes)
+    if s.ndim == 1:
+        s = s.reshape(-1, 1)
+    c = np.atleast_1d(np.asarray(capacity))
+    if isinstance(packing, Packing):
+        bin_of, n_bins = np.asarray(packing.bin_of), packing.n_bins
+    else:
+        bin_of = np.asarray(packing)
+        n_bins = len(np.unique(bin_of)) if len(bin_of) else 0
+    if bin_of.shape != (s.shape[0],):
+        raise PackingViolation(f"{bin_of.shape} host indices for {s.shape[0]} items")
+    for i, b in enumerate(bin_of.tolist()):
+        if not (isinstance(b, (int, np.integer)) and 0 <= b < n_bins):
+            raise PackingViolation(f"item {i} is in host {b!r}, not one of 0..{n_bins - 1}")
+    used = set(bin_of.tolist())
+    if len(used) != n_bins:
+        empty = sorted(set(range(n_bins)) - used)
+        raise PackingViolation(f"hosts {empty[:5]} are empty but counted in n_bins={n_bins}")
+    for b in range(n_bins):
+        members = [i for i, x in enumerate(bin_of.tolist()) if x == b]
+        for k in range(s.shape[1]):
+            load = sum(s[i, k] for i in members)
+            if load > c[k] * (1 + 1e-12):
+                raise PackingViolation(f"host {b} holds {load} in dimension {k}, capacity "
+                                       f"{c[k]} (items {members})")
+
+
+# --------------------------------------------------------------------------- bounds
+
+def l2_bound(sizes, capacity) -> int:
+    """Martello & Toth's L2 lower bound on the number of bins of a 1-D instance.
+
+    For every ``K`` in ``[0, c/2]``: the items above ``c - K`` and those in ``(c/2, c - K]``
+    need one bin each, and the items in ``[K, c/2]`` fill what the second group leaves, then
+    whole bins.
+
+    Parameters
+    ----------
+    sizes : array_like
+        Item sizes (1-D).
+    capacity : float
+        Bin capacity.
+
+    Returns
+    -------
+    int
+        The bound (at least the volume bound).
+
+    Examples
+    --------
+    Three items of 6 do not pair (capacity 10): 3 bins, though the volume is 1.8 bins.
+
+    >>> l2_bound([6, 6, 6], 10)
+    3
+    >>> l2_bound([6, 6, 6, 3, 3, 3, 2, 2], 10)  # the 3s fill the 6s' bins, the 2s need one more
+    4
+    """
+    w = np.sort(np.asarray(sizes, dtype=float).ravel())
+    c = float(capacity)
+    if len(w) == 0:
+        return 0
+    prefix = np.concatenate([[0.0], np.cumsum(w)])
+    n = len(w)
+    best = _ceil(prefix[-1] / c)
+    half = c / 2
+    ks = np.unique(np.concatenate([[0.0], w[w <= half]]))
+    for k in ks:
+        # J1: w > c - k; J2: c/2 < w <= c - k; J3: k <= w <= c/2
+        i_j1 = np.searchsorted(w, c - k, side="right")
+        i_half = np.searchsorted(w, half, side="right")
+        i_k = np.searchsorted(w, k, side="left")
+        n_j1 = n - i_j1
+        n_j2 = i_j1 - i_half
+        sum_j2 = prefix[i_j1] - prefix[i_half]
+        sum_j3 = prefix[i_half] - prefix[i_k]
+        extra = max(0, _ceil((sum_j3 - (n_j2 * c - sum_j2)) / c))
+        best = max(best, n_j1 + n_j2 + extra)
+    return int(best)
+
+
+def _ceil(x: float) -> int:
+    return int(math.ceil(x - 1e-9))
+
+
+def _conflicts(s: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``n x n`` boolean: items ``i`` and ``j`` cannot share a host."""
+    over = np.zeros((len(s), len(s)), dtype=bool)
+    for k in range(s.shape[1]):
+        over |= (s[:, k][:, None] + s[:, k][None, :]) > c[k]
+    np.fill_diagonal(over, False)
+    return over
+
+
+def _greedy_clique(conflict: np.ndarray, order: np.ndarray) -> list[int]:
+    clique: list[int] = []
+    ok = np.ones(len(order), dtype=bool)
+    for i in order:
+        if ok[i]:
+            clique.append(int(i))
+            ok &= conflict[i]
+    return clique
+
+
+def _clique_bound(s: np.ndarray, c: np.ndarray, clique: list[int]) -> int:
+    if not clique:
+        return 0
+    rest = np.ones(len(s), dtype=bool)
+    rest[clique] = False
+    room = (c[None, :] - s[clique]).sum(axis=0)
+    need = s[rest].sum(axis=0) - room
+    return len(clique) + max(0, max(_ceil(x / ck) for x, ck in zip(need, c, strict=True)))
+
+
+def _bounds(s: np.ndarray, c: np.ndarray, conflict: np.ndarray | None):
+    """The best bound, its name, and the largest conflict clique found."""
+    n, d = s.shape
+    if n == 0:
+        return 0, "empty", []
+    best, how = 0, "volume"
+    for k in range(d):
+        v = _ceil(s[:, k].sum() / c[k])
+        if v > best:
+            best, how = v, f"volume[{k}]"
+        v = l2_bound(s[:, k], c[k])
+        if v > best:
+            best, how = v, f"L2[{k}]"
+    cliques = []
+    if conflict is not None:
+        a = s / c
+        measures = [a.max(axis=1), a.sum(axis=1), conflict.sum(axis=1) + a.max(axis=1)]
+        measures += [a[:, k] for k in range(d)] if d > 1 else []
+        for m in measures:
+            cliques.append(_greedy_clique(conflict, np.argsort(-m, kind="stable")))
+        for cl in cliques:
+            v = _clique_bound(s, c, cl)
+            if v > best:
+                best, how = v, "conflict"
+    big = max(cliques, key=len) if cliques else []
+    return best, how, big
+
+
+def lower_bound(sizes, capacity) -> int:
+    """A lower bound on the number of hosts: volume, L2 per dimension and the conflict bound.
+
+    Parameters
+    ----------
+    sizes : array_like
+        Item sizes, shape (n, d) or (n,).
+    capacity : array_like
+        Host capacity, length d.
+
+    Returns
+    -------
+    int
+        The best of the bounds.
+
+    Examples
+    --------
+    Each dimension alone fits two items in a host, but no two items fit together:
+
+    >>> lower_bound([[6, 1], [1, 6], [6, 6]], [10, 10])
+    3
+    """
+    s, c = _arrays(sizes, capacity)
+    conflict = _conflicts(s, c) if len(s) <= 5000 else None
+    return _bounds(s, c, conflict)[0]
+
+
+# --------------------------------------------------------------------------- heuristics
+
+def _measures(s: np.ndarray, c: np.ndarray) -> dict[str, np.ndarray]:
+    a = s / c
+    total = a.sum(axis=0)
+    weights = total / total.sum() if total.sum() > 0 else np.full(len(c), 1.0 / len(c))
+    out = {"max": a.max(axis=1), "sum": a.sum(axis=1), "weighted": a @ weights}
+    if s.shape[1] > 1:
+        out["l2norm"] = np.sqrt((a * a).sum(axis=1))
+    return out
+
+
+def _fit_decreasing(s: np.ndarray, c: np.ndarray, order: np.ndarray, best_fit: bool,
+                    weights: np.ndarray) -> list[int]:
+    """First-fit (or best-fit) in ``order``; returns the host of every item."""
+    n, d = s.shape
+    bin_of = [-1] * n
+    loads = np.zeros((max(n, 1), d), dtype=s.dtype)
+    n_bins = 0
+    for i in order:
+        if n_bins:
+            room = c[None, :] - loads[:n_bins] - s[i][None, :]
+            fits = np.all(room >= 0, axis=1)
+            idx = np.flatnonzero(fits)
+        else:
+            idx = np.empty(0, dtype=int)
+        if len(idx) == 0:
+            b = n_bins
+            n_bins += 1
+        elif best_fit:
+            slack = (room[idx] / c[None, :]) @ weights
+            b = int(idx[int(np.argmin(slack))])
+        else:
+            b = int(idx[0])
+        loads[b] += s[i]
+        bin_of[i] = b
+    return bin_of
+
+
+def heuristic_packing(sizes, capacity) -> tuple[np.ndarray, str]:
+    """The best first-fit / best-fit decreasing packing over several size measures.
+
+    Parameters
+    ----------
+    sizes : array_like
+        Item sizes, shape (n, d) or (n,).
+    capacity : array_like
+        Host capacity, length d.
+
+    Returns
+    -------
+    bin_of : numpy.ndarray
+        The host of every item.
+    method : str
+        Which rule found it, e.g. ``"bfd-weighted"``.
+
+    Examples
+    --------
+    >>> bin_of, method = heuristic_packing([[6], [4], [5], [5]], [10])
+    >>> int(bin_of.max()) + 1, method
+    (2, 'ffd-max')
+    """
+    s, c = _arrays(sizes, capacity)
+    return _heuristics(s, c)
+
+
+def _heuristics(s: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, str]:
+    a = s / c
+    total = a.sum(axis=0)
+    weights = total / total.sum() if total.sum() > 0 else np.full(len(c), 1.0 / len(c))
+    best, best_name = None, ""
+    for name, m in _measures(s, c).items():
+        order = np.argsort(-m, kind="stable")
+        for rule in ("ffd", "bfd"):
+            bin_of = _fit_decreasing(s, c, order, rule == "bfd", weights)
+            if best is None or max(bin_of) < max(best):
+                best, best_name = bin_of, f"{rule}-{name}"
+    return np.array(best if best is not None else [], dtype=np.int64), best_name
+
+
+# --------------------------------------------------------------------------- local search
+
+class _Search:
+    """Consistent-neighbourhood search for a packing into ``k`` hosts (see the module doc)."""
+
+    def __init__(self, s: np.ndarray, c: np.ndarray, weights: np.ndarray, rng):
+        self.s = [tuple(row) for row in s.tolist()]
+        self.c = tuple(c.tolist())
+        self.d = len(self.c)
+        a = (s / c) @ weights
+        self.base = (a * a).tolist()  # ejection cost: squared normalised size
+        self.rng = rng
+
+    def run(self, bin_of: np.ndarray, k: int, deadline: float, max_iter: int):
+        """Try to pack into ``k`` hosts starting from ``bin_of``.
+
+        ``k - 1`` hosts are kept and the rest of the items wait in a pool; success is a pool
+        that fits one host. Returns the packing (or None) and the best partial assignment
+        (pooled items -1) as a hint for the exact model.
+        """
+        s, c, d = self.s, self.c, self.d
+        w = list(self.base)
+        n_bins = int(bin_of.max()) + 1
+        members: list[list[int]] = [[] for _ in range(n_bins)]
+        for i, b in enumerate(bin_of.tolist()):
+            members[b].append(i)
+        fill = [sum(w[i] for i in members[b]) for b in range(n_bins)]
+        keep = sorted(range(n_bins), key=lambda b: -fill[b])[:max(k - 1, 0)]
+        kept = set(keep)
+        pool = [i for b in range(n_bins) if b not in kept for i in members[b]]
+        members = [members[b] for b in keep]
+        m = len(members)
+        loads = [[sum(s[i][t] for i in mem) for t in range(d)] for mem in members]
+        pool_load = [sum(s[i][t] for i in pool) for t in range(d)]
+        where = [-1] * len(s)
+        for b, mem in enumerate(members):
+            for i in mem:
+                where[i] = b
+        tabu = [0] * len(s)
+        best_pool_w, best_where = sum(w[i] for i in pool), list(where)
+        rng = self.rng
+        it = 0
+
+        def move(i, b, ejected):
+            for j in ejected:
+                members[b].remove(j)
+                where[j] = -1
+                pool.append(j)
+                for t in range(d):
+                    loads[b][t] -= s[j][t]
+                    pool_load[t] += s[j][t]
+            pool.remove(i)
+            members[b].append(i)
+            where[i] = b
+            for t in range(d):
+                loads[b][t] += s[i][t]
+                pool_load[t] -= s[i][t]
+
+        while True:
+            if all(pool_load[t] <= c[t] for t in range(d)):
+                out = np.array(where, dtype=np.int64)
+                out[out < 0] = m
+                return out, np.array(where, dtype=np.int64)
+            it += 1
+            if it > max_iter or (it & 31) == 0 and time.perf_counter() > deadline:
+                return None, np.array(best_where, dtype=np.int64)
+            # descent: a pooled item that fits somewhere goes there (best fit)
+            placed = False
+            for i in sorted(pool, key=lambda q: -w[q]):
+                si = s[i]
+                best_b, best_slack = -1, None
+                for b in range(m):
+                    ld = loads[b]
+                    if all(ld[t] + si[t] <= c[t] for t in range(d)):
+                        slack = sum((c[t] - ld[t] - si[t]) / c[t] for t in range(d))
+                        if best_slack is None or slack < best_slack:
+                            best_b, best_slack = b, slack
+                if best_b >= 0:
+                    move(i, best_b, ())
+                    placed = True
+                    break
+            if placed:
+                pw = sum(w[j] for j in pool)
+                if pw < best_pool_w:
+                    best_pool_w, best_where = pw, list(where)
+                continue
+            # forced insertion of one pooled item, pushing out the cheapest non-tabu items
+            i = max(pool, key=lambda q: w[q] * (1 + 0.3 * rng.random()))
+            si = s[i]
+            best = None  # (cost, noise, bin, ejected)
+            for b in range(m):
+                ld = loads[b]
+                over = [ld[t] + si[t] - c[t] for t in range(d)]
+                mem = members[b]
+                free = [j for j in mem if tabu[j] <= it]
+                for e in _ejections(free, s, over, d, 3 if len(mem) <= 8 else 2):
+                    cost = sum(w[j] for j in e)
+                    cand = (cost, rng.random(), b, e)
+                    if best is None or cand[:2] < best[:2]:
+                        best = cand
+            if best is None:  # every way is tabu: push out a random host's lightest items
+                b = int(rng.integers(m)) if m else -1
+                if b < 0:
+                    return None, np.array(best_where, dtype=np.int64)
+                over = [loads[b][t] + si[t] - c[t] for t in range(d)]
+                chosen = []
+                for j in sorted(members[b], key=lambda q: w[q]):
+                    if max(over) <= 0:
+                        break
+                    chosen.append(j)
+                    over = [over[t] - s[j][t] for t in range(d)]
+                best = (0.0, 0.0, b, tuple(chosen))
+            _, _, b, e = best
+            move(i, b, e)
+            tabu[i] = it + 5 + int(rng.integers(6))
+            for j in pool:  # items that keep coming back to the pool get dearer to push out
+                w[j] += 0.05 * self.base[j]
+            pw = sum(self.base[j] for j in pool)
+            if pw < best_pool_w:
+                best_pool_w, best_where = pw, list(where)
+
+
+def _ejections(free: list[int], s, over: list, d: int, max_size: int):
+    """Subsets of ``free`` (up to ``max_size`` items) whose removal cures ``over``."""
+    from itertools import combinations
+
+    for r in range(1, min(max_size, len(free)) + 1):
+        for e in combinations(free, r):
+            if all(sum(s[j][t] for j in e) >= over[t] for t in range(d) if over[t] > 0):
+                yield e
+
+
+# --------------------------------------------------------------------------- exact models
+
+def _relabel(bin_of: np.ndarray, clique: list[int], free_order: list[int], k: int):
+    """Host labels with clique item ``j`` in host ``j`` and the other hosts numbered by their
+    first free item in ``free_order``; items of hosts beyond ``k - 1`` get -1.
+    """
+    mapping: dict[int, int] = {}
+    for j, i in enumerate(clique):
+        if bin_of[i] >= 0:
+            mapping.setdefault(int(bin_of[i]), j)
+    nxt = len(clique)
+    for i in free_order:
+        b = int(bin_of[i])
+        if b >= 0 and b not in mapping:
+            mapping[b] = nxt
+            nxt += 1
+    out = np.array([mapping.get(int(b), -1) if b >= 0 else -1 for b in bin_of], dtype=np.int64)
+    out[out >= k] = -1
+    return out
+
+
+def _allowed(n: int, k: int, clique: list[int], free_order: list[int],
+             conflict: np.ndarray | None) -> list[list[int]]:
+    """The hosts each item may take in the symmetry-broken ``k``-host model."""
+    allowed: list[list[int]] = [[] for _ in range(n)]
+    m = len(clique)
+    for j, i in enumerate(clique):
+        allowed[i] = [j]
+    for r, i in enumerate(free_order):
+        hosts = range(min(k, m + r + 1))
+        if conflict is not None:
+            hosts = [b for b in hosts if b >= m or not conflict[i, clique[b]]]
+        allowed[i] = list(hosts)
+    return allowed
+
+
+def _cpsat(s, c, k, allowed, hint, seconds, threads, seed):
+    """CP-SAT feasibility for ``k`` hosts: ('feasible', bin_of) / ('infeasible', None) /
+    ('unknown', None); None when ortools is not installed.
+    """
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError:
+        return None
+    n, d = s.shape
+    model = cp_model.CpModel()
+    x = {}
+    for i in range(n):
+        for b in allowed[i]:
+            x[i, b] = model.new_bool_var(f"x{i}_{b}")
+        model.add_exactly_one(x[i, b] for b in allowed[i])
+    by_bin: list[list[int]] = [[] for _ in range(k)]
+    for i, b in x:
+        by_bin[b].append(i)
+    for b in range(k):
+        for t in range(d):
+            items = by_bin[b]
+            if int(s[items, t].sum()) > int(c[t]):
+                model.add(sum(int(s[i, t]) * x[i, b] for i in items) <= int(c[t]))
+    for i in range(n):
+        if hint[i] >= 0:
+            for b in allowed[i]:
+                model.add_hint(x[i, b], b == hint[i])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = threads
+    solver.parameters.random_seed = seed
+    st = solver.solve(model)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        out = np.full(n, -1, dtype=np.int64)
+        for (i, b), v in x.items():
+            if solver.boolean_value(v):
+                out[i] = b
+        return "feasible", out
+    if st == cp_model.INFEASIBLE:
+        return "infeasible", None
+    if st == cp_model.UNKNOWN:
+        return "unknown", None
+    raise RuntimeError(f"CP-SAT returned {solver.status_name(st)} on the packing model")
+
+
+def _milp(s, c, k, allowed, seconds, threads, solver):
+    """Assignment MILP for ``k`` hosts through PuLP (HiGHS by default); same results as
+    :func:`_cpsat`, with HiGHS' own model status read when the solver is HiGHS.
+    """
+    import pulp
+
+    from netplan._solver import make_solver
+
+    n, d = s.shape
+    lp = pulp.LpProblem("binpack", pulp.LpMinimize)
+    x = {(i, b): pulp.LpVariable(f"x{i}_{b}", cat="Binary") for i in range(n)
+         for b in allowed[i]}
+    lp += pulp.lpSum([])
+    for i in range(n):
+        lp += pulp.lpSum(x[i, b] for b in allowed[i]) == 1, f"one_{i}"
+    by_bin: list[list[int]] = [[] for _ in range(k)]
+    for i, b in x:
+        by_bin[b].append(i)
+    for b in range(k):
+        for t in range(d):
+            items = by_bin[b]
+            if s[items, t].sum() > c[t]:
+                lp += (pulp.lpSum(float(s[i, t]) * x[i, b] for i in items) <= float(c[t]),
+                       f"cap_{b}_{t}")
+    made = make_solver(solver, time_limit_s=max(0.05, seconds), threads=threads)
+    status = lp.solve(made)
+    h = getattr(lp, "solverModel", None)
+    if h is not None and hasattr(h, "getModelStatus"):
+        import highspy
+
+        ms = h.getModelStatus()
+        if ms in (highspy.HighsModelStatus.kInfeasible,
+                  highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return "infeasible", None
+        has = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+        if not has:
+            return "unknown", None
+    elif status == pulp.LpStatusInfeasible:
+        return "infeasible", None
+    elif status != pulp.LpStatusOptimal:
+        return "unknown", None
+    out = np.full(n, -1, dtype=np.int64)
+    for (i, b), v in x.items():
+        if v.varValue is not None and v.varValue > 0.5:
+            out[i] = b
+    return ("feasible", out) if np.all(out >= 0) else ("unknown", None)
+
+
+def _lns(s, c, where, k, deadline, threads, seed, rng, bins_per_step=8):
+    """Large-neighbourhood search with CP-SAT for ``k`` hosts.
+
+    ``where`` holds ``k - 1`` hosts and a pool (-1). Each step frees a few random hosts and
+    the pool, and CP-SAT repacks them into as many hosts plus the pool, minimising the pool's
+    overflow of one host (then its volume). Returns the packing when the pool fits one host,
+    else None. None too when ortools is not installed.
+    """
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError:
+        return None
+    n, d = s.shape
+    where = np.array(where, dtype=np.int64)
+    m = k - 1
+    if m < 1:
+        return None
+    scale = [max(1, int(round(float(c.max()) / float(ck)))) for ck in c]
+    ci = [int(x) for x in c]
+    step = 0
+    while time.perf_counter() < deadline:
+        pool = np.flatnonzero(where < 0)
+        pool_load = s[pool].sum(axis=0)
+        if np.all(pool_load <= c):
+            out = where.copy()
+            out[out < 0] = m
+            return out
+        step += 1
+        r = min(m, bins_per_step)
+        chosen = rng.choice(m, size=r, replace=False)
+        items = np.concatenate([pool, np.flatnonzero(np.isin(where, chosen))]).tolist()
+        label = {int(b): q for q, b in enumerate(chosen.tolist())}
+        model = cp_model.CpModel()
+        x = {(i, q): model.new_bool_var("") for i in items for q in range(r + 1)}
+        for i in items:
+            model.add_exactly_one(x[i, q] for q in range(r + 1))
+            model.add_hint(x[i, r], bool(where[i] < 0))
+            for q in range(r):
+                model.add_hint(x[i, q], bool(where[i] >= 0 and label[int(where[i])] == q))
+        for q in range(r):
+            for t in range(d):
+                model.add(sum(int(s[i, t]) * x[i, q] for i in items) <= ci[t])
+        terms = []
+        for t in range(d):
+            load = sum(int(s[i, t]) * x[i, r] for i in items)
+            over = model.new_int_var(0, int(s[items, t].sum()), "")
+            model.add(over >= load - ci[t])
+            terms.append(over * (1000 * scale[t]))
+            terms.append(load * scale[t])
+        model.minimize(sum(terms))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, min(1.0, deadline -
+                                                              time.perf_counter()))
+        solver.parameters.num_workers = threads
+        solver.parameters.random_seed = seed + step
+        st = solver.solve(model)
+        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        for i in items:
+            for q in range(r + 1):
+                if solver.boolean_value(x[i, q]):
+                    where[i] = -1 if q == r else int(chosen[q])
+    return None
+
+
+# --------------------------------------------------------------------------- driver
+
+def _compact(bin_of: np.ndarray) -> np.ndarray:
+    """Renumber hosts 0.. in order of first use (drops empty ones)."""
+    _, inverse = np.unique(bin_of, return_inverse=True)
+    first = {}
+    for b in inverse.tolist():
+        first.setdefault(b, len(first))
+    return np.array([first[b] for b in inverse.tolist()], dtype=np.int64)
+
+
+def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
+         exact_max_items: int = EXACT_MAX_ITEMS, solver=None, threads: int = 2,
+         names=None) -> Packing:
+    """Pack vector items into the fewest identical hosts.
+
+    Parameters
+    ----------
+    sizes : array_like
+        Item sizes, shape (n, d) (or (n,) for 1-D), non-negative, in the capacity's units
+        (vCPU, GB, TB ...).
+    capacity : array_like
+        Capacity of one host per dimension, length d, positive.
+    time_limit_s : float
+        Wall-clock limit in seconds for everything (bounds, heuristics, search, exact model).
+    seed : int
+        Seed of the local search and CP-SAT; the result depends only on it and on where the
+        time limit stops the search.
+    exact_max_items : int
+        The exact model is tried only up to this many items.
+    solver : pulp.LpSolver or str or None
+        MILP solver when OR-Tools is not installed (default HiGHS via
+        :func:`netplan._solver.make_solver`); passing one forces the MILP over CP-SAT.
+    threads : int
+        Threads for CP-SAT or the MILP solver.
+    names : sequence of str, optional
+        Item names for :meth:`Packing.to_frame`.
+
+    Returns
+    -------
+    Packing
+        Checked with :func:`check_packing`; ``status="optimal"`` when the number of hosts
+        equals the proven lower bound.
+
+    Raises
+    ------
+    ScenarioError
+        When shapes disagree or a size is negative.
+    InfeasiblePlanError
+        When an item exceeds the host capacity in some dimension.
+
+    Examples
+    --------
+    Four systems (vCPU, GB) on hosts of 16 vCPU and 64 GB:
+
+    >>> p = pack([[8, 16], [8, 48], [4, 40], [12, 20]], [16, 64])
+    >>> p.n_bins, p.lower_bound, p.status
+    (2, 2, 'optimal')
+    >>> p.bin_of.tolist()
+    [0, 0, 1, 1]
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + float(time_limit_s)
+    s, c = _arrays(sizes, capacity)
+    n, d = s.shape
+    if names is not None:
+        names = tuple(str(x) for x in names)
+        if len(names) != n:
+            raise ScenarioError([Issue("names", f"{len(names)} names for {n} items")])
+    log: list[str] = []
+
+    def result(bin_of, n_bins, lb, method):
+        status = "optimal" if n_bins <= lb else "feasible"
+        p = Packing(np.asarray(bin_of, dtype=np.int64), int(n_bins), int(min(lb, n_bins)),
+                    status, method, time.perf_counter() - t0, s, c, names, tuple(log))
+        check_packing(s, c, p)
+        return p
+
+    if n == 0:
+        return result(np.empty(0, dtype=np.int64), 0, 0, "empty")
+    conflict = _conflicts(s, c) if n <= 5000 else None
+    lb, how, clique = _bounds(s, c, conflict)
+    log.append(f"lower bound {lb} ({how}); conflict clique of {len(clique)}")
+    best, method = _heuristics(s, c)
+    ub = int(best.max()) + 1
+    log.append(f"heuristic {method}: {ub} hosts")
+    if ub <= lb:
+        return result(best, ub, lb, method)
+
+    rng = np.random.default_rng(seed)
+    a = s / c
+    total = a.sum(axis=0)
+    weights = total / total.sum() if total.sum() > 0 else np.full(d, 1.0 / d)
+    search = _Search(s, c, weights, rng)
+    in_clique = set(clique)
+    size = a @ weights
+    free_order = [int(i) for i in np.argsort(-size, kind="stable") if int(i) not in in_clique]
+    use_exact = n <= exact_max_items
+    while ub > lb:
+        k = ub - 1
+        left = deadline - time.perf_counter()
+        if left <= 0.01:
+            break
+        share = 0.15 * left if use_exact else left
+        found, partial = search.run(best, k, time.perf_counter() + share, max_iter=10 ** 9)
+        if found is not None:
+            best, ub, method = _compact(found), k, "local-search"
+            log.append(f"local search: {k} hosts")
+            continue
+        if not use_exact:
+            break
+        allowed = _allowed(n, k, clique, free_order, conflict)
+        what = "unknown"
+        for phase in ("probe", "lns", "exact"):
+            left = deadline - time.perf_counter()
+            if left <= 0.05:
+                break
+            if phase == "lns":
+                if solver is not None:
+                    continue
+                found = _lns(s, c, partial, k, time.perf_counter() + 0.75 * left, threads,
+                             seed, rng)
+                if found is not None:
+                    what, name = "feasible", "lns-cpsat"
+                    log.append(f"CP-SAT neighbourhood search: {k} hosts")
+                    break
+                continue
+            hint = _relabel(partial, clique, free_order, k)
+            # a short first look (small instances are often settled, or proven, at once)
+            budget = 0.2 * left if phase == "probe" and solver is None else left
+            outcome = None
+            if solver is None:
+                outcome = _cpsat(s, c, k, allowed, hint, budget, threads, seed)
+                name = "cpsat"
+            if outcome is None:
+                outcome = _milp(s, c, k, allowed, budget, threads, solver)
+                name = "milp-" + (solver if isinstance(solver, str) else
+                                  getattr(solver, "name", "highs") if solver else "highs").lower()
+            what, found = outcome
+            log.append(f"{name} with {k} hosts: {what}")
+            if what != "unknown":
+                break
+        if what == "feasible":
+            best, ub, method = _compact(found), k, name
+        elif what == "infeasible":
+            lb = k + 1
+            break
+        else:
+            break
+    return result(best, ub, lb, method)
