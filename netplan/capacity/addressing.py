@@ -174,7 +174,7 @@ class AddressPlan:
             blocks) and ``utilisation_pct`` (``needed / addresses``, %).
         """
         b = self.blocks
-        prefix = self._prefixes()
+        prefix = self._prefix_text
         parent = b["parent"].to_numpy()
         parent_prefix = np.where(parent >= 0, prefix[np.maximum(parent, 0)], "")
         size = np.left_shift(np.int64(1), (_bits(b["family"].to_numpy())
@@ -192,7 +192,9 @@ class AddressPlan:
         out.attrs["unit"] = {"addresses": "address (ipv4) or /64 (ipv6)", "utilisation": "%"}
         return out
 
-    def _prefixes(self) -> np.ndarray:
+    @cached_property
+    def _prefix_text(self) -> np.ndarray:
+        """Every block's prefix as text (made once: a national plan has a million)."""
         b = self.blocks
         out = np.empty(len(b), dtype=object)
         fam = b["family"].to_numpy()
@@ -535,6 +537,8 @@ def check_address_plan(plan: AddressPlan, topology: Topology | None = None) -> l
     """
     f = plan.to_frame()
     problems: list[str] = []
+    parent_node = {} if topology is None else dict(zip(
+        topology.nodes.index, topology.nodes["parent"], strict=True))
     for family in plan.families:
         rows = f[f["family"] == family]
         sup = plan.supernet(family)
@@ -571,7 +575,7 @@ def check_address_plan(plan: AddressPlan, topology: Topology | None = None) -> l
                 continue
             if topology is None:
                 continue
-            expected = node if kind == "infrastructure" else topology.nodes.at[node, "parent"]
+            expected = node if kind == "infrastructure" else parent_node.get(node)
             if pnode != expected:
                 problems.append(f"{family} block {text} of {node!r} sits in {parent_text} of "
                                 f"{pnode!r}, which is not its parent division")

@@ -28,6 +28,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 if TYPE_CHECKING:
     from netplan.capacity.addressing import AddressPlan
 
@@ -82,28 +85,18 @@ def write_netbox_prefixes(plan: AddressPlan, path: str | os.PathLike, *,
     if families is not None:
         frame = frame[frame["family"].isin(families)]
     header = list(NETBOX_PREFIX_COLUMNS)
+    status = np.where(frame["children"].to_numpy() > 0, "container", "active").tolist()
+    columns = [frame["prefix"].tolist(), status, ["false"] * len(frame), _descriptions(frame),
+               _comments(frame)]
     if vrf is not None:
         header.insert(1, "vrf")
+        columns.insert(1, [vrf] * len(frame))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(header)
-            for prefix, node, name, kind, needed, unit, pct, children in zip(
-                    frame["prefix"], frame["node_id"], frame["name"], frame["kind"],
-                    frame["needed"], frame["unit"], frame["utilisation_pct"], frame["children"],
-                    strict=True):
-                where = node.replace("/", " ").replace("#", " ") if node else name
-                description = f"{_LABEL.get(kind, kind)} {where}"[:_DESCRIPTION_MAX]
-                units = "addresses" if unit == "address" else unit
-                comments = f"needed {needed} {units} with growth; utilisation {pct:.1f}%"
-                if node:
-                    comments = f"node_id={node}; {comments}"
-                row = [prefix, "container" if children else "active", "false", description,
-                       comments]
-                if vrf is not None:
-                    row.insert(1, vrf)
-                w.writerow(row)
+            w.writerows(zip(*columns, strict=True))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -111,3 +104,23 @@ def write_netbox_prefixes(plan: AddressPlan, path: str | os.PathLike, *,
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _descriptions(frame: pd.DataFrame) -> list[str]:
+    """``<kind label> <node id with spaces>`` (the supernet: its name), cut to 200 characters."""
+    return [f"{_LABEL.get(kind, kind)} {node.replace('/', ' ').replace('#', ' ') or name}"
+            [:_DESCRIPTION_MAX]
+            for node, name, kind in zip(frame["node_id"].tolist(), frame["name"].tolist(),
+                                        frame["kind"].tolist(), strict=True)]
+
+
+def _comments(frame: pd.DataFrame) -> list[str]:
+    """``node_id=...; needed N addresses with growth; utilisation P%``."""
+    out = []
+    for node, needed, unit, pct in zip(frame["node_id"].tolist(), frame["needed"].tolist(),
+                                       frame["unit"].tolist(), frame["utilisation_pct"].tolist(),
+                                       strict=True):
+        units = "addresses" if unit == "address" else "/64 subnets"
+        text = f"needed {needed} {units} with growth; utilisation {pct:.1f}%"
+        out.append(f"node_id={node}; {text}" if node else text)
+    return out
