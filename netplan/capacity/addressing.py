@@ -48,7 +48,8 @@ from netplan.errors import Issue, ScenarioError, UnknownNodeError
 from netplan.model.capacity import AddressingSettings
 from netplan.topology.topology import Topology
 
-__all__ = ["AddressPlan", "address_plan", "check_address_plan", "ADDRESSED_KINDS", "FAMILIES"]
+__all__ = ["AddressPlan", "address_plan", "check_address_plan", "ADDRESSED_KINDS", "FAMILIES",
+           "BLOCK_LABELS"]
 
 #: Node kinds that get a block (departments under their division).
 ADDRESSED_KINDS = ("national", "province", "city", "county", "town", "village", "department")
@@ -61,7 +62,8 @@ _UNIT = {"ipv4": "address", "ipv6": "/64"}
 #: Bits of the unit of each family (a /64 is 64 bits of interface id).
 _UNIT_BITS = {"ipv4": 0, "ipv6": 64}
 _MAX_BITS = {"ipv4": 32, "ipv6": 128}
-_KIND_LABEL = {"national": "全国", "province": "省", "city": "市", "county": "县(区)",
+#: Chinese label of each block kind (descriptions, reports).
+BLOCK_LABELS = {"national": "全国", "province": "省", "city": "市", "county": "县(区)",
                "town": "乡镇(街道)", "village": "村(社区)", "department": "部门",
                "infrastructure": "设备互联", "supernet": "地址总块"}
 

@@ -26,13 +26,11 @@ import csv
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from netplan.capacity.addressing import AddressPlan
+from netplan.capacity.addressing import BLOCK_LABELS, AddressPlan
 
 __all__ = ["write_netbox_prefixes", "NETBOX_PREFIX_COLUMNS"]
 
@@ -40,9 +38,6 @@ __all__ = ["write_netbox_prefixes", "NETBOX_PREFIX_COLUMNS"]
 NETBOX_PREFIX_COLUMNS = ("prefix", "status", "is_pool", "description", "comments")
 #: NetBox's ``description`` field length.
 _DESCRIPTION_MAX = 200
-_LABEL = {"supernet": "地址总块", "national": "全国", "province": "省", "city": "市",
-          "county": "县(区)", "town": "乡镇(街道)", "village": "村(社区)", "department": "部门",
-          "infrastructure": "设备互联"}
 
 
 def write_netbox_prefixes(plan: AddressPlan, path: str | os.PathLike, *,
@@ -108,7 +103,7 @@ def write_netbox_prefixes(plan: AddressPlan, path: str | os.PathLike, *,
 
 def _descriptions(frame: pd.DataFrame) -> list[str]:
     """``<kind label> <node id with spaces>`` (the supernet: its name), cut to 200 characters."""
-    return [f"{_LABEL.get(kind, kind)} {node.replace('/', ' ').replace('#', ' ') or name}"
+    return [f"{BLOCK_LABELS.get(kind, kind)} {node.replace('/', ' ').replace('#', ' ') or name}"
             [:_DESCRIPTION_MAX]
             for node, name, kind in zip(frame["node_id"].tolist(), frame["name"].tolist(),
                                         frame["kind"].tolist(), strict=True)]
