@@ -11,7 +11,7 @@ NetBox (IPAM → Prefixes → Import) reads a CSV whose header names fields of i
 - ``is_pool``: ``false`` everywhere: the LANs keep their network and broadcast addresses;
 - ``description``: what the block is for, in Chinese (``县(区) 测试省 甲市 A县``), at most 200
   characters (NetBox's limit);
-- ``comments``: the node id, the need with growth and the utilisation;
+- ``comments`` (unless turned off): the node id, the need with growth and the utilisation;
 - ``vrf``, only when asked for.
 
 ``tenant``, ``role``, ``vrf`` and ``tags`` are looked up by name during the import and must
@@ -34,14 +34,16 @@ from netplan.capacity.addressing import BLOCK_LABELS, AddressPlan
 
 __all__ = ["write_netbox_prefixes", "NETBOX_PREFIX_COLUMNS"]
 
-#: The header written (``vrf`` is inserted after ``prefix`` when a VRF is named).
+#: The header written (``vrf`` is inserted after ``prefix`` when a VRF is named; ``comments``
+#: is left out on request).
 NETBOX_PREFIX_COLUMNS = ("prefix", "status", "is_pool", "description", "comments")
 #: NetBox's ``description`` field length.
 _DESCRIPTION_MAX = 200
 
 
 def write_netbox_prefixes(plan: AddressPlan, path: str | os.PathLike, *,
-                          families: list[str] | None = None, vrf: str | None = None) -> Path:
+                          families: list[str] | None = None, vrf: str | None = None,
+                          comments: bool = True) -> Path:
     """Write the plan's blocks as a NetBox prefix import CSV (UTF-8), atomically.
 
     Parameters
@@ -55,6 +57,9 @@ def write_netbox_prefixes(plan: AddressPlan, path: str | os.PathLike, *,
         Families to write (default every family of the plan).
     vrf : str, optional
         A VRF name for every prefix (it must exist in NetBox); default the global table.
+    comments : bool
+        Write the ``comments`` column (NetBox 4.x has it on prefixes; a NetBox that rejects the
+        header as unexpected needs ``False``).
 
     Returns
     -------
@@ -83,6 +88,9 @@ def write_netbox_prefixes(plan: AddressPlan, path: str | os.PathLike, *,
     status = np.where(frame["children"].to_numpy() > 0, "container", "active").tolist()
     columns = [frame["prefix"].tolist(), status, ["false"] * len(frame), _descriptions(frame),
                _comments(frame)]
+    if not comments:
+        header.pop()
+        columns.pop()
     if vrf is not None:
         header.insert(1, "vrf")
         columns.insert(1, [vrf] * len(frame))

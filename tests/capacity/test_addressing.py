@@ -294,6 +294,9 @@ def test_netbox_csv_vrf_families_and_atomic(tiny, tmp_path, monkeypatch):
     assert reader.fieldnames[:2] == ["prefix", "vrf"]
     assert {r["vrf"] for r in rows} == {"政务外网"}
     assert all(":" not in r["prefix"] for r in rows) and len(rows) == 27
+    write_netbox_prefixes(plan, path, families=["ipv4"], vrf="政务外网", comments=False)
+    with path.open(encoding="utf-8", newline="") as fh:
+        assert next(csv.reader(fh)) == ["prefix", "vrf", "status", "is_pool", "description"]
     before = path.read_bytes()
 
     def boom(src, dst):
