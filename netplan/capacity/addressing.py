@@ -44,7 +44,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from netplan.errors import Issue, ScenarioError, UnknownNodeError
+from netplan.errors import Issue, NetplanError, ScenarioError, UnknownNodeError
 from netplan.model.capacity import AddressingSettings
 from netplan.topology.topology import Topology
 
@@ -64,8 +64,8 @@ _UNIT_BITS = {"ipv4": 0, "ipv6": 64}
 _MAX_BITS = {"ipv4": 32, "ipv6": 128}
 #: Chinese label of each block kind (descriptions, reports).
 BLOCK_LABELS = {"national": "全国", "province": "省", "city": "市", "county": "县(区)",
-               "town": "乡镇(街道)", "village": "村(社区)", "department": "部门",
-               "infrastructure": "设备互联", "supernet": "地址总块"}
+                "town": "乡镇(街道)", "village": "村(社区)", "department": "部门",
+                "infrastructure": "设备互联", "supernet": "地址总块"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class AddressPlan:
     blocks : pandas.DataFrame
         The compact block table, one row per block, both families: ``family``, ``node_id``,
         ``name``, ``kind`` (a node kind, ``infrastructure`` or ``supernet``), ``tier``,
-        ``parent`` (row position of the parent block, -1 for a supernet), ``offset`` (from the
+        ``parent`` (row position of the parent block, -1 at the top), ``offset`` (from the
         supernet's first address, in ``unit``), ``prefixlen``, ``needed`` (in ``unit``) and
         ``hosts`` (IPv4 hosts today, summed over the block). Rows are in address order per
         family, parents before their children. Use :meth:`to_frame` for prefixes as text.
@@ -106,11 +106,17 @@ class AddressPlan:
         return len(self.blocks)
 
     def supernet(self, family: str = "ipv4") -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-        """The supernet of ``family`` (``"ipv4"`` or ``"ipv6"``)."""
+        """The supernet of ``family`` (``"ipv4"`` or ``"ipv6"``).
+
+        Raises
+        ------
+        NetplanError
+            When the plan has no such family.
+        """
         net = self.settings.ipv4 if family == "ipv4" else self.settings.ipv6
         if family not in FAMILIES or net is None:
-            raise UnknownNodeError(f"the plan has no {family} supernet; it has "
-                                   f"{', '.join(self.families)}")
+            raise NetplanError(f"the plan has no {family} supernet; it has "
+                               f"{', '.join(self.families)}")
         return net
 
     @property
