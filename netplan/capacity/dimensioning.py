@@ -1,5 +1,7 @@
-"""Network dimensioning on a mesh: which capacity modules to install on every link, and how to
-route the demands, at least cost (the SNDlib problem class).
+"""Network dimensioning on a mesh: modules on every link and a routing, at least cost.
+
+This is the SNDlib problem class: which capacity modules to install on every link, and how to
+route the demands.
 
 A :class:`DimensioningProblem` has nodes, links (each with pre-installed capacity and its cost
 per unit, a routing cost per unit of flow, a setup cost and a catalogue of modules
@@ -378,7 +380,7 @@ class DimensioningResult:
     message: str = ""
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per link: ``link_id``, ``capacity``, ``modules`` (text), ``module_cost``, ``load``.
+        """One row per link: ``link_id``, ``capacity``, ``modules``, ``module_cost``, ``load``.
 
         ``load`` is the largest normal-state flow over the link (the sum of both directions
         for undirected links is not split here: it is the sum over the link's arcs).
@@ -850,9 +852,6 @@ def _unroutable(problem: DimensioningProblem) -> str | None:
         for d in problem.demands:
             if d.volume <= 0:
                 continue
-            pairs = [(d.source, d.target)]
-            if problem.demand_model == "U" and problem.link_model == "U":
-                pairs = [(d.source, d.target)]
             seen = {d.source}
             stack = [d.source]
             while stack:
@@ -1070,8 +1069,7 @@ def _objective_of_vector(m: _Model, x: np.ndarray) -> float:
 
 
 def _highs_status_table() -> dict:
-    """Every ``highspy.HighsModelStatus`` mapped to ``optimal`` / ``infeasible`` / ``stopped``
-    / ``error``."""
+    """Every ``highspy.HighsModelStatus`` mapped to optimal/infeasible/stopped/error."""
     import highspy
 
     S = highspy.HighsModelStatus
