@@ -55,6 +55,14 @@ __all__ = [
 #: Items above which the exact model is not tried (its size grows as items x hosts).
 EXACT_MAX_ITEMS = 1000
 
+#: Local-search iterations per item before a restart from other dropped hosts.
+LS_CHUNK = 20
+
+#: The cover model is built only when the items have at most this many feasible host
+#: patterns (every subset that fits) and this many maximal ones (its columns).
+COVER_MAX_FEASIBLE_SETS = 200_000
+COVER_MAX_COLUMNS = 40_000
+
 
 class PackingViolation(ValueError):
     """A packing breaks its instance: an item unplaced or a host over capacity."""
@@ -585,6 +593,120 @@ class _Search:
                 best_pool_w, best_where = pw, list(where)
 
 
+class _SwapSearch:
+    """Tabu search of swaps between a pool and ``k - 1`` hosts (see the module doc).
+
+    A move exchanges up to two items of one host with one or two pooled items, keeping the
+    host within capacity; the best move (most normalised volume into the hosts) is taken,
+    improving or not, except that items that entered a host lately may not leave it.
+    Success is a pool that fits one host.
+    """
+
+    def __init__(self, s: np.ndarray, c: np.ndarray, weights: np.ndarray, rng):
+        self.s = s
+        self.c = c
+        a = (s / c) @ weights
+        self.value = a + 0.1 * a * a  # volume, and bigger items into the hosts on ties
+        self.rng = rng
+
+    def run(self, bin_of: np.ndarray, k: int, deadline: float, max_iter: int,
+            restart: int = 0):
+        """Try to pack into ``k`` hosts starting from ``bin_of``.
+
+        Returns the packing (or None) and the best partial assignment (pooled items -1)
+        as a hint for the exact model. ``restart > 0`` drops randomly chosen hosts (the
+        emptier the likelier) instead of the emptiest.
+        """
+        s, c, value, rng = self.s, self.c, self.value, self.rng
+        n, d = s.shape
+        n_bins = int(bin_of.max()) + 1
+        fill = np.zeros(n_bins)
+        np.add.at(fill, bin_of, value)
+        if restart:  # later runs drop other hosts than the emptiest ones
+            fill *= 1 + 0.5 * rng.random(n_bins)
+        keep = np.argsort(-fill, kind="stable")[:max(k - 1, 0)]
+        m = len(keep)
+        relabel = np.full(n_bins, -1, dtype=np.int64)
+        relabel[keep] = np.arange(m)
+        where = relabel[bin_of]
+        if m == 0:
+            return None, where
+        loads = np.zeros((m, d), dtype=s.dtype)
+        np.add.at(loads, where[where >= 0], s[where >= 0])
+        tabu = np.zeros(n, dtype=np.int64)
+        s0 = np.vstack([s, np.zeros((1, d), dtype=s.dtype)])
+        v0 = np.append(value, 0.0)
+        best_val, best_where = value[where < 0].sum(), where.copy()
+        it = 0
+        while True:
+            pool = np.flatnonzero(where < 0)
+            if np.all(s[pool].sum(axis=0) <= c):
+                out = where.copy()
+                out[out < 0] = m
+                return out, where
+            it += 1
+            if it > max_iter or (it & 15) == 0 and time.perf_counter() > deadline:
+                return None, best_where
+            # pooled subsets q (one or two items); index n is a zero-size dummy
+            iu, ju = np.triu_indices(len(pool), 1)
+            q1 = np.concatenate([pool, pool[iu]])
+            q2 = np.concatenate([np.full(len(pool), n), pool[ju]])
+            q_sum = s0[q1] + s0[q2]
+            q_val = v0[q1] + v0[q2]
+            # host subsets p (nothing, one or two items not tabu)
+            placed = np.flatnonzero((where >= 0) & (tabu <= it))
+            placed = placed[np.argsort(where[placed], kind="stable")]
+            pb = where[placed]
+            starts = np.searchsorted(pb, np.arange(m + 1))
+            p1, p2 = [np.full(m, n)], [np.full(m, n)]
+            p_bin = [np.arange(m)]
+            p1.append(placed)
+            p2.append(np.full(len(placed), n))
+            p_bin.append(pb)
+            for bb in range(m):
+                mem = placed[starts[bb]:starts[bb + 1]]
+                if len(mem) > 1:
+                    x, y = np.triu_indices(len(mem), 1)
+                    p1.append(mem[x])
+                    p2.append(mem[y])
+                    p_bin.append(np.full(len(x), bb))
+            p1, p2, p_bin = np.concatenate(p1), np.concatenate(p2), np.concatenate(p_bin)
+            p_sum = s0[p1] + s0[p2]
+            p_val = v0[p1] + v0[p2]
+            room = (c[None, :] - loads[p_bin] + p_sum)  # (P, d)
+            ok = np.all(q_sum[None, :, :] <= room[:, None, :], axis=2)  # (P, Q)
+            if not ok.any():
+                # nothing fits anywhere: push a random host's item out to the pool
+                b = int(rng.integers(m))
+                mem = np.flatnonzero(where == b)
+                if len(mem):
+                    j = int(rng.choice(mem))
+                    where[j] = -1
+                    loads[b] -= s[j]
+                continue
+            gain = q_val[None, :] - p_val[:, None]
+            gain = np.where(ok, gain + 1e-6 * rng.random(gain.shape), -np.inf)
+            # a swap that hands back exactly what it takes is no move
+            gain[np.abs(gain) < 1e-9] = -np.inf
+            flat = int(np.argmax(gain))
+            if not np.isfinite(gain.flat[flat]):
+                flat = int(np.argmax(np.where(ok, 0.0, -np.inf)))
+            pi, qi = divmod(flat, len(q1))
+            b = int(p_bin[pi])
+            for j in (int(p1[pi]), int(p2[pi])):
+                if j < n:
+                    where[j] = -1
+                    loads[b] -= s[j]
+            for i in (int(q1[qi]), int(q2[qi])):
+                if i < n:
+                    where[i] = b
+                    loads[b] += s[i]
+                    tabu[i] = it + 3 + int(rng.integers(5))
+            v = value[where < 0].sum()
+            if v < best_val:
+                best_val, best_where = v, where.copy()
+
+
 def _ejections(free: list[int], s, over: list, d: int, max_size: int):
     """Subsets of ``free`` (up to ``max_size`` items) whose removal cures ``over``."""
     from itertools import combinations
@@ -775,7 +897,7 @@ def _lns(s, c, where, k, deadline, threads, seed, rng, bins_per_step=8):
             terms.append(load * scale[t])
         model.minimize(sum(terms))
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, min(1.0, deadline -
+        solver.parameters.max_time_in_seconds = max(0.05, min(0.5, deadline -
                                                               time.perf_counter()))
         solver.parameters.num_workers = threads
         solver.parameters.random_seed = seed + step
@@ -787,6 +909,126 @@ def _lns(s, c, where, k, deadline, threads, seed, rng, bins_per_step=8):
                 if solver.boolean_value(x[i, q]):
                     where[i] = -1 if q == r else int(chosen[q])
     return None
+
+
+def _maximal_sets(s: np.ndarray, c: np.ndarray, max_sets: int, deadline: float):
+    """Every inclusion-maximal set of items that fits one host, as (item lists), or None.
+
+    Built level by level (sets of one item, two items ...); None when more than
+    ``max_sets`` feasible sets exist or the deadline passes (then the cover model is not
+    worth building).
+    """
+    n, d = s.shape
+    levels = []
+    idx = np.arange(n).reshape(n, 1)
+    load = s.copy()
+    total = 0
+    while len(idx):
+        levels.append((idx, load))
+        total += len(idx)
+        if total > max_sets or time.perf_counter() > deadline:
+            return None
+        new_idx, new_load = [], []
+        step = max(1, 2_000_000 // max(1, n * d))
+        for lo in range(0, len(idx), step):
+            li, ll = idx[lo:lo + step], load[lo:lo + step]
+            last = li[:, -1]
+            fits = np.all(ll[:, None, :] + s[None, :, :] <= c, axis=2)
+            fits &= np.arange(n)[None, :] > last[:, None]
+            r, j = np.nonzero(fits)
+            if len(r):
+                new_idx.append(np.hstack([li[r], j[:, None]]))
+                new_load.append(ll[r] + s[j])
+            if total + sum(len(x) for x in new_idx) > max_sets:
+                return None
+        if not new_idx:
+            break
+        idx, load = np.vstack(new_idx), np.vstack(new_load)
+    sets = []
+    for li, ll in levels:
+        for lo in range(0, len(li), 20000):
+            part, pl = li[lo:lo + 20000], ll[lo:lo + 20000]
+            fits = np.all(pl[:, None, :] + s[None, :, :] <= c, axis=2)
+            fits[np.arange(len(part))[:, None], part] = False
+            keep = ~fits.any(axis=1)
+            sets.extend(part[keep].tolist())
+    return sets
+
+
+def _cover(s, c, sets, extra, seconds, threads, seed):
+    """Set-cover MILP over ``sets`` (plus ``extra`` bins) with HiGHS through highspy.
+
+    Returns (outcome, bin_of or None, dual bound or None); outcome is ``optimal``,
+    ``stopped`` or ``error``.
+    """
+    import highspy
+
+    n = len(s)
+    cols = [list(x) for x in sets] + [list(x) for x in extra]
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", max(0.05, float(seconds)))
+    h.setOptionValue("threads", int(threads))
+    h.setOptionValue("random_seed", int(seed))
+    h.setOptionValue("mip_rel_gap", 0.0)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cols), n
+    lp.col_cost_ = np.ones(len(cols))
+    lp.col_lower_ = np.zeros(len(cols))
+    lp.col_upper_ = np.ones(len(cols))
+    lp.row_lower_ = np.ones(n)
+    lp.row_upper_ = np.full(n, highspy.kHighsInf)
+    a = lp.a_matrix_
+    a.format_ = highspy.MatrixFormat.kColwise
+    a.start_ = np.concatenate([[0], np.cumsum([len(x) for x in cols])]).astype(np.int32)
+    a.index_ = np.array([i for x in cols for i in x], dtype=np.int32)
+    a.value_ = np.ones(len(a.index_))
+    a.num_col_, a.num_row_ = len(cols), n
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
+    h.passModel(lp)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    what = _highs_outcome(status)
+    bound = info.mip_dual_bound if what in ("optimal", "stopped") else None
+    if bound is not None and not math.isfinite(bound):
+        bound = None
+    if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+        return what, None, bound
+    x = np.asarray(h.getSolution().col_value)
+    bin_of = np.full(n, -1, dtype=np.int64)
+    b = 0
+    for q in np.flatnonzero(x > 0.5):
+        members = [i for i in cols[q] if bin_of[i] < 0]
+        if members:
+            bin_of[members] = b
+            b += 1
+    return what, (bin_of if np.all(bin_of >= 0) else None), bound
+
+
+def _highs_outcome(status) -> str:
+    """A ``highspy.HighsModelStatus`` of the cover model as ``optimal``/``stopped``/``error``.
+
+    The cover model always has a solution (one host per item), so "infeasible" or
+    "unbounded" can only be a solver failure.
+    """
+    import highspy
+
+    S = highspy.HighsModelStatus
+    table = {
+        "kOptimal": "optimal",
+        "kTimeLimit": "stopped", "kIterationLimit": "stopped", "kSolutionLimit": "stopped",
+        "kInterrupt": "stopped", "kHighsInterrupt": "stopped", "kMemoryLimit": "stopped",
+        "kObjectiveBound": "stopped", "kObjectiveTarget": "stopped", "kUnknown": "stopped",
+        "kInfeasible": "error", "kUnboundedOrInfeasible": "error", "kUnbounded": "error",
+        "kNotset": "error", "kModelEmpty": "error", "kLoadError": "error",
+        "kModelError": "error", "kPresolveError": "error", "kSolveError": "error",
+        "kPostsolveError": "error",
+    }
+    for name, what in table.items():
+        if hasattr(S, name) and status == getattr(S, name):
+            return what
+    raise RuntimeError(f"HiGHS returned model status {status!r}, unknown to netplan")
 
 
 # --------------------------------------------------------------------------- driver
@@ -882,43 +1124,72 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
     a = s / c
     total = a.sum(axis=0)
     weights = total / total.sum() if total.sum() > 0 else np.full(d, 1.0 / d)
-    search = _Search(s, c, weights, rng)
+    search = _SwapSearch(s, c, weights, rng)
     in_clique = set(clique)
     size = a @ weights
     free_order = [int(i) for i in np.argsort(-size, kind="stable") if int(i) not in in_clique]
     use_exact = n <= exact_max_items
+    highs = solver is None or (isinstance(solver, str) and solver.lower() == "highs")
+    cover_tried = False
+    restarts = 0  # local-search runs so far: the first drops the emptiest hosts
     while ub > lb:
         k = ub - 1
-        left = deadline - time.perf_counter()
-        if left <= 0.01:
-            break
-        share = 0.15 * left if use_exact else left
-        found, partial = search.run(best, k, time.perf_counter() + share, max_iter=10 ** 9)
-        if found is not None:
-            best, ub, method = _compact(found), k, "local-search"
-            log.append(f"local search: {k} hosts")
-            continue
-        if not use_exact:
-            break
-        allowed = _allowed(n, k, clique, free_order, conflict)
-        what = "unknown"
-        for phase in ("probe", "lns", "exact"):
+        found = partial = None
+        what, name = "unknown", ""
+        for phase, share in (("ls", 0.05), ("cover", 0.7), ("probe", 0.2), ("ls", 0.5),
+                             ("lns", 0.75), ("exact", 1.0)):
             left = deadline - time.perf_counter()
-            if left <= 0.05:
+            if left <= 0.02:
                 break
+            budget = share * left if use_exact else left
+            if phase == "ls":
+                stop = time.perf_counter() + budget
+                while time.perf_counter() < stop:
+                    found, part = search.run(best, k, stop, max_iter=LS_CHUNK * n,
+                                             restart=restarts)
+                    partial = part if partial is None else partial
+                    if found is not None:
+                        break
+                    restarts += 1
+                if found is not None:
+                    what, name = "feasible", "local-search"
+                    break
+                continue
+            if not use_exact:
+                break
+            if phase == "cover":
+                if cover_tried or not highs:
+                    continue
+                cover_tried = True
+                sets = _maximal_sets(s, c, COVER_MAX_FEASIBLE_SETS,
+                                     time.perf_counter() + 0.2 * budget)
+                if sets is None or len(sets) > COVER_MAX_COLUMNS:
+                    log.append("cover model: too many host patterns, skipped")
+                    continue
+                bins = [np.flatnonzero(best == b).tolist() for b in range(ub)]
+                outcome, got, bound = _cover(s, c, sets, bins, budget, threads, seed)
+                log.append(f"cover model over {len(sets)} patterns: {outcome}, "
+                           f"bound {bound}")
+                if bound is not None:
+                    lb = max(lb, _ceil(bound - 1e-6))
+                if got is not None and int(got.max()) + 1 < ub:
+                    best, ub, method = _compact(got), int(got.max()) + 1, "cover-highs"
+                if outcome == "optimal" and got is not None:
+                    lb = max(lb, ub)
+                if ub <= lb or (got is not None and int(got.max()) + 1 <= k):
+                    what = "done"
+                    break
+                continue
             if phase == "lns":
                 if solver is not None:
                     continue
-                found = _lns(s, c, partial, k, time.perf_counter() + 0.75 * left, threads,
-                             seed, rng)
+                found = _lns(s, c, partial, k, time.perf_counter() + budget, threads, seed, rng)
                 if found is not None:
                     what, name = "feasible", "lns-cpsat"
-                    log.append(f"CP-SAT neighbourhood search: {k} hosts")
                     break
                 continue
+            allowed = _allowed(n, k, clique, free_order, conflict)
             hint = _relabel(partial, clique, free_order, k)
-            # a short first look (small instances are often settled, or proven, at once)
-            budget = 0.2 * left if phase == "probe" and solver is None else left
             outcome = None
             if solver is None:
                 outcome = _cpsat(s, c, k, allowed, hint, budget, threads, seed)
@@ -928,14 +1199,15 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                 name = "milp-" + (solver if isinstance(solver, str) else
                                   getattr(solver, "name", "highs") if solver else "highs").lower()
             what, found = outcome
-            log.append(f"{name} with {k} hosts: {what}")
             if what != "unknown":
                 break
+        if what == "done":
+            continue
+        log.append(f"{name or 'search'} with {k} hosts: {what}")
         if what == "feasible":
             best, ub, method = _compact(found), k, name
         elif what == "infeasible":
             lb = k + 1
-            break
         else:
             break
     return result(best, ub, lb, method)
