@@ -17,7 +17,7 @@ True
 """
 
 from netplan.simulation.engine import FlowEngine, max_min_rates
-from netplan.simulation.network import Router, Trunks
+from netplan.topology.routing import Router, Trunks
 from netplan.simulation.simulate import TrafficResult, simulate_traffic
 from netplan.simulation.traffic import (
     CloudSystems,

@@ -52,7 +52,7 @@ import simpy
 from netplan.errors import NetplanError, UnknownNodeError
 from netplan.model.scenario import Fault, Scenario
 from netplan.simulation.engine import FlowEngine
-from netplan.simulation.network import Router, Trunks, arc_trunks, reverse_path
+from netplan.topology.routing import Router, Trunks, arc_trunks, reverse_path
 from netplan.simulation.traffic import (
     MBIT_PER_MB,
     Arrivals,

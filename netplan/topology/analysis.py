@@ -281,6 +281,24 @@ def _dfs(topology: Topology, root: int) -> _DFS:
 # --------------------------------------------------------------------------- survivability
 
 
+def bridge_cut_offs(topology: Topology) -> dict[int, np.ndarray]:
+    """Per link position whose loss alone cuts nodes off the root: those nodes' positions.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.topology import build_topology
+    >>> cut = bridge_cut_offs(build_topology(tiny_scenario()))
+    >>> # the single lines of 6 villages and 5 single-homed departments, each cutting off 1 node
+    >>> len(cut), {len(v) for v in cut.values()}
+    (11, {1})
+    """
+    root = topology.nodes.index.get_loc(topology.root)
+    d = _dfs(topology, int(root))
+    return {int(pos): d.order[d.disc[c]:d.disc[c] + d.size[c]]
+            for pos, c in zip(d.bridge_links, d.bridge_child, strict=True)}
+
+
 @dataclass(frozen=True)
 class SurvivabilityResult:
     """What one carrier failure, one link failure or one node failure cuts off.
