@@ -218,10 +218,10 @@ def check_packing(sizes, capacity, packing) -> None:
 
     Examples
     --------
-    >>> check_packing([[6], [5]], [10], [0, 0])
+    >>> check_packing([[6], [5]], [10], [0, 0])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    netplan.capacity.binpack.PackingViolation: host 0 holds 11 in dimension 0, capacity 10 (items [0, 1])
+    netplan.capacity.binpack.PackingViolation: host 0 holds 11 in dimension 0, ...
     """
     s = np.asarray(sizes)
     if s.ndim == 1:
@@ -607,6 +607,7 @@ class _SwapSearch:
         self.c = c
         a = (s / c) @ weights
         self.value = a + 0.1 * a * a  # volume, and bigger items into the hosts on ties
+        self.a_norm = s / c
         self.rng = rng
 
     def run(self, bin_of: np.ndarray, k: int, deadline: float, max_iter: int,
@@ -618,6 +619,7 @@ class _SwapSearch:
         emptier the likelier) instead of the emptiest.
         """
         s, c, value, rng = self.s, self.c, self.value, self.rng
+        a_norm = self.a_norm
         n, d = s.shape
         n_bins = int(bin_of.max()) + 1
         fill = np.zeros(n_bins)
@@ -647,6 +649,11 @@ class _SwapSearch:
             it += 1
             if it > max_iter or (it & 15) == 0 and time.perf_counter() > deadline:
                 return None, best_where
+            if d > 1:  # value the dimensions in which the pool overflows a host
+                over = np.maximum(s[pool].sum(axis=0) / c - 1.0, 0.0)
+                wt = 0.1 / d + over / over.sum()
+                av = a_norm @ wt
+                v0[:n] = av + 0.1 * av * av
             # pooled subsets q (one or two items); index n is a zero-size dummy
             iu, ju = np.triu_indices(len(pool), 1)
             q1 = np.concatenate([pool, pool[iu]])
@@ -720,8 +727,10 @@ def _ejections(free: list[int], s, over: list, d: int, max_size: int):
 # --------------------------------------------------------------------------- exact models
 
 def _relabel(bin_of: np.ndarray, clique: list[int], free_order: list[int], k: int):
-    """Host labels with clique item ``j`` in host ``j`` and the other hosts numbered by their
-    first free item in ``free_order``; items of hosts beyond ``k - 1`` get -1.
+    """Relabel hosts for the symmetry-broken model.
+
+    Clique item ``j`` goes to host ``j``, the other hosts are numbered by their first free
+    item in ``free_order``; items of hosts beyond ``k - 1`` get -1.
     """
     mapping: dict[int, int] = {}
     for j, i in enumerate(clique):
@@ -754,8 +763,10 @@ def _allowed(n: int, k: int, clique: list[int], free_order: list[int],
 
 
 def _cpsat(s, c, k, allowed, hint, seconds, threads, seed):
-    """CP-SAT feasibility for ``k`` hosts: ('feasible', bin_of) / ('infeasible', None) /
-    ('unknown', None); None when ortools is not installed.
+    """CP-SAT feasibility model for ``k`` hosts.
+
+    Returns ``("feasible", bin_of)``, ``("infeasible", None)`` or ``("unknown", None)``;
+    None when ortools is not installed.
     """
     try:
         from ortools.sat.python import cp_model
@@ -799,8 +810,10 @@ def _cpsat(s, c, k, allowed, hint, seconds, threads, seed):
 
 
 def _milp(s, c, k, allowed, seconds, threads, solver):
-    """Assignment MILP for ``k`` hosts through PuLP (HiGHS by default); same results as
-    :func:`_cpsat`, with HiGHS' own model status read when the solver is HiGHS.
+    """Assignment MILP for ``k`` hosts through PuLP (HiGHS by default).
+
+    Same results as :func:`_cpsat`; with HiGHS its own model status and primal solution
+    status are read (PuLP says "Optimal" after a time-limit stop).
     """
     import pulp
 

@@ -80,7 +80,7 @@ def _need(tokens: list, count: int, path: Path, what: str) -> None:
 
 
 def read_bpp(path: str | Path) -> BinPackingInstance:
-    """Read a 1-D instance in BPPLIB's BPP format.
+    r"""Read a 1-D instance in BPPLIB's BPP format.
 
     Parameters
     ----------
@@ -102,7 +102,7 @@ def read_bpp(path: str | Path) -> BinPackingInstance:
     --------
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
-    >>> _ = p.write_text("3\\n10\\n4\\n6\\n5\\n")
+    >>> _ = p.write_text("3\n10\n4\n6\n5\n")
     >>> inst = read_bpp(p)
     >>> inst.sizes.ravel().tolist(), inst.capacity.tolist()
     ([4, 6, 5], [10])
@@ -135,7 +135,7 @@ def read_bpp(path: str | Path) -> BinPackingInstance:
 
 
 def read_vbp(path: str | Path) -> BinPackingInstance:
-    """Read a vector instance in VPSolver's VBP format.
+    r"""Read a vector instance in VPSolver's VBP format.
 
     Parameters
     ----------
@@ -157,7 +157,7 @@ def read_vbp(path: str | Path) -> BinPackingInstance:
     --------
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.vbp"
-    >>> _ = p.write_text("2\\n10 8\\n2\\n4 3 2\\n6 5 1\\n")
+    >>> _ = p.write_text("2\n10 8\n2\n4 3 2\n6 5 1\n")
     >>> inst = read_vbp(p)
     >>> inst.sizes.tolist(), inst.capacity.tolist()
     ([[4, 3], [4, 3], [6, 5]], [10, 8])
@@ -230,7 +230,7 @@ def read_binpack(path: str | Path) -> BinPackingInstance:
 
 def read_binpack_csv(csv_path: str | Path,
                      only: list[str] | None = None) -> list[BinPackingInstance]:
-    """Read every instance listed in an ``instances.csv``.
+    r"""Read every instance listed in an ``instances.csv``.
 
     Parameters
     ----------
@@ -256,7 +256,7 @@ def read_binpack_csv(csv_path: str | Path,
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "a.txt").write_text("2 10 4 6")
-    >>> _ = (d / "instances.csv").write_text("instance,optimum,file\\nA,1,a.txt\\n")
+    >>> _ = (d / "instances.csv").write_text("instance,optimum,file\nA,1,a.txt\n")
     >>> [(i.name, i.optimum) for i in read_binpack_csv(d / "instances.csv")]
     [('A', 1)]
     """
