@@ -55,7 +55,7 @@ import itertools
 import math
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -126,6 +126,8 @@ class DimensioningLink:
         Cost per unit of flow routed over the link (normal state).
     setup_cost : float
         Cost of using the link at all, paid only with ``fixed_charge``.
+    max_capacity : float, optional
+        Modular model: the largest total capacity of the installed modules (None: no limit).
     """
 
     link_id: str
@@ -136,6 +138,7 @@ class DimensioningLink:
     pre_installed_capacity_cost: float = 0.0
     routing_cost: float = 0.0
     setup_cost: float = 0.0
+    max_capacity: float | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,8 @@ class DimensioningProblem:
                          "routing_cost", "setup_cost"):
                 if not getattr(lk, name) >= 0:
                     issues.append(Issue(where, f"{name}={getattr(lk, name)} must be >= 0"))
+            if lk.max_capacity is not None and not lk.max_capacity >= 0:
+                issues.append(Issue(where, f"max_capacity={lk.max_capacity} must be >= 0"))
             for m in lk.modules:
                 if not (m.capacity > 0 and m.cost >= 0):
                     issues.append(Issue(where, f"module capacity={m.capacity} must be > 0 and "
@@ -472,6 +477,10 @@ def _cover_cost(problem: DimensioningProblem, link: DimensioningLink, need: floa
             if m.capacity >= need - 1e-9 and (best is None or m.cost < best[0]):
                 best = (m.cost, {k: 1})
         return best
+    if link.max_capacity is not None:
+        if need > link.max_capacity + 1e-9:
+            return None
+        return _capped_cover(mods, need, link.max_capacity)
     # modular: integer combinations; enumerate all but the cheapest-per-unit module
     order = sorted(range(len(mods)), key=lambda k: mods[k].cost / mods[k].capacity)
     last = order[0]
@@ -495,6 +504,130 @@ def _cover_cost(problem: DimensioningProblem, link: DimensioningLink, need: floa
 
     walk(0, need, 0.0, {})
     return best
+
+
+def _unit(values) -> float | None:
+    """The largest unit of which every value is a whole multiple (integers only), or None."""
+    ints = [round(v) for v in values]
+    if any(abs(v - i) > 1e-9 or i <= 0 for v, i in zip(values, ints, strict=True)):
+        return None
+    return float(math.gcd(*ints))
+
+
+def _exact_costs(mods, units: int, unit: float) -> tuple[list[float], list[int]]:
+    """Unbounded knapsack: least cost of exactly ``C`` units of capacity, and the last module."""
+    cost = [math.inf] * (units + 1)
+    last = [-1] * (units + 1)
+    cost[0] = 0.0
+    for k, md in enumerate(mods):
+        size = round(md.capacity / unit)
+        for c in range(size, units + 1):
+            if cost[c - size] + md.cost < cost[c] - 1e-12:
+                cost[c] = cost[c - size] + md.cost
+                last[c] = k
+    return cost, last
+
+
+def _capped_cover(mods, need: float, cap: float) -> tuple[float, dict[int, int]] | None:
+    """Cheapest modules of total capacity in ``[need, cap]`` (integral capacities: exact DP)."""
+    unit = _unit([md.capacity for md in mods] + ([cap] if cap > 0 else []))
+    if unit is None or cap / unit > 200_000:
+        return None
+    units = int(round(cap / unit))
+    cost, last = _exact_costs(mods, units, unit)
+    lo = max(0, math.ceil(need / unit - 1e-9))
+    best = min(range(lo, units + 1), key=lambda c: cost[c], default=None)
+    if best is None or math.isinf(cost[best]):
+        return None
+    counts: dict[int, int] = defaultdict(int)
+    c = best
+    while c > 0:
+        k = last[c]
+        counts[k] += 1
+        c -= round(mods[k].capacity / unit)
+    return cost[best], dict(counts)
+
+
+def _modular_equivalent(problem: DimensioningProblem):
+    """An explicit problem as an equivalent modular one with capped capacity, or None.
+
+    A link's explicit list is *modular* when some of its options (the base) generate the
+    others: every option's capacity is a sum of base capacities costing no more than the
+    option, and every sum of base capacities up to the largest option costs no less than the
+    cheapest option at least as large. Then "one option" and "integer base modules, total
+    capacity at most the largest option" have the same cheapest plans, and the integer
+    counts branch far better than one binary per option (nobel-germany, nobel-us: 40 options
+    from 2 bases). Returns ``(modular problem, per-link options sorted by capacity)``.
+    """
+    if problem.capacity_model != "E" or problem.fixed_charge:
+        return None
+    links, options, n_base, n_opt = [], [], 0, 0
+    for lk in problem.links:
+        opts = sorted(lk.modules, key=lambda md: (md.capacity, md.cost))
+        options.append(opts)
+        if not opts:
+            links.append(replace(lk, max_capacity=0.0))
+            continue
+        unit = _unit([md.capacity for md in opts])
+        if unit is None or opts[-1].capacity / unit > 100_000:
+            return None
+        units = int(round(opts[-1].capacity / unit))
+        base: list[Module] = []
+        cost = [math.inf] * (units + 1)
+        cost[0] = 0.0
+        for md in opts:
+            size = round(md.capacity / unit)
+            if cost[size] <= md.cost + 1e-9:
+                continue
+            base.append(md)
+            for c in range(size, units + 1):
+                cost[c] = min(cost[c], cost[c - size] + md.cost)
+        best_from = [math.inf] * (units + 2)  # cheapest option of capacity >= C
+        for md in opts:
+            size = round(md.capacity / unit)
+            for c in range(size, -1, -1):
+                if md.cost < best_from[c]:
+                    best_from[c] = md.cost
+                else:
+                    break
+        if any(math.isfinite(cost[c]) and best_from[c] > cost[c] + 1e-9
+               for c in range(1, units + 1)):
+            return None
+        n_base += len(base)
+        n_opt += len(opts)
+        links.append(replace(lk, modules=tuple(base), max_capacity=opts[-1].capacity))
+    if n_base * 2 > n_opt:
+        return None  # little to gain
+    return replace(problem, links=tuple(links), capacity_model="M"), options
+
+
+def _back_to_explicit(problem: DimensioningProblem, options, result: DimensioningResult
+                      ) -> DimensioningResult:
+    """A result of :func:`_modular_equivalent`'s problem in the explicit problem's terms."""
+    if result.objective is None:
+        return result
+    total = defaultdict(float)
+    for r in result.installed.itertuples(index=False):
+        total[r.link_id] += r.count * r.module_capacity
+    rows, capacity = [], {}
+    for lk, opts in zip(problem.links, options, strict=True):
+        c = total.get(lk.link_id, 0.0)
+        capacity[lk.link_id] = lk.pre_installed_capacity
+        if c <= 1e-9:
+            continue
+        pick = min((md for md in opts if md.capacity >= c - 1e-9),
+                   key=lambda md: (md.cost, md.capacity))
+        rows.append((lk.link_id, pick.capacity, 1, pick.cost))
+        capacity[lk.link_id] += pick.capacity
+    installed = pd.DataFrame(rows, columns=list(_EMPTY_INSTALLED))
+    objective = objective_of(problem, installed, result.flows)
+    bound = result.bound if result.bound is None else min(result.bound, objective)
+    gap = result.gap
+    if bound is not None and result.status is not DimensioningStatus.OPTIMAL:
+        gap = (objective - bound) / max(abs(objective), 1e-9)
+    return replace(result, objective=objective, bound=bound, gap=gap, installed=installed,
+                   capacity=capacity,
+                   message=f"{result.message}; solved as the equivalent modular model")
 
 
 class _Model:
@@ -668,12 +801,17 @@ def _build(problem: DimensioningProblem) -> _Built:
                 ub = 1.0
             else:
                 ub = max(0, math.ceil((total - lk.pre_installed_capacity) / mod.capacity - 1e-9))
+                if lk.max_capacity is not None:
+                    ub = min(ub, math.floor(lk.max_capacity / mod.capacity + 1e-9))
             c = m.col(0, ub, mod.cost, True)
             module_cols[e, k] = c
             terms.append((c, mod.capacity))
             integral &= float(mod.cost).is_integer()
             if problem.fixed_charge and ub > 0:
                 m.row([(c, 1.0), (open_cols[e], -ub)], -math.inf, 0.0)
+        if problem.capacity_model != "E" and lk.max_capacity is not None and mods:
+            m.row([(module_cols[e, k], md.capacity) for k, md in enumerate(mods)], -math.inf,
+                  lk.max_capacity)
         if problem.capacity_model == "E" and mods:
             row = [(module_cols[e, k], 1.0) for k in range(len(mods))]
             if problem.fixed_charge:
@@ -1407,6 +1545,17 @@ def dimension(problem: DimensioningProblem, *, solver=None, time_limit_s: float 
     >>> check_dimensioning(p, r)
     """
     t0 = time.perf_counter()
+    equivalent = _modular_equivalent(problem)
+    if equivalent is None:
+        return _dimension(problem, solver, time_limit_s, threads, t0)
+    modular, options = equivalent
+    result = _dimension(modular, solver, time_limit_s, threads, t0)
+    return replace(_back_to_explicit(problem, options, result),
+                   seconds=time.perf_counter() - t0)
+
+
+def _dimension(problem: DimensioningProblem, solver, time_limit_s: float,
+               threads: int | None, t0: float) -> DimensioningResult:
     deadline = t0 + float(time_limit_s)
     made = make_solver(solver, threads=threads)
     empty_inst = pd.DataFrame(columns=list(_EMPTY_INSTALLED))
