@@ -968,11 +968,13 @@ def _maximal_sets(s: np.ndarray, c: np.ndarray, max_sets: int, deadline: float):
     return sets
 
 
-def _cover(s, c, sets, extra, seconds, threads, seed):
+def _cover(s, c, sets, extra, seconds, threads, seed, relax=False):
     """Set-cover MILP over ``sets`` (plus ``extra`` bins) with HiGHS through highspy.
 
     Returns (outcome, bin_of or None, dual bound or None); outcome is ``optimal``,
-    ``stopped`` or ``error``.
+    ``stopped`` or ``error``. With ``relax`` the LP relaxation is solved instead and
+    rounded: columns by decreasing LP value while they are disjoint, the remaining items by
+    the constructive heuristics; the bound is then the LP optimum.
     """
     import highspy
 
@@ -997,8 +999,35 @@ def _cover(s, c, sets, extra, seconds, threads, seed):
     a.index_ = np.array([i for x in cols for i in x], dtype=np.int32)
     a.value_ = np.ones(len(a.index_))
     a.num_col_, a.num_row_ = len(cols), n
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
+    if not relax:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
     h.passModel(lp)
+    if relax:
+        h.run()
+        if _highs_outcome(h.getModelStatus()) != "optimal":
+            return "stopped", None, None
+        x = np.asarray(h.getSolution().col_value)
+        bound = h.getInfo().objective_function_value
+        covered = np.zeros(n, dtype=bool)
+        bin_of = np.full(n, -1, dtype=np.int64)
+        b = 0
+        for q in np.argsort(-x, kind="stable"):
+            if x[q] < 1e-6:
+                break
+            if not covered[cols[q]].any():
+                covered[cols[q]] = True
+                bin_of[cols[q]] = b
+                b += 1
+        rest = np.flatnonzero(~covered)
+        if len(rest):
+            rest_bins, _ = _heuristics(s[rest], c)
+            bin_of[rest] = b + rest_bins
+        return "optimal", bin_of, bound
+    if extra:  # the incumbent: the extra bins
+        start = highspy.HighsSolution()
+        start.col_value = [0.0] * len(sets) + [1.0] * len(extra)
+        start.value_valid = True
+        h.setSolution(start)
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
@@ -1179,7 +1208,24 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                 if sets is None or len(sets) > COVER_MAX_COLUMNS:
                     log.append("cover model: too many host patterns, skipped")
                     continue
+                _, got, bound = _cover(s, c, sets, [], budget, threads, seed, relax=True)
+                if bound is not None:
+                    lb = max(lb, _ceil(bound - 1e-6))
+                    log.append(f"cover LP over {len(sets)} patterns: bound {bound:.3f}, "
+                               f"rounded to {int(got.max()) + 1} hosts")
+                    if int(got.max()) + 1 < ub:
+                        best, ub, method = _compact(got), int(got.max()) + 1, "cover-lp"
+                    if ub <= lb:
+                        what = "done"
+                        break
+                    found, part = search.run(best, ub - 1, time.perf_counter() + 0.3 *
+                                             (deadline - time.perf_counter()), LS_CHUNK * n)
+                    if found is not None:
+                        best, ub, method = _compact(found), ub - 1, "local-search"
+                        what = "done"
+                        break
                 bins = [np.flatnonzero(best == b).tolist() for b in range(ub)]
+                budget = 0.7 * (deadline - time.perf_counter())
                 outcome, got, bound = _cover(s, c, sets, bins, budget, threads, seed)
                 log.append(f"cover model over {len(sets)} patterns: {outcome}, "
                            f"bound {bound}")
