@@ -12,7 +12,7 @@ import os
 
 from netplan.errors import SolverUnavailableError
 
-__all__ = ["make_solver"]
+__all__ = ["make_solver", "highs_outcomes", "read_highs"]
 
 
 def make_solver(solver=None, *, time_limit_s: float | None = None, threads: int | None = None,
@@ -58,3 +58,79 @@ def make_solver(solver=None, *, time_limit_s: float | None = None, threads: int 
         raise SolverUnavailableError(
             f"PuLP solver {name!r} is not installed; for HiGHS: pip install 'pulp[highs]>=3.3,<4'")
     return made
+
+
+def highs_outcomes() -> dict:
+    """Every ``highspy.HighsModelStatus`` mapped to what it means for netplan.
+
+    ``optimal``: solved, ``infeasible``: proven infeasible (the model is bounded, so
+    "unbounded or infeasible" is infeasible), ``stopped``: a limit or interrupt ended the
+    search (a solution may exist), ``error``: the solver failed. ``kUnbounded`` is impossible
+    (all variables are bounded) and is treated as an error.
+    """
+    import highspy
+
+    S = highspy.HighsModelStatus
+    table = {
+        "kOptimal": "optimal",
+        "kInfeasible": "infeasible",
+        "kUnboundedOrInfeasible": "infeasible",
+        "kTimeLimit": "stopped",
+        "kIterationLimit": "stopped",  # simplex_iteration_limit
+        "kSolutionLimit": "stopped",  # mip_max_nodes and the like
+        "kInterrupt": "stopped",
+        "kHighsInterrupt": "stopped",
+        "kMemoryLimit": "stopped",
+        "kObjectiveBound": "stopped",
+        "kObjectiveTarget": "stopped",
+        "kUnknown": "stopped",
+        "kNotset": "error",
+        "kModelEmpty": "error",
+        "kLoadError": "error",
+        "kModelError": "error",
+        "kPresolveError": "error",
+        "kSolveError": "error",
+        "kPostsolveError": "error",
+        "kUnbounded": "error",
+    }
+    return {getattr(S, name): what for name, what in table.items() if hasattr(S, name)}
+
+
+def read_highs(prob) -> tuple[str, float | None]:
+    """The real outcome of a PuLP problem solved by HiGHS, and the MILP's dual bound.
+
+    PuLP reports "Optimal" after a time-limit stop with a solution; this reads HiGHS's own
+    model status. Returns (``optimal`` | ``infeasible`` | ``stopped`` | ``error``, bound).
+    For another solver, PuLP's status is mapped (``Optimal`` → optimal, ``Infeasible`` →
+    infeasible, ``Not Solved`` → stopped, anything else → error) and the bound is None.
+
+    Examples
+    --------
+    >>> import pulp
+    >>> p = pulp.LpProblem("t", pulp.LpMinimize)
+    >>> x = p.add_variable("x", 0, 3, cat="Integer")
+    >>> p += x
+    >>> p += x >= 1.5
+    >>> _ = p.solve(make_solver())
+    >>> read_highs(p)
+    ('optimal', 2.0)
+    """
+    import math
+
+    import pulp
+
+    h = getattr(prob, "solverModel", None)
+    if h is not None and hasattr(h, "getModelStatus"):
+        outcome = highs_outcomes().get(h.getModelStatus(), "error")
+        bound = None
+        try:
+            b = float(h.getInfo().mip_dual_bound)
+            bound = b if math.isfinite(b) else None
+        except (AttributeError, TypeError, ValueError):
+            bound = None
+        if bound is None and outcome == "optimal":
+            bound = float(pulp.value(prob.objective) or 0.0)
+        return outcome, bound
+    status = pulp.LpStatus.get(prob.status, "")
+    return ({"Optimal": "optimal", "Infeasible": "infeasible",
+             "Not Solved": "stopped"}.get(status, "error"), None)

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from netplan._solver import make_solver
+from netplan._solver import highs_outcomes, make_solver
 from netplan.migration.project import (
     Project,
     Schedule,
@@ -631,42 +631,6 @@ def _starts_from(project: Project, x: dict, value) -> np.ndarray | None:
     return starts
 
 
-def _highs_outcomes() -> dict:
-    """Every ``highspy.HighsModelStatus`` mapped to what it means for netplan.
-
-    ``optimal``: solved, ``infeasible``: proven infeasible (the model is bounded, so
-    "unbounded or infeasible" is infeasible), ``stopped``: a limit or interrupt ended the
-    search (a solution may exist), ``error``: the solver failed. ``kUnbounded`` is impossible
-    (all variables are bounded) and is treated as an error.
-    """
-    import highspy
-
-    S = highspy.HighsModelStatus
-    table = {
-        "kOptimal": "optimal",
-        "kInfeasible": "infeasible",
-        "kUnboundedOrInfeasible": "infeasible",
-        "kTimeLimit": "stopped",
-        "kIterationLimit": "stopped",  # simplex_iteration_limit
-        "kSolutionLimit": "stopped",  # mip_max_nodes and the like
-        "kInterrupt": "stopped",
-        "kHighsInterrupt": "stopped",
-        "kMemoryLimit": "stopped",
-        "kObjectiveBound": "stopped",
-        "kObjectiveTarget": "stopped",
-        "kUnknown": "stopped",
-        "kNotset": "error",
-        "kModelEmpty": "error",
-        "kLoadError": "error",
-        "kModelError": "error",
-        "kPresolveError": "error",
-        "kSolveError": "error",
-        "kPostsolveError": "error",
-        "kUnbounded": "error",
-    }
-    return {getattr(S, name): what for name, what in table.items() if hasattr(S, name)}
-
-
 #: HiGHS statuses that a work limit (not the clock) caused.
 _WORK_STATUSES = ("kIterationLimit", "kSolutionLimit")
 
@@ -733,7 +697,7 @@ def _run_highs(m: _Rows, made, project, warm, until, seed, integral, work_limit)
         h.setSolution(_solution(val))
     h.run()
     status = h.getModelStatus()
-    outcomes = _highs_outcomes()
+    outcomes = highs_outcomes()
     if status not in outcomes:
         from netplan.errors import NetplanError
 

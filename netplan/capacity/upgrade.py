@@ -1,0 +1,623 @@
+"""The least-cost upgrade plan of the extranet (PuLP + HiGHS).
+
+Which line gets which capacity module in which year, and which single-homed site gets a
+second carrier's line.
+
+Routing is the extranet's fixed rule (least latency, :mod:`netplan.topology.routing`), which
+does not depend on capacities, so the loads of every state and year are known before the
+plan is made (:func:`~netplan.capacity.loads.link_loads`). New lines are routed *as if built*
+(with no capacity), so that the failure states see the traffic they would carry; a trunk's
+requirement is the larger of its loads with and without them.
+
+A *requirement* is one (trunk, state, year) whose lines up must together carry
+
+    need = max(load / ceiling, load + throughput)
+
+where ``ceiling`` is ``capacity.ceiling_pct`` (normal or failure) and ``throughput`` the
+service level of the tier the trunk serves (``simulation.service_levels``): a trunk shared by
+processor sharing gives each flow on average its spare capacity, ``capacity − load``
+(M/G/1-PS), so the spare capacity must be at least the throughput a site is promised.
+Besides those, the policy floors: each city's internet egress and province lines together
+(normal and each carrier down) and each department's access lines.
+
+Only the lines of requirements the network breaks today get variables: capacities only grow,
+so everything met today stays met, and the tree's lines decouple except through the budget,
+the multi-trunk floors and the years. The MILP chooses per line and year one option (keep,
+or a catalogue module at least as large as today's; capacities never shrink), pays a
+module's one-off cost in the year it is installed and its rent every year, discounted to the
+first year, plus the new-line cost of a second carrier. Under a budget it meets the most
+requirements (weighted by ``capacity.rule_weights``) within it, and lists what is left out and
+what meeting each would cost alone.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from netplan._solver import make_solver, read_highs
+from netplan.capacity.loads import LinkLoads, link_loads
+from netplan.model.scenario import Scenario
+from netplan.topology import Topology
+
+__all__ = ["UpgradePlan", "plan_upgrades", "candidate_lines", "Requirement"]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Lines that must together carry ``need_mbps`` in one state and year."""
+
+    where: str
+    rule: str
+    state: str
+    label: str
+    year: int
+    need_mbps: float
+    lines: tuple[int, ...]  # link positions (in the planning topology) up in the state
+    weight: float = 1.0
+
+
+def candidate_lines(scenario: Scenario, topology: Topology) -> tuple[Topology, np.ndarray]:
+    """The topology with one new, empty line for every single-homed site that may get one.
+
+    A site (department, village office) whose lines are all of one carrier gets a line of the
+    first other carrier its division (or city core) has, of a class listed in
+    ``capacity.new_lines``, not of a ``capacity.forbidden_carriers`` carrier; a city
+    department's goes to that carrier's point of presence. The line has capacity 0 until the
+    plan builds it.
+
+    Returns
+    -------
+    (Topology, numpy.ndarray)
+        The topology (the new lines appended, link ids after the existing ones) and the link
+        positions of the new lines.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.topology import build_topology
+    >>> from netplan.model.capacity import CapacitySettings
+    >>> s = tiny_scenario().model_copy(update={"capacity": CapacitySettings(
+    ...     new_lines={"access": {"one_off": 1.0}})})
+    >>> topo, new = candidate_lines(s, build_topology(s))
+    >>> len(new)   # the 5 single-homed county and town departments
+    5
+    """
+    cap = scenario.capacity
+    links = topology.links
+    nodes = topology.nodes
+    if not cap.new_lines:
+        return topology, np.zeros(0, dtype=np.int64)
+    forbidden = set(cap.forbidden_carriers)
+    src = links["source"].to_numpy(dtype=str)
+    kind = nodes["kind"]
+    site_links = links[kind.reindex(src).isin(["department", "village"]).to_numpy()]
+    out_carriers = links.groupby("source")["carrier"].agg(lambda s: [c for c in s if c])
+    pops = nodes[nodes["kind"] == "pop"]
+    pop_of = {(p, pops.at[n, "name"]): n for n, p in zip(pops.index, pops["parent"], strict=True)}
+    pop_carrier = {n: links.loc[links["source"] == n, "carrier"].iloc[0] for n in pops.index
+                   if (links["source"] == n).any()}
+    rows = []
+    for site, grp in site_links.groupby("source", sort=False):
+        carriers = {c for c in grp["carrier"] if c}
+        if len(carriers) != 1:
+            continue
+        first = grp.iloc[0]
+        if cap.new_line_for(first["kind"], first["tier"]) is None:
+            continue
+        end = first["target"]
+        if kind.get(end) == "pop":
+            city = nodes.at[end, "parent"]
+            options = [(n, pop_carrier.get(n, "")) for (p, _), n in pop_of.items() if p == city]
+        else:
+            options = [(end, c) for c in out_carriers.get(end, [])]
+        pick = next(((e, c) for e, c in options if c and c not in carriers and c not in forbidden),
+                    None)
+        if pick is None:
+            continue
+        rows.append({"source": site, "target": pick[0], "kind": first["kind"],
+                     "tier": first["tier"], "carrier": pick[1], "capacity_mbps": 0,
+                     "latency_ms": first["latency_ms"], "length_km": first["length_km"]})
+    if not rows:
+        return topology, np.zeros(0, dtype=np.int64)
+    new = pd.DataFrame(rows)
+    start = int(links.index.max()) + 1 if len(links) else 0
+    new.index = pd.RangeIndex(start, start + len(new), name="link_id")
+    both = pd.concat([links, new.astype({c: links[c].dtype for c in new.columns})])
+    both.index.name = "link_id"
+    t = Topology(nodes, both, name=topology.name, root=topology.root)
+    return t, np.arange(len(links), len(both), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class UpgradePlan:
+    """A least-cost upgrade plan and how it was found.
+
+    Attributes
+    ----------
+    status : str
+        ``optimal``, ``feasible`` (a limit stopped the search: see ``gap``), ``nothing_to_do``,
+        ``infeasible`` (some requirement no catalogue option meets: see ``explanation``; the
+        plan still meets every other one), ``over_budget`` (a budget left requirements
+        unmet: see ``unmet``) or ``no_solution``.
+    cost : float
+        Discounted total of the plan (in ``currency``), over keeping the network as it is.
+    bound, gap_pct : float
+        The solver's lower bound on the cost, and the gap.
+    lines : pandas.DataFrame
+        One row per line changed and year it changes: ``link_id``, ends, kind, tier,
+        carrier, ``new`` (a new line), ``year``, ``from_mbps``, ``to_mbps``, ``one_off`` and
+        ``yearly`` cost.
+    cost_by_year : pandas.DataFrame
+        Per year: one-off, rent, total and discounted total.
+    unmet : pandas.DataFrame
+        Requirements not met: ``where``, ``rule``, ``state``, ``year``, ``need_mbps``,
+        ``reason`` and ``cost_alone`` (what meeting it alone would cost; NaN when nothing can).
+    explanation : list of str
+        Why a requirement cannot be met, in words.
+    capacity_by_year : dict of int to numpy.ndarray
+        Per year, capacity per link position of ``topology`` (the planning topology).
+    topology : Topology
+        The planning topology (with the candidate new lines).
+    """
+
+    status: str
+    cost: float
+    bound: float | None
+    gap_pct: float | None
+    seconds: float
+    lines: pd.DataFrame
+    cost_by_year: pd.DataFrame
+    unmet: pd.DataFrame
+    explanation: list[str]
+    requirements: list[Requirement] = field(repr=False)
+    capacity_by_year: dict[int, np.ndarray] = field(repr=False)
+    topology: Topology = field(repr=False)
+    currency: str = "万元"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The lines changed (``lines``)."""
+        return self.lines
+
+    def upgraded(self, year: int | None = None) -> Topology:
+        """The network as upgraded by ``year`` (default the last): unbuilt new lines dropped."""
+        years = sorted(self.capacity_by_year)
+        y = years[-1] if year is None else max([x for x in years if x <= year] or years[:1])
+        cap = self.capacity_by_year[y]
+        links = self.topology.links.copy()
+        links["capacity_mbps"] = pd.array(np.round(cap).astype(np.int64), dtype="Int64")
+        keep = cap > 0
+        keep |= ~self._is_new()
+        return Topology(self.topology.nodes, links[keep], name=self.topology.name,
+                        root=self.topology.root)
+
+    def _is_new(self) -> np.ndarray:
+        n0 = self.topology.links.attrs.get("n_existing", len(self.topology.links))
+        out = np.zeros(len(self.topology.links), dtype=bool)
+        out[n0:] = True
+        return out
+
+    def summary(self) -> list[str]:
+        """What the plan buys, what it costs, and what it cannot do."""
+        n_new = int(self.lines["new"].sum()) if len(self.lines) else 0
+        n_up = len(self.lines) - n_new
+        head = {"optimal": "Least-cost plan (proven optimal)",
+                "feasible": f"Plan (not proven optimal, gap {self.gap_pct or 0:.2f}%)",
+                "nothing_to_do": "Nothing to buy: the network meets every requirement",
+                "infeasible": "Plan for what can be met; some requirements cannot be",
+                "over_budget": "Plan within the budget; some requirements are left out",
+                "no_solution": "No plan found"}[self.status]
+        lines = [f"{head}: {n_up} line upgrades, {n_new} new lines, cost "
+                 f"{self.cost:,.1f} {self.currency} (discounted) in {self.seconds:.1f} s."]
+        lines += self.explanation[:10]
+        if len(self.explanation) > 10:
+            lines.append(f"... and {len(self.explanation) - 10} more")
+        if len(self.unmet) and self.status == "over_budget":
+            c = self.unmet["cost_alone"].sum()
+            lines.append(f"{len(self.unmet)} requirements left out; meeting each alone would "
+                         f"cost {c:,.1f} {self.currency} in all.")
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(self.summary())
+
+
+# --------------------------------------------------------------------------- requirements
+
+
+def _throughput_by_trunk(scenario: Scenario, loads: LinkLoads) -> np.ndarray:
+    sl = scenario.simulation.service_levels
+    tiers = {"city": sl.city, "county": sl.county, "town": sl.town, "village": sl.village}
+    tr = loads.trunks
+    links = loads.topology.links
+    first = np.zeros(tr.n_trunks, dtype=np.int64)
+    first[tr.link_trunk[::-1]] = np.arange(len(tr.link_trunk))[::-1]
+    kind = links["kind"].to_numpy(dtype=str)[first]
+    tier = links["tier"].to_numpy(dtype=str)[first]
+    top = max(x.throughput_mbps for x in tiers.values())
+    out = np.full(tr.n_trunks, top)
+    for name, level in tiers.items():
+        own = ((kind == "access") & (tier == name)) | ((kind == "uplink") & (tier == name)
+                                                       & (name == "village"))
+        out[own] = level.throughput_mbps
+    return out
+
+
+def _requirements(scenario: Scenario, loads: LinkLoads, base: LinkLoads | None,
+                  new: np.ndarray) -> list[Requirement]:
+    """Every (trunk, state, year) and policy floor the provisioned network does not meet."""
+    ceil = scenario.capacity.ceilings
+    weights = scenario.capacity.rule_weights
+    tr = loads.trunks
+    ids = loads.topology.nodes.index.to_numpy()
+    thr = _throughput_by_trunk(scenario, loads)
+    cap_link = tr.link_capacity_mbps
+    by_trunk = pd.Series(np.arange(len(tr.link_trunk))).groupby(tr.link_trunk).apply(
+        np.array).to_dict()
+    is_new = np.zeros(len(tr.link_trunk), dtype=bool)
+    is_new[new] = True
+    base_map = None
+    if base is not None:
+        key = tr.u.astype(np.int64) * len(ids) + tr.v
+        bkey = base.trunks.u.astype(np.int64) * len(ids) + base.trunks.v
+        pos = pd.Index(bkey).get_indexer(key)
+        base_map = pos
+    out: list[Requirement] = []
+
+    def add(state, where_t, load, pct):
+        up = state.link_up
+        cap_t = tr.capacity_mbps(up)[where_t]
+        for k, year in enumerate(loads.years):
+            ld = load[k]
+            need = np.where(ld > 1e-9, np.maximum(ld * 100.0 / pct, ld + thr[where_t]), 0.0)
+            for j in np.flatnonzero(need > cap_t + 1e-6):
+                t = int(where_t[j])
+                lines = tuple(int(x) for x in by_trunk[t] if up[x])
+                if not lines:
+                    continue
+                existing = [x for x in lines if not is_new[x]]
+                rule = ("reachable" if sum(cap_link[x] for x in existing) <= 0
+                        else "utilisation")
+                out.append(Requirement(
+                    where=f"{ids[tr.u[t]]} -- {ids[tr.v[t]]}", rule=rule, state=state.name,
+                    label=state.label, year=year, need_mbps=float(need[j]), lines=lines,
+                    weight=float(weights.get(rule, 1.0))))
+
+    for i, st in enumerate(loads.states):
+        ld = loads.loads_mbps[i].max(axis=2)
+        if base is not None and base_map is not None:
+            bi = [s.name for s in base.states].index(st.name)
+            ok = base_map >= 0
+            ld = ld.copy()
+            ld[:, ok] = np.maximum(ld[:, ok], base.loads_mbps[bi].max(axis=2)[:, base_map[ok]])
+        pct = ceil.normal_pct if st.kind == "normal" else ceil.failure_pct
+        add(st, np.arange(tr.n_trunks), ld, pct)
+    for st, (where, vals) in zip(loads.link_states, loads.link_changes, strict=True):
+        add(st, where, vals.max(axis=2).T, ceil.failure_pct)
+    out += _policy_floors(scenario, loads, is_new)
+    return out
+
+
+def _policy_floors(scenario: Scenario, loads: LinkLoads, is_new: np.ndarray) -> list[Requirement]:
+    t = scenario.targets
+    links = loads.topology.links
+    nodes = loads.topology.nodes
+    lk = links["kind"].to_numpy(dtype=str)
+    ltier = links["tier"].to_numpy(dtype=str)
+    src = links["source"].to_numpy(dtype=str)
+    cap = links["capacity_mbps"].to_numpy(dtype=float, na_value=0.0)
+    city = nodes["city"].reindex(src).fillna("").to_numpy(dtype=str)
+    weights = scenario.capacity.rule_weights
+    year0 = loads.years[0]
+    out = []
+    for rule, mask, target, what in (
+            ("internet_egress", lk == "egress", t.internet_egress_mbps, "互联网出口"),
+            ("backbone", (lk == "uplink") & (ltier == "city"), t.backbone_mbps, "至省骨干")):
+        if target is None:
+            continue
+        for st in loads.states:
+            if st.kind not in ("normal", "carrier"):
+                continue
+            for c in sorted(set(city[mask])):
+                sel = np.flatnonzero(mask & (city == c) & st.link_up)
+                if cap[sel].sum() < target:
+                    out.append(Requirement(f"{c} {what}", rule, st.name, st.label, year0,
+                                           float(target), tuple(int(x) for x in sel),
+                                           float(weights.get(rule, 1.0))))
+    if t.department_access_mbps is not None:
+        acc = np.flatnonzero((lk == "access") & ~is_new)
+        for site, grp in pd.Series(acc).groupby(src[acc]):
+            sel = grp.to_numpy()
+            if cap[sel].sum() < t.department_access_mbps:
+                out.append(Requirement(site, "department_access", "normal", "normal operation",
+                                       year0, float(t.department_access_mbps),
+                                       tuple(int(x) for x in sel),
+                                       float(weights.get("department_access", 1.0))))
+    return out
+
+
+# --------------------------------------------------------------------------- the MILP
+
+
+def plan_upgrades(scenario: Scenario, topology: Topology, *, years: list[int] | None = None,
+                  system_mbps: dict | None = None, budget: float | None = None,
+                  solver=None, time_limit_s: float | None = None,
+                  single_links: bool = True) -> UpgradePlan:
+    """The least-cost upgrades that make the extranet carry its loads in every state and year.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        ``capacity`` (catalogue, new lines, ceilings, years, discount rate, budget, frozen
+        links, forbidden carriers), ``targets`` and ``demand``.
+    topology : Topology
+        The provisioned network (``build_topology(scenario)``).
+    years : list of int, optional
+        Overrides ``capacity.years``.
+    system_mbps : dict, optional
+        Traffic of the systems on the cloud, as in :func:`~netplan.capacity.loads.link_loads`.
+    budget : float, optional
+        Overrides ``capacity.budget``.
+    solver : pulp.LpSolver or str, optional
+        Default HiGHS (:func:`netplan._solver.make_solver`).
+    time_limit_s : float, optional
+        Covers loading, building and solving; default ``capacity.time_limit_s``.
+    single_links : bool
+        Also require every single-line failure state.
+
+    Returns
+    -------
+    UpgradePlan
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.topology import build_topology
+    >>> from netplan.model.capacity import CapacitySettings
+    >>> s = tiny_scenario().model_copy(update={"capacity": CapacitySettings(
+    ...     new_lines={"access": {"one_off": 2.0, "yearly": 1.0}},
+    ...     catalogue={"access": [{"capacity": "100M", "one_off": 1.0, "yearly": 0.5}]})})
+    >>> plan = plan_upgrades(s, build_topology(s))
+    >>> plan.status, len(plan.lines), plan.cost   # 5 second lines at 2 + 1 + 1 + 0.5 each
+    ('optimal', 5, 22.5)
+    """
+    t0 = time.perf_counter()
+    cap = scenario.capacity
+    limit = cap.time_limit_s if time_limit_s is None else float(time_limit_s)
+    budget = cap.budget if budget is None else budget
+    years = list(years or cap.years or [scenario.year or 2020])
+    plan_topo, new = candidate_lines(scenario, topology)
+    plan_topo.links.attrs["n_existing"] = topology.n_links
+    loads = link_loads(scenario, plan_topo, years=years, system_mbps=system_mbps,
+                       single_links=single_links)
+    base = None
+    if len(new):
+        base = link_loads(scenario, topology, years=years, system_mbps=system_mbps,
+                          single_links=False)
+    reqs = _requirements(scenario, loads, base, new)
+    return _solve(scenario, plan_topo, new, reqs, years, budget, solver,
+                  max(limit - (time.perf_counter() - t0), 1.0), t0)
+
+
+def _frozen_positions(scenario: Scenario, topology: Topology) -> set[int]:
+    links = topology.links
+    out: set[int] = set()
+    pair = {}
+    for pos, (a, b) in enumerate(zip(links["source"], links["target"], strict=True)):
+        pair.setdefault(f"{a} -- {b}", []).append(pos)
+        pair.setdefault(f"{b} -- {a}", []).append(pos)
+    for i, text in enumerate(scenario.capacity.frozen_links):
+        if text.strip().isdigit() and int(text) in links.index:
+            out.add(int(links.index.get_loc(int(text))))
+        elif text in pair:
+            out.update(pair[text])
+        else:
+            from netplan.errors import Issue, ScenarioError
+
+            raise ScenarioError([Issue(f"capacity.frozen_links[{i}]",
+                                       f"{text!r} is no link of the extranet",
+                                       'write "SOURCE -- TARGET" with node ids, or a link id')])
+    return out
+
+
+def _options(scenario: Scenario, topology: Topology, pos: int, is_new: bool):
+    """(capacity, one-off, yearly) per option of a line; option 0 keeps it as it is."""
+    row = topology.links.iloc[pos]
+    cap0 = 0.0 if pd.isna(row["capacity_mbps"]) else float(row["capacity_mbps"])
+    cat = scenario.capacity.options_for(row["kind"], row["tier"])
+    same = [o for o in cat if o.capacity_mbps == cap0]
+    keep = (cap0, 0.0, same[0].yearly_cost if same and not is_new else 0.0)
+    opts = [keep]
+    extra_one, extra_year = 0.0, 0.0
+    if is_new:
+        nl = scenario.capacity.new_line_for(row["kind"], row["tier"])
+        extra_one, extra_year = nl.one_off_cost, nl.yearly_cost
+    for o in sorted(cat, key=lambda o: o.capacity_mbps):
+        if o.capacity_mbps > cap0:
+            opts.append((float(o.capacity_mbps), o.one_off_cost + extra_one,
+                         o.yearly_cost + extra_year))
+    return opts
+
+
+def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> UpgradePlan:
+    cap_cfg = scenario.capacity
+    links = topo.links
+    n = len(links)
+    is_new = np.zeros(n, dtype=bool)
+    is_new[new] = True
+    cap0 = links["capacity_mbps"].to_numpy(dtype=float, na_value=0.0)
+    frozen = _frozen_positions(scenario, topo)
+    Y = len(years)
+    disc = [(1 + cap_cfg.discount_rate_pct / 100.0) ** -(y - years[0]) for y in years]
+    year_index = {y: k for k, y in enumerate(years)}
+
+    active = sorted({x for r in reqs for x in r.lines} - frozen)
+    opts = {p: _options(scenario, topo, p, bool(is_new[p])) for p in active}
+    best = {p: max(o[0] for o in opts.get(p, [(cap0[p], 0, 0)])) for p in range(n)
+            if p in opts}
+
+    def reach(r: Requirement) -> float:
+        return sum(best.get(x, cap0[x]) for x in r.lines)
+
+    explanation, unmet_rows, hard = [], [], []
+    for r in reqs:
+        top = reach(r)
+        if top + 1e-6 < r.need_mbps:
+            biggest = max((o[0] for x in r.lines for o in opts.get(x, [(cap0[x], 0, 0)])),
+                          default=0.0)
+            what = ("no catalogue option" if any(x in opts for x in r.lines)
+                    else "no catalogue option (or the line is frozen)")
+            explanation.append(
+                f"{what} carries {r.where}'s {r.need_mbps:,.0f} Mbps ({r.rule}) in the "
+                f"{r.label} state in {r.year}: its lines up reach {top:,.0f} Mbps at most"
+                f" (the largest option is {_fmt(biggest)})")
+            unmet_rows.append({"where": r.where, "rule": r.rule, "state": r.state,
+                               "year": r.year, "need_mbps": r.need_mbps,
+                               "reason": "no option is large enough", "cost_alone": math.nan})
+        else:
+            hard.append(r)
+
+    if not hard:
+        status = "infeasible" if unmet_rows else "nothing_to_do"
+        capacity = {y: cap0.copy() for y in years}
+        return _result(status, 0.0, 0.0, 0.0, t0, topo, is_new, capacity, years, disc,
+                       {}, opts, unmet_rows, explanation, reqs, cap_cfg.currency)
+
+    used = sorted({x for r in hard for x in r.lines if x in opts})
+    prob = pulp.LpProblem("upgrades", pulp.LpMinimize)
+    x = {(p, o, k): prob.add_variable(f"x_{p}_{o}_{k}", cat="Binary")
+         for p in used for o in range(len(opts[p])) for k in range(Y)}
+    z = {(p, o, k): prob.add_variable(f"z_{p}_{o}_{k}", lowBound=0, upBound=1)
+         for p in used for o in range(1, len(opts[p])) for k in range(Y)}
+    capv = {}
+    for p in used:
+        for k in range(Y):
+            prob += pulp.lpSum(x[p, o, k] for o in range(len(opts[p]))) == 1
+            capv[p, k] = pulp.lpSum(opts[p][o][0] * x[p, o, k] for o in range(len(opts[p])))
+            if k:
+                prob += capv[p, k] >= capv[p, k - 1]
+            for o in range(1, len(opts[p])):
+                prev = x[p, o, k - 1] if k else 0
+                prob += z[p, o, k] >= x[p, o, k] - prev
+    rent = pulp.lpSum(disc[k] * opts[p][o][2] * x[p, o, k] for (p, o, k) in x)
+    once = pulp.lpSum(disc[k] * opts[p][o][1] * z[p, o, k] for (p, o, k) in z)
+    baseline = sum(disc[k] * opts[p][0][2] for p in used for k in range(Y))
+    cost = rent + once
+    met = {}
+    for i, r in enumerate(hard):
+        k = year_index.get(r.year, 0)
+        fixed = sum(cap0[xp] for xp in r.lines if xp not in capv_keys(capv, k))
+        lhs = pulp.lpSum(capv[xp, k] for xp in r.lines if (xp, k) in capv) + fixed
+        # the requirement holds from its year on: capacities never shrink, so its year suffices
+        if budget is None:
+            prob += lhs >= r.need_mbps
+        else:
+            met[i] = prob.add_variable(f"met_{i}", cat="Binary")
+            prob += lhs >= r.need_mbps * met[i]
+    if budget is None:
+        prob += cost
+    else:
+        prob += cost - baseline <= budget
+        total_w = sum(r.weight for r in hard)
+        scale = 1e-6 / max(1.0, abs(baseline) + 1.0)
+        prob += -pulp.lpSum(hard[i].weight * met[i] for i in met) * (1.0 / max(total_w, 1e-9)) \
+            + scale * cost
+    made = make_solver(solver, time_limit_s=max(limit - (time.perf_counter() - t0), 1.0))
+    prob.solve(made)
+    outcome, bound = read_highs(prob)
+    values = {key: (v.value() or 0.0) for key, v in x.items()}
+    has_solution = outcome in ("optimal", "stopped") and all(
+        v.value() is not None for v in list(x.values())[:1])
+    if not has_solution:
+        capacity = {y: cap0.copy() for y in years}
+        return _result("no_solution", math.nan, None, None, t0, topo, is_new, capacity, years,
+                       disc, {}, opts, unmet_rows, explanation, reqs, cap_cfg.currency)
+    choice = {(p, k): max(range(len(opts[p])), key=lambda o: values[p, o, k])
+              for p in used for k in range(Y)}
+    capacity = {}
+    for k, y in enumerate(years):
+        c = cap0.copy()
+        for p in used:
+            c[p] = opts[p][choice[p, k]][0]
+        capacity[y] = c
+    for i, r in enumerate(hard):
+        if i in met and (met[i].value() or 0) < 0.5:
+            unmet_rows.append({"where": r.where, "rule": r.rule, "state": r.state,
+                               "year": r.year, "need_mbps": r.need_mbps,
+                               "reason": "over the budget",
+                               "cost_alone": _cost_alone(r, opts, cap0, disc, year_index)})
+    total = float(pulp.value(cost)) - baseline
+    if budget is None:
+        b = None if bound is None else bound - baseline
+    else:
+        b = None
+    status = ("optimal" if outcome == "optimal" else "feasible")
+    if any(row["reason"] == "over the budget" for row in unmet_rows):
+        status = "over_budget"
+    elif explanation:
+        status = "infeasible"
+    gap = None
+    if b is not None and total > 1e-9:
+        gap = max(0.0, 100.0 * (total - b) / abs(total))
+    return _result(status, total, b, gap, t0, topo, is_new, capacity, years, disc, choice,
+                   opts, unmet_rows, explanation, reqs, cap_cfg.currency)
+
+
+def capv_keys(capv: dict, k: int) -> set[int]:
+    """Link positions with a capacity variable in year index ``k``."""
+    return {p for (p, kk) in capv if kk == k}
+
+
+def _cost_alone(r: Requirement, opts, cap0, disc, year_index) -> float:
+    """Cheapest single-line upgrade meeting ``r`` alone (discounted, from its year on)."""
+    k = year_index.get(r.year, 0)
+    now = sum(cap0[x] for x in r.lines)
+    best = math.inf
+    for p in r.lines:
+        for c, one, yearly in opts.get(p, [])[1:]:
+            if now - cap0[p] + c >= r.need_mbps:
+                best = min(best, disc[k] * one + sum(disc[j] * yearly for j in range(k, len(disc)))
+                           - sum(disc[j] * opts[p][0][2] for j in range(k, len(disc))))
+    return best if math.isfinite(best) else math.nan
+
+
+def _fmt(mbps: float) -> str:
+    return f"{mbps / 1000:g}G" if mbps >= 1000 else f"{mbps:g}M"
+
+
+def _result(status, cost, bound, gap, t0, topo, is_new, capacity, years, disc, choice, opts,
+            unmet_rows, explanation, reqs, currency) -> UpgradePlan:
+    links = topo.links
+    cap0 = links["capacity_mbps"].to_numpy(dtype=float, na_value=0.0)
+    rows = []
+    per_year = {y: [0.0, 0.0] for y in years}
+    for (p, k), o in sorted(choice.items()):
+        prev = choice.get((p, k - 1), 0) if k else 0
+        c, one, yearly = opts[p][o]
+        if o:
+            per_year[years[k]][1] += yearly - opts[p][0][2]
+        if o != prev:
+            per_year[years[k]][0] += one
+            r = links.iloc[p]
+            rows.append({"link_id": int(links.index[p]), "source": r["source"],
+                         "target": r["target"], "kind": r["kind"], "tier": r["tier"],
+                         "carrier": r["carrier"], "new": bool(is_new[p]), "year": years[k],
+                         "from_mbps": opts[p][prev][0] if k else cap0[p], "to_mbps": c,
+                         "one_off": one, "yearly": yearly})
+    lines = pd.DataFrame(rows, columns=["link_id", "source", "target", "kind", "tier", "carrier",
+                                        "new", "year", "from_mbps", "to_mbps", "one_off",
+                                        "yearly"])
+    cby = pd.DataFrame([{"year": y, "one_off": v[0], "yearly": v[1], "total": v[0] + v[1],
+                         "discounted": (v[0] + v[1]) * disc[k]}
+                        for k, (y, v) in enumerate(per_year.items())])
+    unmet = pd.DataFrame(unmet_rows, columns=["where", "rule", "state", "year", "need_mbps",
+                                              "reason", "cost_alone"])
+    return UpgradePlan(status=status, cost=float(cost), bound=bound, gap_pct=gap,
+                       seconds=time.perf_counter() - t0, lines=lines, cost_by_year=cby,
+                       unmet=unmet, explanation=explanation, requirements=reqs,
+                       capacity_by_year=capacity, topology=topo, currency=currency)
