@@ -4,7 +4,7 @@ Items are vectors (vCPU, memory GB, optionally storage TB ...), an ``n x d`` arr
 has the same capacity vector of length ``d``; an item fits a host only if it fits in every
 dimension (no geometry). 1-D packing is ``d = 1``.
 
-:func:`pack` works in four stages, all inside one time limit:
+:func:`pack` works in stages, all inside one time limit:
 
 1. **Lower bounds** (:func:`lower_bound`): per dimension the volume bound
    ``ceil(sum / capacity)`` and Martello & Toth's (1990) L2; and a *conflict* bound: a set
@@ -13,20 +13,30 @@ dimension (no geometry). 1-D packing is ``d = 1``.
    ``ceil((their load - the room B leaves) / capacity)`` more, per dimension. In 1-D the
    conflict bound with the items above ``c/2`` is L2 at ``K = 0``.
 2. **Constructive heuristics**: first-fit and best-fit decreasing, each by several size
-   measures of the capacity-normalised vectors (largest dimension, sum, and sum weighted by
-   each dimension's total demand); the best packing is kept.
-3. **Local search** for ``k = bins - 1`` hosts (after Buljubašić & Vasquez's consistent
-   neighbourhood search, 2016): the emptiest host is dropped and its items wait in a pool; an
-   item from the pool goes into a host where it fits, otherwise into the host where the items
-   it pushes out weigh least (squared normalised size, items inserted lately are tabu); the
-   pushed-out items join the pool. Success gives a packing with one host fewer and starts
-   again.
-4. **Exact model** for the remaining gap, with the rest of the time: an assignment model with
-   exactly ``k = bins - 1`` hosts, the items of the conflict set fixed to hosts ``0 .. |B|-1``
-   (symmetry breaking) and the best packing as a hint. OR-Tools CP-SAT when installed
-   (``pip install ortools``); otherwise a MILP through :func:`netplan._solver.make_solver`
-   (HiGHS), which also forbids item ``i`` in a host above ``i`` among the free items. A proof
-   that ``k`` hosts cannot hold the items raises the lower bound to ``k + 1``.
+   measures of the capacity-normalised vectors (largest dimension, sum, sum weighted by each
+   dimension's total demand, Euclidean norm); the best packing is kept.
+3. **Local search** for ``k = bins - 1`` hosts, after Buljubašić & Vasquez's consistent
+   neighbourhood search (2016): ``k - 1`` hosts are kept and the other items wait in a pool;
+   a move swaps up to two items of a host with one or two pooled items, keeping the host
+   within capacity, and the best move (most normalised volume into the hosts, the dimensions
+   in which the pool overflows weighted up) is taken, improving or not; items that entered a
+   host lately may not leave it (tabu). A pool that fits one host is a packing into ``k``.
+   Restarts drop other hosts.
+4. **Cover model**, when the items have few maximal host patterns (sets that fit one host
+   and take no further item; enumerated level by level, at most
+   :data:`COVER_MAX_COLUMNS`): its LP relaxation (HiGHS through ``highspy``) gives the bound
+   ``ceil(LP)``, usually the optimum, and a packing by rounding (columns by decreasing LP
+   value while disjoint, the rest by the heuristics); then the set-cover MILP, with the best
+   packing as incumbent. Patterns are few when a host holds few items (large systems).
+5. **Assignment model** for the remaining gap: exactly ``k`` hosts, the items of the
+   conflict set fixed to hosts ``0 .. |B|-1`` and item ``i`` (by decreasing size among the
+   others) in a host below ``|B| + i + 1`` (symmetry breaking), the search's best partial
+   packing as hint. OR-Tools CP-SAT when installed (``pip install ortools``): a short probe,
+   more local search, then a large-neighbourhood search (a few hosts and the pool repacked
+   by CP-SAT, minimising the pool's overflow) and the full model with the rest of the time.
+   Without OR-Tools, or with ``solver`` given, a MILP through
+   :func:`netplan._solver.make_solver` (HiGHS). A proof that ``k`` hosts cannot hold the
+   items raises the lower bound to ``k + 1``.
 
 The packing returned is always checked by :func:`check_packing` before it is returned.
 """
@@ -381,9 +391,9 @@ def lower_bound(sizes, capacity) -> int:
 
     Examples
     --------
-    Each dimension alone fits two items in a host, but no two items fit together:
+    Each dimension alone packs into two hosts, but no two items fit together:
 
-    >>> lower_bound([[6, 1], [1, 6], [6, 6]], [10, 10])
+    >>> lower_bound([[6, 1], [5, 6], [5, 5]], [10, 10])
     3
     """
     s, c = _arrays(sizes, capacity)
@@ -472,126 +482,6 @@ def _heuristics(s: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, str]:
 
 
 # --------------------------------------------------------------------------- local search
-
-class _Search:
-    """Consistent-neighbourhood search for a packing into ``k`` hosts (see the module doc)."""
-
-    def __init__(self, s: np.ndarray, c: np.ndarray, weights: np.ndarray, rng):
-        self.s = [tuple(row) for row in s.tolist()]
-        self.c = tuple(c.tolist())
-        self.d = len(self.c)
-        a = (s / c) @ weights
-        self.base = (a * a).tolist()  # ejection cost: squared normalised size
-        self.rng = rng
-
-    def run(self, bin_of: np.ndarray, k: int, deadline: float, max_iter: int):
-        """Try to pack into ``k`` hosts starting from ``bin_of``.
-
-        ``k - 1`` hosts are kept and the rest of the items wait in a pool; success is a pool
-        that fits one host. Returns the packing (or None) and the best partial assignment
-        (pooled items -1) as a hint for the exact model.
-        """
-        s, c, d = self.s, self.c, self.d
-        w = list(self.base)
-        n_bins = int(bin_of.max()) + 1
-        members: list[list[int]] = [[] for _ in range(n_bins)]
-        for i, b in enumerate(bin_of.tolist()):
-            members[b].append(i)
-        fill = [sum(w[i] for i in members[b]) for b in range(n_bins)]
-        keep = sorted(range(n_bins), key=lambda b: -fill[b])[:max(k - 1, 0)]
-        kept = set(keep)
-        pool = [i for b in range(n_bins) if b not in kept for i in members[b]]
-        members = [members[b] for b in keep]
-        m = len(members)
-        loads = [[sum(s[i][t] for i in mem) for t in range(d)] for mem in members]
-        pool_load = [sum(s[i][t] for i in pool) for t in range(d)]
-        where = [-1] * len(s)
-        for b, mem in enumerate(members):
-            for i in mem:
-                where[i] = b
-        tabu = [0] * len(s)
-        best_pool_w, best_where = sum(w[i] for i in pool), list(where)
-        rng = self.rng
-        it = 0
-
-        def move(i, b, ejected):
-            for j in ejected:
-                members[b].remove(j)
-                where[j] = -1
-                pool.append(j)
-                for t in range(d):
-                    loads[b][t] -= s[j][t]
-                    pool_load[t] += s[j][t]
-            pool.remove(i)
-            members[b].append(i)
-            where[i] = b
-            for t in range(d):
-                loads[b][t] += s[i][t]
-                pool_load[t] -= s[i][t]
-
-        while True:
-            if all(pool_load[t] <= c[t] for t in range(d)):
-                out = np.array(where, dtype=np.int64)
-                out[out < 0] = m
-                return out, np.array(where, dtype=np.int64)
-            it += 1
-            if it > max_iter or (it & 31) == 0 and time.perf_counter() > deadline:
-                return None, np.array(best_where, dtype=np.int64)
-            # descent: a pooled item that fits somewhere goes there (best fit)
-            placed = False
-            for i in sorted(pool, key=lambda q: -w[q]):
-                si = s[i]
-                best_b, best_slack = -1, None
-                for b in range(m):
-                    ld = loads[b]
-                    if all(ld[t] + si[t] <= c[t] for t in range(d)):
-                        slack = sum((c[t] - ld[t] - si[t]) / c[t] for t in range(d))
-                        if best_slack is None or slack < best_slack:
-                            best_b, best_slack = b, slack
-                if best_b >= 0:
-                    move(i, best_b, ())
-                    placed = True
-                    break
-            if placed:
-                pw = sum(w[j] for j in pool)
-                if pw < best_pool_w:
-                    best_pool_w, best_where = pw, list(where)
-                continue
-            # forced insertion of one pooled item, pushing out the cheapest non-tabu items
-            i = max(pool, key=lambda q: w[q] * (1 + 0.3 * rng.random()))
-            si = s[i]
-            best = None  # (cost, noise, bin, ejected)
-            for b in range(m):
-                ld = loads[b]
-                over = [ld[t] + si[t] - c[t] for t in range(d)]
-                mem = members[b]
-                free = [j for j in mem if tabu[j] <= it]
-                for e in _ejections(free, s, over, d, 3 if len(mem) <= 8 else 2):
-                    cost = sum(w[j] for j in e)
-                    cand = (cost, rng.random(), b, e)
-                    if best is None or cand[:2] < best[:2]:
-                        best = cand
-            if best is None:  # every way is tabu: push out a random host's lightest items
-                b = int(rng.integers(m)) if m else -1
-                if b < 0:
-                    return None, np.array(best_where, dtype=np.int64)
-                over = [loads[b][t] + si[t] - c[t] for t in range(d)]
-                chosen = []
-                for j in sorted(members[b], key=lambda q: w[q]):
-                    if max(over) <= 0:
-                        break
-                    chosen.append(j)
-                    over = [over[t] - s[j][t] for t in range(d)]
-                best = (0.0, 0.0, b, tuple(chosen))
-            _, _, b, e = best
-            move(i, b, e)
-            tabu[i] = it + 5 + int(rng.integers(6))
-            for j in pool:  # items that keep coming back to the pool get dearer to push out
-                w[j] += 0.05 * self.base[j]
-            pw = sum(self.base[j] for j in pool)
-            if pw < best_pool_w:
-                best_pool_w, best_where = pw, list(where)
-
 
 class _SwapSearch:
     """Tabu search of swaps between a pool and ``k - 1`` hosts (see the module doc).
@@ -712,16 +602,6 @@ class _SwapSearch:
             v = value[where < 0].sum()
             if v < best_val:
                 best_val, best_where = v, where.copy()
-
-
-def _ejections(free: list[int], s, over: list, d: int, max_size: int):
-    """Subsets of ``free`` (up to ``max_size`` items) whose removal cures ``over``."""
-    from itertools import combinations
-
-    for r in range(1, min(max_size, len(free)) + 1):
-        for e in combinations(free, r):
-            if all(sum(s[j][t] for j in e) >= over[t] for t in range(d) if over[t] > 0):
-                yield e
 
 
 # --------------------------------------------------------------------------- exact models
@@ -1235,18 +1115,22 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                     best, ub, method = _compact(got), int(got.max()) + 1, "cover-highs"
                 if outcome == "optimal" and got is not None:
                     lb = max(lb, ub)
-                if ub <= lb or (got is not None and int(got.max()) + 1 <= k):
+                if ub <= k:  # improved (or proven): start again from the new packing
                     what = "done"
                     break
                 continue
             if phase == "lns":
                 if solver is not None:
                     continue
+                if partial is None:
+                    partial = np.where(best < k - 1, best, -1)
                 found = _lns(s, c, partial, k, time.perf_counter() + budget, threads, seed, rng)
                 if found is not None:
                     what, name = "feasible", "lns-cpsat"
                     break
                 continue
+            if partial is None:
+                partial = np.where(best < k - 1, best, -1)
             allowed = _allowed(n, k, clique, free_order, conflict)
             hint = _relabel(partial, clique, free_order, k)
             outcome = None
@@ -1263,7 +1147,7 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
         if what == "done":
             continue
         log.append(f"{name or 'search'} with {k} hosts: {what}")
-        if what == "feasible":
+        if what == "feasible" and k < ub:
             best, ub, method = _compact(found), k, name
         elif what == "infeasible":
             lb = k + 1

@@ -91,8 +91,11 @@ def test_l2_bound_hand_example():
 
 
 def test_conflict_bound_vector():
-    # each dimension alone fits two items per host, but no pair fits in both at once
-    sizes = [[6, 1], [1, 6], [6, 6]]
+    # every pair overflows some dimension (A+B, A+C in the first, B+C in the second), but
+    # each dimension alone packs into 2 hosts, so volume and L2 say 2
+    sizes = np.array([[6, 1], [5, 6], [5, 5]])
+    assert max(l2_bound(sizes[:, k], 10) for k in range(2)) == 2
+    assert brute_force_bins(sizes, np.array([10, 10])) == 3
     assert lower_bound(sizes, [10, 10]) == 3
 
 
