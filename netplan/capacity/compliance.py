@@ -24,8 +24,9 @@ Rules (one row per violation in :meth:`Compliance.to_frame`):
     Every trunk's load stays within the ceiling (``capacity.ceiling_pct``: normal and failure)
     in every state loaded, every year of the plan.
 
-The cloud node's utilisation floor is judged by :func:`netplan.capacity.cloud.cloud_capacity`,
-whose violations have the same columns and can be passed in (``extra``).
+``cloud_utilisation`` / ``cloud_ceiling``
+    The cloud node's utilisation floor and occupancy ceiling, judged by
+    :func:`netplan.capacity.cloud.cloud_capacity`, whose violations are passed in (``extra``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ VIOLATION_COLUMNS = ["where", "rule", "required", "provisioned", "shortfall", "u
                      "year", "detail"]
 #: The rules, in the order they are reported.
 RULES = ("internet_egress", "backbone", "min_carriers", "department_access", "village_coverage",
-         "reachable", "utilisation", "cloud_utilisation", "cloud_occupancy")
+         "reachable", "utilisation", "cloud_utilisation", "cloud_ceiling")
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,6 @@ def check_compliance(scenario: Scenario, loads: LinkLoads, *,
     lk = links["kind"].to_numpy(dtype=str)
     ltier = links["tier"].to_numpy(dtype=str)
     src = links["source"].to_numpy(dtype=str)
-    dst = links["target"].to_numpy(dtype=str)
     car = links["carrier"].to_numpy(dtype=str)
     cap = links["capacity_mbps"].to_numpy(dtype=float, na_value=0.0)
     city_of_link = nodes["city"].reindex(src).fillna("").to_numpy(dtype=str)
@@ -223,6 +223,9 @@ def check_compliance(scenario: Scenario, loads: LinkLoads, *,
                     * (len(loads.states) + len(loads.link_states))})
     frame = pd.DataFrame(rows, columns=VIOLATION_COLUMNS)
     if extra is not None and len(extra):
+        extra = extra.rename(columns={"failure_state": "state"})
+        extra = extra.assign(**{c: extra.get(c, "") for c in ("unit", "detail")})
+        extra.loc[extra["rule"] == "cloud_utilisation", "unit"] = "%"
         frame = pd.concat([frame, extra[VIOLATION_COLUMNS]], ignore_index=True)
     order = {r: i for i, r in enumerate(RULES)}
     frame = frame.sort_values(["rule", "shortfall"], key=lambda s: s.map(order)
