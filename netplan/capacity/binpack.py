@@ -65,6 +65,10 @@ __all__ = [
 #: Items above which the exact model is not tried (its size grows as items x hosts).
 EXACT_MAX_ITEMS = 1000
 
+#: The assignment model (CP-SAT or MILP) is built only up to this many item-host pairs
+#: (building a larger one in Python takes seconds before the solver starts).
+ASSIGNMENT_MAX_VARIABLES = 100_000
+
 #: Local-search iterations per item before a restart from other dropped hosts.
 LS_CHUNK = 20
 
@@ -72,6 +76,9 @@ LS_CHUNK = 20
 #: patterns (every subset that fits) and this many maximal ones (its columns).
 COVER_MAX_FEASIBLE_SETS = 200_000
 COVER_MAX_COLUMNS = 40_000
+
+#: The 1-D arc-flow model is built only up to this many arcs.
+ARCFLOW_MAX_ARCS = 300_000
 
 
 class PackingViolation(ValueError):
@@ -247,17 +254,19 @@ def check_packing(sizes, capacity, packing) -> None:
     for i, b in enumerate(bin_of.tolist()):
         if not (isinstance(b, (int, np.integer)) and 0 <= b < n_bins):
             raise PackingViolation(f"item {i} is in host {b!r}, not one of 0..{n_bins - 1}")
-    used = set(bin_of.tolist())
-    if len(used) != n_bins:
-        empty = sorted(set(range(n_bins)) - used)
+    used = np.zeros(n_bins, dtype=bool)
+    used[bin_of.astype(np.int64)] = True
+    if not used.all():
+        empty = np.flatnonzero(~used).tolist()
         raise PackingViolation(f"hosts {empty[:5]} are empty but counted in n_bins={n_bins}")
-    for b in range(n_bins):
-        members = [i for i, x in enumerate(bin_of.tolist()) if x == b]
-        for k in range(s.shape[1]):
-            load = sum(s[i, k] for i in members)
-            if load > c[k] * (1 + 1e-12):
-                raise PackingViolation(f"host {b} holds {load} in dimension {k}, capacity "
-                                       f"{c[k]} (items {members})")
+    loads = np.zeros((n_bins, s.shape[1]), dtype=np.result_type(s.dtype, np.int64))
+    np.add.at(loads, bin_of.astype(np.int64), s)
+    over = np.argwhere(loads > c[None, :] * (1 + 1e-12))
+    if len(over):
+        b, k = (int(x) for x in over[0])
+        members = np.flatnonzero(bin_of == b).tolist()
+        raise PackingViolation(f"host {b} holds {loads[b, k]} in dimension {k}, capacity "
+                               f"{c[k]} (items {members})")
 
 
 # --------------------------------------------------------------------------- bounds
@@ -642,7 +651,7 @@ def _allowed(n: int, k: int, clique: list[int], free_order: list[int],
     return allowed
 
 
-def _cpsat(s, c, k, allowed, hint, seconds, threads, seed):
+def _cpsat(s, c, k, allowed, hint, deadline, threads, seed):
     """CP-SAT feasibility model for ``k`` hosts.
 
     Returns ``("feasible", bin_of)``, ``("infeasible", None)`` or ``("unknown", None)``;
@@ -672,7 +681,7 @@ def _cpsat(s, c, k, allowed, hint, seconds, threads, seed):
             for b in allowed[i]:
                 model.add_hint(x[i, b], b == hint[i])
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
     solver.parameters.num_workers = threads
     solver.parameters.random_seed = seed
     st = solver.solve(model)
@@ -689,7 +698,7 @@ def _cpsat(s, c, k, allowed, hint, seconds, threads, seed):
     raise RuntimeError(f"CP-SAT returned {solver.status_name(st)} on the packing model")
 
 
-def _milp(s, c, k, allowed, seconds, threads, solver):
+def _milp(s, c, k, allowed, deadline, threads, solver):
     """Assignment MILP for ``k`` hosts through PuLP (HiGHS by default).
 
     Same results as :func:`_cpsat`; with HiGHS its own model status and primal solution
@@ -715,7 +724,8 @@ def _milp(s, c, k, allowed, seconds, threads, solver):
             if s[items, t].sum() > c[t]:
                 lp += (pulp.lpSum(float(s[i, t]) * x[i, b] for i in items) <= float(c[t]),
                        f"cap_{b}_{t}")
-    made = make_solver(solver, time_limit_s=max(0.05, seconds), threads=threads)
+    made = make_solver(solver, time_limit_s=max(0.05, deadline - time.perf_counter()),
+                       threads=threads)
     status = lp.solve(made)
     h = getattr(lp, "solverModel", None)
     if h is not None and hasattr(h, "getModelStatus"):
@@ -928,6 +938,133 @@ def _cover(s, c, sets, extra, seconds, threads, seed, relax=False):
     return what, (bin_of if np.all(bin_of >= 0) else None), bound
 
 
+def _arcflow(s: np.ndarray, c: np.ndarray, seconds: float, threads: int, seed: int,
+             max_arcs: int = ARCFLOW_MAX_ARCS):
+    """Valério de Carvalho's arc-flow model of a 1-D instance, solved by HiGHS (highspy).
+
+    Nodes are the loads ``0 .. c`` a host can reach taking item sizes in decreasing order;
+    an item arc ``u -> u + w`` for each size ``w``, a loss arc from every node to ``c``.
+    A host is a path ``0 -> c``; the flow out of 0 (hosts) is minimised with every size
+    covered its number of times. Returns (outcome, bin_of or None, dual bound or None), or
+    None when the graph has more than ``max_arcs`` arcs.
+    """
+    import highspy
+
+    w = s[:, 0].astype(np.int64)
+    cap = int(c[0])
+    sizes, counts = np.unique(w, return_counts=True)
+    order = np.argsort(-sizes, kind="stable")
+    sizes, counts = sizes[order], counts[order]
+    reach = np.zeros(cap + 1, dtype=bool)
+    reach[0] = True
+    tails, types = [], []
+    for j, (wj, bj) in enumerate(zip(sizes.tolist(), counts.tolist(), strict=True)):
+        start = reach.copy()
+        frontier = start
+        for _ in range(bj):  # type j taken up to b_j times in a row
+            u = np.flatnonzero(frontier[:cap + 1 - wj])
+            if len(u) == 0:
+                break
+            tails.append(u)
+            types.append(np.full(len(u), j))
+            nxt = np.zeros(cap + 1, dtype=bool)
+            nxt[u + wj] = True
+            reach |= nxt
+            frontier = nxt
+            if sum(len(t) for t in tails) > max_arcs:
+                return None
+    tail = np.concatenate(tails)
+    typ = np.concatenate(types)
+    key = np.unique(tail * len(sizes) + typ)  # the same arc reached twice counts once
+    tail, typ = key // len(sizes), key % len(sizes)
+    head = tail + sizes[typ]
+    nodes = np.flatnonzero(reach)
+    loss_tail = nodes[nodes < cap]
+    n_item, n_loss = len(tail), len(loss_tail)
+    ncol = n_item + n_loss
+    col_tail = np.concatenate([tail, loss_tail])
+    col_head = np.concatenate([head, np.full(n_loss, cap)])
+    # rows: flow conservation at every node except 0 and cap, then one cover row per size
+    inner = nodes[(nodes > 0) & (nodes < cap)]
+    row_of = np.full(cap + 1, -1)
+    row_of[inner] = np.arange(len(inner))
+    m = len(sizes)
+    rows, cols, vals = [], [], []
+    for arr_node, sign in ((col_head, 1.0), (col_tail, -1.0)):
+        r = row_of[arr_node]
+        ok = r >= 0
+        rows.append(r[ok])
+        cols.append(np.flatnonzero(ok))
+        vals.append(np.full(int(ok.sum()), sign))
+    rows.append(len(inner) + typ)
+    cols.append(np.arange(n_item))
+    vals.append(np.ones(n_item))
+    rows, cols, vals = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    order = np.lexsort((rows, cols))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    nrow = len(inner) + m
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", max(0.05, float(seconds)))
+    h.setOptionValue("threads", int(threads))
+    h.setOptionValue("random_seed", int(seed))
+    h.setOptionValue("mip_rel_gap", 0.0)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = ncol, nrow
+    lp.col_cost_ = (col_tail == 0).astype(float)
+    lp.col_lower_ = np.zeros(ncol)
+    upper = np.concatenate([counts[typ].astype(float), np.full(n_loss, float(len(w)))])
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.concatenate([np.zeros(len(inner)), counts.astype(float)])
+    lp.row_upper_ = np.concatenate([np.zeros(len(inner)), np.full(m, highspy.kHighsInf)])
+    a = lp.a_matrix_
+    a.format_ = highspy.MatrixFormat.kColwise
+    a.start_ = np.searchsorted(cols, np.arange(ncol + 1)).astype(np.int32)
+    a.index_ = rows.astype(np.int32)
+    a.value_ = vals
+    a.num_col_, a.num_row_ = ncol, nrow
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * ncol
+    h.passModel(lp)
+    h.run()
+    what = _highs_outcome(h.getModelStatus())
+    info = h.getInfo()
+    bound = info.mip_dual_bound if what in ("optimal", "stopped") else None
+    if bound is not None and not math.isfinite(bound):
+        bound = None
+    if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+        return what, None, bound
+    flow = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
+    # decompose the flow into paths 0 -> cap; each path is a host
+    out_arcs: dict[int, list[int]] = {}
+    for q in np.flatnonzero(flow > 0).tolist():
+        out_arcs.setdefault(int(col_tail[q]), []).append(q)
+    pending = {j: list(np.flatnonzero(w == sizes[j])) for j in range(m)}
+    bin_of = np.full(len(w), -1, dtype=np.int64)
+    b = 0
+    while True:
+        u, path = 0, []
+        while u != cap:
+            arcs = [q for q in out_arcs.get(u, []) if flow[q] > 0]
+            if not arcs:
+                break
+            q = arcs[0]
+            flow[q] -= 1
+            path.append(q)
+            u = int(col_head[q])
+        if not path:
+            break
+        members = []
+        for q in path:
+            if q < n_item and pending[int(typ[q])]:
+                members.append(pending[int(typ[q])].pop())
+        if members:
+            bin_of[members] = b
+            b += 1
+    if np.any(bin_of < 0):
+        return "error", None, bound
+    return what, bin_of, bound
+
+
 def _highs_outcome(status) -> str:
     """A ``highspy.HighsModelStatus`` of the cover model as ``optimal``/``stopped``/``error``.
 
@@ -1058,7 +1195,7 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
         k = ub - 1
         found = partial = None
         what, name = "unknown", ""
-        for phase, share in (("ls", 0.05), ("cover", 0.7), ("probe", 0.2), ("ls", 0.5),
+        for phase, share in (("ls", 0.05), ("cover", 0.6), ("probe", 0.2), ("ls", 0.5),
                              ("lns", 0.75), ("exact", 1.0)):
             left = deadline - time.perf_counter()
             if left <= 0.02:
@@ -1083,6 +1220,21 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                 if cover_tried or not highs:
                     continue
                 cover_tried = True
+                if d == 1 and np.issubdtype(s.dtype, np.integer):
+                    flow = _arcflow(s, c, budget, threads, seed)
+                    if flow is not None:
+                        outcome, got, bound = flow
+                        log.append(f"arc-flow model: {outcome}, bound {bound}")
+                        if bound is not None:
+                            lb = max(lb, _ceil(bound - 1e-6))
+                        if got is not None and int(got.max()) + 1 < ub:
+                            best, ub, method = _compact(got), int(got.max()) + 1, "arcflow-highs"
+                        if outcome == "optimal" and got is not None:
+                            lb = max(lb, ub)
+                        if ub <= k:
+                            what = "done"
+                            break
+                        continue
                 sets = _maximal_sets(s, c, COVER_MAX_FEASIBLE_SETS,
                                      time.perf_counter() + 0.2 * budget)
                 if sets is None or len(sets) > COVER_MAX_COLUMNS:
@@ -1120,7 +1272,7 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                     break
                 continue
             if phase == "lns":
-                if solver is not None:
+                if solver is not None or n * k > 4 * ASSIGNMENT_MAX_VARIABLES:
                     continue
                 if partial is None:
                     partial = np.where(best < k - 1, best, -1)
@@ -1131,14 +1283,18 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                 continue
             if partial is None:
                 partial = np.where(best < k - 1, best, -1)
+            if n * k > ASSIGNMENT_MAX_VARIABLES:
+                continue
             allowed = _allowed(n, k, clique, free_order, conflict)
             hint = _relabel(partial, clique, free_order, k)
             outcome = None
             if solver is None:
-                outcome = _cpsat(s, c, k, allowed, hint, budget, threads, seed)
+                outcome = _cpsat(s, c, k, allowed, hint, time.perf_counter() + budget,
+                                 threads, seed)
                 name = "cpsat"
             if outcome is None:
-                outcome = _milp(s, c, k, allowed, budget, threads, solver)
+                outcome = _milp(s, c, k, allowed, time.perf_counter() + budget, threads,
+                                solver)
                 name = "milp-" + (solver if isinstance(solver, str) else
                                   getattr(solver, "name", "highs") if solver else "highs").lower()
             what, found = outcome
