@@ -22,7 +22,10 @@ dimension (no geometry). 1-D packing is ``d = 1``.
    in which the pool overflows weighted up) is taken, improving or not; items that entered a
    host lately may not leave it (tabu). A pool that fits one host is a packing into ``k``.
    Restarts drop other hosts.
-4. **Cover model**, when the items have few maximal host patterns (sets that fit one host
+4. **Arc-flow model** for 1-D integer instances (Valério de Carvalho 1999; nodes are the
+   loads a host can reach, at most :data:`ARCFLOW_MAX_ARCS` arcs), solved by HiGHS; its
+   LP bound is nearly always the optimum. Otherwise the **cover model**, when the items
+   have few maximal host patterns (sets that fit one host
    and take no further item; enumerated level by level, at most
    :data:`COVER_MAX_COLUMNS`): its LP relaxation (HiGHS through ``highspy``) gives the bound
    ``ceil(LP)``, usually the optimum, and a packing by rounding (columns by decreasing LP
@@ -100,8 +103,9 @@ class Packing:
     status : {"optimal", "feasible"}
         ``"optimal"`` when ``n_bins == lower_bound`` (proven), else ``"feasible"``.
     method : str
-        What found the packing: ``"ffd-max"``, ``"bfd-weighted"``, ``"local-search"``,
-        ``"cpsat"``, ``"milp-highs"`` ...
+        What found the packing: a constructive rule (``"ffd-max"``, ``"bfd-weighted"`` ...),
+        ``"local-search"``, ``"cover-lp"`` (rounded cover LP), ``"cover-highs"``,
+        ``"arcflow-highs"``, ``"lns-cpsat"``, ``"cpsat"`` or ``"milp-<solver>"``.
     seconds : float
         Wall time of :func:`pack`, in seconds.
     sizes, capacity : numpy.ndarray
@@ -1121,8 +1125,10 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
     exact_max_items : int
         The exact model is tried only up to this many items.
     solver : pulp.LpSolver or str or None
-        MILP solver when OR-Tools is not installed (default HiGHS via
-        :func:`netplan._solver.make_solver`); passing one forces the MILP over CP-SAT.
+        MILP solver of the assignment model when OR-Tools is not installed (default HiGHS
+        via :func:`netplan._solver.make_solver`); passing one forces the MILP over CP-SAT.
+        The cover and arc-flow models always use HiGHS through ``highspy`` and are skipped
+        when a solver other than ``"HiGHS"`` is given.
     threads : int
         Threads for CP-SAT or the MILP solver.
     names : sequence of str, optional

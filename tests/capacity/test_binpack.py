@@ -205,3 +205,20 @@ def test_brute_force_reference_itself():
         if all(np.all(sizes[[i for i in range(4) if a[i] == b]].sum(axis=0) <= cap)
                for b in set(a)))
     assert brute_force_bins(sizes, cap) == best
+
+
+def test_triplets_reach_volume_bound():
+    # eight triplets that each fill a host exactly: the volume bound is 8 and the
+    # construction packs 8, so 8 is the optimum; the constructive rules alone need 10
+    rng = np.random.default_rng(7)
+    items = []
+    for _ in range(8):
+        a = int(rng.integers(380, 491))
+        b = int(rng.integers(250, (1000 - a) // 2 + 1))
+        items += [a, b, 1000 - a - b]
+    sizes = np.array(items)[rng.permutation(24)]
+    assert sizes.sum() == 8 * 1000
+    assert int(heuristic_packing(sizes, 1000)[0].max()) + 1 == 10
+    p = pack(sizes, 1000, time_limit_s=8)
+    check_packing(sizes, 1000, p)
+    assert p.n_bins == 8 and p.status == "optimal"
