@@ -1,4 +1,4 @@
-"""The ``netplan`` command line: validate, schema, topology, schedule, simulate, run.
+"""The ``netplan`` command line: validate, schema, topology, schedule, capacity, simulate, run.
 
 Every command reads a scenario file, reports bad input as ``file: line N: path: message; hint``
 lines on stderr and exits with status 2, and writes its outputs only when everything succeeded.
@@ -135,6 +135,33 @@ def _migration_section(scenario, out_dir: Path, progress: _Progress, *, pictures
     return write_migration_report(scenario, plan, out_dir, pictures=pictures)
 
 
+def _capacity_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
+                      ctx: dict):
+    from netplan.capacity import plan_capacity
+    from netplan.report.capacity_report import write_capacity_report
+
+    topo = _topology(scenario, ctx)
+    plan = ctx.get("plan")
+    inventory = plan.mp.inventory if plan is not None else None
+    if inventory is None and scenario.inventory is not None:
+        from netplan.io.inventory_io import read_inventory
+
+        inventory = read_inventory(scenario.inventory.path,
+                                   encoding=scenario.inventory.encoding)
+    years = scenario.capacity.years or [scenario.year]
+    progress(f"loading {topo.n_links:,} links per year ({', '.join(map(str, years))}), normal, "
+             f"each carrier and each single line down; checking the targets; planning the "
+             f"upgrades (≤ {scenario.capacity.time_limit_s:g} s)")
+    cp = plan_capacity(scenario, topo, inventory=inventory, migration=plan)
+    ctx["capacity"] = cp
+    up = cp.upgrades
+    if up is not None and up.status in ("infeasible", "over_budget", "no_solution"):
+        for line in up.summary()[:3]:
+            print(f"netplan: warning: {line}", file=sys.stderr)
+    progress("writing loads, compliance, the upgrade plan, cloud and address tables")
+    return write_capacity_report(scenario, cp, out_dir, pictures=pictures)
+
+
 def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
                         ctx: dict):
     from netplan.report.simulation_report import write_simulation_report
@@ -146,6 +173,10 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
     )
 
     topo = _topology(scenario, ctx)
+    before = None
+    cp = ctx.get("capacity")
+    upgraded = (cp is not None and cp.upgrades is not None and len(cp.upgrades.lines)
+                and cp.upgrades.status != "no_solution")
     opts = ctx.get("simulation", {})
     cases = opts.get("cases") or default_failure_cases(scenario)
     duration = opts.get("duration_s") or scenario.simulation.duration_s
@@ -155,6 +186,15 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
     progress(f"simulating {duration:g} s of traffic, {systems.label} "
              f"({sum(system_mbps.values()):,.0f} Mbps): normal and {len(cases)} "
              f"failure case(s) ({', '.join(c.name for c in cases) or 'none'})")
+    if upgraded:
+        before = validate_interconnect(scenario, topo, systems=systems, cases=cases,
+                                       seed=opts.get("seed"),
+                                       duration_s=opts.get("duration_s"), workers=_workers())
+        year = scenario.year or (scenario.capacity.years or [None])[0]
+        topo = cp.upgrades.upgraded(year)
+        progress(f"simulating the same on the network upgraded by the plan ({year})")
+    else:
+        progress("no upgrade plan: the provisioned network only")
     validation = validate_interconnect(scenario, topo, systems=systems, cases=cases,
                                        seed=opts.get("seed"),
                                        duration_s=opts.get("duration_s"), workers=_workers())
@@ -167,7 +207,7 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
         progress("cutover windows: skipped (no migration plan in this run)")
     progress("writing validation tables, link loads and time series")
     return write_simulation_report(scenario, validation, out_dir, cutovers=cutovers,
-                                   pictures=pictures)
+                                   pictures=pictures, before=before)
 
 
 def _systems_on_cloud(scenario, ctx: dict):
@@ -206,7 +246,8 @@ def _workers() -> int:
 CAPABILITIES: list[tuple[str, int, Callable]] = [
     ("topology", 4, _topology_section),
     ("migration", 3, _migration_section),
-    ("simulation", 3, _simulation_section),
+    ("capacity", 2, _capacity_section),
+    ("simulation", 4, _simulation_section),
 ]
 
 
@@ -235,6 +276,13 @@ def _cmd_topology(args) -> int:
 
 def _cmd_schedule(args) -> int:
     return _run(args, ["migration"])
+
+
+def _cmd_capacity(args) -> int:
+    # the cloud node's weekly allocation and the systems' traffic by year need the plan
+    scenario, _ = _read(args.file)
+    plan_first = scenario.inventory is not None and scenario.migration is not None
+    return _run(args, ["migration", "capacity"] if plan_first else ["capacity"])
 
 
 def _cmd_simulate(args) -> int:
@@ -344,6 +392,8 @@ def _parser() -> argparse.ArgumentParser:
     for name, func, text in (
         ("topology", _cmd_topology, "build the extranet; write tables, survivability, picture"),
         ("schedule", _cmd_schedule, "triage the inventory and schedule the migration"),
+        ("capacity", _cmd_capacity, "link loads in every failure state, target compliance, "
+         "the least-cost upgrade plan, cloud node sizing and the address plan"),
         ("simulate", _cmd_simulate, "simulate the busy hour and validate every site's service "
          "levels, normal and in failure cases"),
         ("run", _cmd_run, "run every capability and write a report index"),

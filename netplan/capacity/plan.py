@@ -39,6 +39,8 @@ class CapacityPlan:
     addresses : netplan.capacity.addressing.AddressPlan or None
     notes : list of str
         What was skipped and why.
+    after_loads : LinkLoads or None
+        The upgraded network's loads in the last plan year.
     """
 
     loads: LinkLoads
@@ -50,6 +52,7 @@ class CapacityPlan:
     hosts_after_shrink: object | None = None
     addresses: object | None = None
     notes: list[str] = field(default_factory=list)
+    after_loads: LinkLoads | None = field(default=None, repr=False)
 
     def upgraded(self, year: int | None = None) -> Topology:
         """The network after the upgrades by ``year`` (the provisioned one without a plan)."""
@@ -185,6 +188,7 @@ def plan_capacity(scenario: Scenario, topology: Topology, *, inventory=None, mig
     compliance = check_compliance(scenario, loads, extra=extra)
     upgrades = None
     after: dict[int, Compliance] = {}
+    after_loads = None
     if cap.catalogue:
         upgrades = plan_upgrades(scenario, topology, years=years, system_mbps=sys_mbps,
                                  solver=solver, time_limit_s=time_limit_s,
@@ -192,9 +196,9 @@ def plan_capacity(scenario: Scenario, topology: Topology, *, inventory=None, mig
         if upgrades.status not in ("no_solution",):
             for y in years:
                 sub = {y: sys_mbps[y]} if sys_mbps else None
-                after[y] = check_compliance(scenario, link_loads(
-                    scenario, upgrades.upgraded(y), years=[y], system_mbps=sub,
-                    single_links=single_links))
+                after_loads = link_loads(scenario, upgrades.upgraded(y), years=[y],
+                                         system_mbps=sub, single_links=single_links)
+                after[y] = check_compliance(scenario, after_loads)
     else:
         notes.append("No capacity.catalogue: no upgrade plan.")
     addresses = None
@@ -204,4 +208,4 @@ def plan_capacity(scenario: Scenario, topology: Topology, *, inventory=None, mig
         addresses = address_plan(topology, scenario.addressing)
     return CapacityPlan(loads=loads, compliance=compliance, upgrades=upgrades, after=after,
                         cloud=cloud, hosts=hosts, hosts_after_shrink=hosts_after,
-                        addresses=addresses, notes=notes)
+                        addresses=addresses, notes=notes, after_loads=after_loads)

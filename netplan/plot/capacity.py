@@ -85,3 +85,48 @@ def plot_cloud_utilisation(result, *, ax=None):
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0)
     ax.grid(alpha=0.3)
     return ax
+
+
+def plot_utilisation_by_tier(loads, after=None, *, ax=None):
+    """Worst utilisation of the trunks per tier and kind, before (and after) the upgrades.
+
+    Parameters
+    ----------
+    loads : netplan.capacity.LinkLoads
+        The provisioned network's loads.
+    after : netplan.capacity.LinkLoads, optional
+        The upgraded network's, drawn beside.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Bars: per link class (``kind/tier``) the highest utilisation over every state and
+        year loaded; the 100% line.
+    """
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4))
+
+    def worst(ll):
+        w = ll.worst_frame()
+        w = w[w["kind"].isin(["uplink", "access", "egress", "datacenter", "interconnect"])]
+        w = w.assign(cls=w["kind"] + "/" + w["tier"])
+        return w.replace([np.inf], np.nan).groupby("cls")["worst_utilisation_pct"].max()
+
+    before = worst(loads)
+    x = np.arange(len(before))
+    width = 0.4 if after is not None else 0.8
+    ax.bar(x - (width / 2 if after is not None else 0), before.to_numpy(), width,
+           label="升级前 before", color="tab:red")
+    if after is not None:
+        aft = worst(after).reindex(before.index)
+        ax.bar(x + width / 2, aft.to_numpy(), width, label="升级后 after", color="tab:green")
+    ax.axhline(100, color="k", linestyle=":", linewidth=1)
+    ax.set_xticks(x, before.index, rotation=30, ha="right")
+    ax.set_ylabel("最高利用率 worst utilisation %")
+    ax.set_title("各层链路最高利用率（所有故障状态、规划年）")
+    ax.legend()
+    return ax

@@ -29,7 +29,7 @@ def case_slug(index: int, name: str) -> str:
 
 
 def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=None,
-                            pictures: bool = True) -> ReportSection:
+                            pictures: bool = True, before=None) -> ReportSection:
     """Write the simulation outputs into ``out_dir/simulation``; return the report section.
 
     Files: ``validation.csv`` (every site × destination × case, with the numbers, service
@@ -43,6 +43,10 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
 
     Which systems on the cloud loaded the lines (``validation.systems``) is the section's
     first line and the first column of every table.
+
+    With ``before`` (the validation of the provisioned network, when ``validation`` is the
+    upgraded network's), the section says so and ``upgrade_effect.csv`` lists every unit that
+    fails on either: before, after, and whether the upgrade made it pass.
     """
     sub = Path(out_dir) / "simulation"
     sub.mkdir(parents=True, exist_ok=True)
@@ -123,6 +127,20 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
                                               "bottleneck_capacity_mbps",
                                               "capacity_to_pass_mbps"]].round(1),
                                      max_rows=30), ""]
+    if before is not None:
+        effect = _upgrade_effect(before, validation)
+        csv(effect, "upgrade_effect.csv")
+        fixed = effect[effect["before"] == "fail"][effect["after"] == "pass"]
+        still = effect[effect["after"] == "fail"]
+        lines[2:2] = ["**Simulated on the network upgraded by the capacity plan** (see the "
+                      "capacity section); the provisioned network was simulated too, with the "
+                      "same seed.", "",
+                      f"The upgrade makes {len(fixed)} failing (case, unit) pairs pass; "
+                      f"{len(still)} still fail after it (`simulation/upgrade_effect.csv`).",
+                      ""]
+        if len(effect):
+            lines += ["### Before and after the upgrades", "",
+                      markdown_table(effect, max_rows=40), ""]
     lines += ["### Worst paths", "", markdown_table(worst, max_rows=20), ""]
     if cutovers is not None:
         csv(cutovers.weeks, "cutover_weeks.csv")
@@ -137,6 +155,17 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
     for pic in pics:
         lines += [f"![{pic}](simulation/{pic})", ""]
     return ReportSection("Simulation", "\n".join(lines), files)
+
+
+def _upgrade_effect(before, after) -> pd.DataFrame:
+    """Per (case, unit) failing before or after: its verdict on each network."""
+    cols = ["case", "tier", "county", "unit_name"]
+    b = before.failing_units()[cols + ["reason"]].assign(before="fail")
+    a = after.failing_units()[cols + ["reason"]].assign(after="fail")
+    both = b.merge(a, on=cols, how="outer", suffixes=("_before", "_after"))
+    both["before"] = both["before"].fillna("pass")
+    both["after"] = both["after"].fillna("pass")
+    return both.sort_values(["after", "case", "tier"], kind="stable").reset_index(drop=True)
 
 
 def _pictures(result, sub: Path, slug: str) -> list[str]:

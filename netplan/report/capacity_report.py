@@ -1,0 +1,107 @@
+"""The capacity section of a run's report: loads, compliance, upgrades, cloud, addresses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from netplan.report.tables import markdown_table, write_csv
+from netplan.report.topology_report import ReportSection
+
+__all__ = ["write_capacity_report"]
+
+
+def write_capacity_report(scenario, cp, out_dir: Path, *, pictures: bool = True) -> ReportSection:
+    """Write the capacity outputs into ``out_dir/capacity``; return the report section.
+
+    Files: ``loads.csv`` (every trunk in normal operation and each carrier down, per plan
+    year), ``loads_worst.csv`` (per trunk and year, the worst state, single-line failures
+    included), ``dedicated.csv``, ``compliance.csv`` (one row per violation of the provisioned
+    network), ``compliance_checked.csv``; with an upgrade plan ``upgrades.csv``,
+    ``upgrades.xlsx`` (lines, cost per year, unmet), ``cost_by_year.csv``, ``unmet.csv`` and
+    ``compliance_after.csv``; with a cloud judgement ``cloud_weekly.csv``, ``cloud_shrink.csv``,
+    ``cloud_expansion.csv`` and ``hosts.csv``; with an address plan ``addresses.csv`` and
+    ``netbox_prefixes.csv`` (NetBox's prefix import); with ``pictures``
+    ``utilisation.png`` (before and after) and ``cloud.png``.
+    """
+    sub = Path(out_dir) / "capacity"
+    sub.mkdir(parents=True, exist_ok=True)
+    files: list[str] = []
+
+    def csv(df: pd.DataFrame, name: str) -> None:
+        write_csv(df, sub / name)
+        files.append(f"capacity/{name}")
+
+    loads = cp.loads
+    csv(loads.to_frame(), "loads.csv")
+    csv(loads.worst_frame(), "loads_worst.csv")
+    csv(loads.dedicated_frame(), "dedicated.csv")
+    csv(cp.compliance.violations, "compliance.csv")
+    csv(cp.compliance.checked, "compliance_checked.csv")
+    up = cp.upgrades
+    if up is not None:
+        csv(up.lines, "upgrades.csv")
+        csv(up.cost_by_year, "cost_by_year.csv")
+        csv(up.unmet, "unmet.csv")
+        csv(cp.after_frame(), "compliance_after.csv")
+        with pd.ExcelWriter(sub / "upgrades.xlsx", engine="openpyxl") as xl:
+            up.lines.to_excel(xl, sheet_name="lines", index=False)
+            up.cost_by_year.to_excel(xl, sheet_name="cost_by_year", index=False)
+            up.unmet.to_excel(xl, sheet_name="unmet", index=False)
+        files.append("capacity/upgrades.xlsx")
+    if cp.cloud is not None:
+        csv(cp.cloud.weekly, "cloud_weekly.csv")
+        csv(cp.cloud.shrink, "cloud_shrink.csv")
+        csv(cp.cloud.expansion, "cloud_expansion.csv")
+    if cp.hosts is not None:
+        csv(cp.hosts.assignment, "hosts.csv")
+    if cp.addresses is not None:
+        from netplan.io.netbox_io import write_netbox_prefixes
+
+        csv(cp.addresses.to_frame(), "addresses.csv")
+        write_netbox_prefixes(cp.addresses, sub / "netbox_prefixes.csv")
+        files.append("capacity/netbox_prefixes.csv")
+    pics = []
+    if pictures:
+        import matplotlib.pyplot as plt
+
+        from netplan.plot.capacity import plot_cloud_utilisation, plot_utilisation_by_tier
+
+        ax = plot_utilisation_by_tier(loads, cp.after_loads)
+        ax.figure.savefig(sub / "utilisation.png", dpi=110, bbox_inches="tight")
+        plt.close(ax.figure)
+        pics.append("utilisation.png")
+        if cp.cloud is not None:
+            ax = plot_cloud_utilisation(cp.cloud)
+            ax.figure.savefig(sub / "cloud.png", dpi=110, bbox_inches="tight")
+            plt.close(ax.figure)
+            pics.append("cloud.png")
+        files += [f"capacity/{p}" for p in pics]
+
+    v = cp.compliance.violations
+    lines = [f"## Capacity — {scenario.name}", "", *[f"- {x}" for x in cp.summary()], "",
+             "### Compliance of the provisioned network", "",
+             markdown_table(cp.compliance.checked), ""]
+    if len(v):
+        by = v.groupby(["rule", "state"]).agg(violations=("where", "size"),
+                                              worst_shortfall=("shortfall", "max"))
+        lines += ["Violations by rule and state (all rows in `capacity/compliance.csv`):", "",
+                  markdown_table(by.reset_index()), "",
+                  "Largest shortfalls:", "",
+                  markdown_table(v.sort_values("shortfall", ascending=False).head(10)
+                                 [["where", "rule", "required", "provisioned", "shortfall",
+                                   "unit", "state", "year"]]), ""]
+    if up is not None:
+        lines += ["### Upgrade plan", "", markdown_table(up.cost_by_year), ""]
+        if len(up.lines):
+            g = up.lines.groupby(["kind", "tier", "year", "new", "to_mbps"]).agg(
+                lines=("link_id", "size"), one_off=("one_off", "sum"))
+            lines += [markdown_table(g.reset_index()), ""]
+        if up.explanation:
+            lines += ["Cannot be met:", ""] + [f"- {e}" for e in up.explanation[:20]] + [""]
+        if len(up.unmet):
+            lines += ["Left out:", "", markdown_table(up.unmet.head(20)), ""]
+    for pic in pics:
+        lines += [f"![{pic}](capacity/{pic})", ""]
+    return ReportSection("Capacity", "\n".join(lines), files)
