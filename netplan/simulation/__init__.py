@@ -17,7 +17,6 @@ True
 """
 
 from netplan.simulation.engine import FlowEngine, max_min_rates
-from netplan.topology.routing import Router, Trunks
 from netplan.simulation.simulate import TrafficResult, simulate_traffic
 from netplan.simulation.traffic import (
     CloudSystems,
@@ -34,6 +33,7 @@ from netplan.simulation.validate import (
     validate_cutovers,
     validate_interconnect,
 )
+from netplan.topology.routing import Router, Trunks
 
 __all__ = [
     "FlowEngine",

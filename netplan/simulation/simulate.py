@@ -52,7 +52,6 @@ import simpy
 from netplan.errors import NetplanError, UnknownNodeError
 from netplan.model.scenario import Fault, Scenario
 from netplan.simulation.engine import FlowEngine
-from netplan.topology.routing import Router, Trunks, arc_trunks, reverse_path
 from netplan.simulation.traffic import (
     MBIT_PER_MB,
     Arrivals,
@@ -62,6 +61,7 @@ from netplan.simulation.traffic import (
     traffic_streams,
 )
 from netplan.topology import Topology, build_topology
+from netplan.topology.routing import Router, Trunks, arc_trunks, reverse_path
 
 __all__ = ["TrafficResult", "simulate_traffic", "resolve_system_mbps", "STATUSES",
            "DIRECTIONS"]
