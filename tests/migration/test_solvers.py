@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from netplan._solver import highs_outcomes as _highs_outcomes
 from netplan.migration.project import (
     Activity,
     Project,
@@ -36,7 +37,7 @@ from netplan.migration.solvers.heuristic import (
     serial_sgs,
     solve_heuristic,
 )
-from netplan.migration.solvers.milp import _highs_outcomes, build_milp, start_windows
+from netplan.migration.solvers.milp import build_milp, start_windows
 
 #: PSPLIB data (j30/*.sm and j30_opt.csv); the j30 tests skip when it is absent.
 PSPLIB = Path(os.environ.get(
