@@ -24,6 +24,10 @@ Rules (one row per violation in :meth:`Compliance.to_frame`):
     Every trunk's load stays within the ceiling (``capacity.ceiling_pct``: normal and failure)
     in every state loaded, every year of the plan.
 
+``platform_connected``
+    The systems in use connected to the exchange platform by the end of the migration plan
+    (its last report date), against ``targets.platform_connected_pct`` (passed in ``extra``
+    by :func:`netplan.capacity.plan_capacity`).
 ``cloud_utilisation`` / ``cloud_ceiling``
     The cloud node's utilisation floor and occupancy ceiling, judged by
     :func:`netplan.capacity.cloud.cloud_capacity`, whose violations are passed in (``extra``).
@@ -46,7 +50,7 @@ VIOLATION_COLUMNS = ["where", "rule", "required", "provisioned", "shortfall", "u
                      "year", "detail"]
 #: The rules, in the order they are reported.
 RULES = ("internet_egress", "backbone", "min_carriers", "department_access", "village_coverage",
-         "reachable", "utilisation", "cloud_utilisation", "cloud_ceiling")
+         "reachable", "utilisation", "cloud_utilisation", "cloud_ceiling", "platform_connected")
 
 
 @dataclass(frozen=True)

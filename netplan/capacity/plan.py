@@ -125,6 +125,26 @@ def system_mbps_by_year(scenario: Scenario, topology: Topology, years: list[int]
     return out
 
 
+def _platform_rows(scenario: Scenario, migration) -> pd.DataFrame | None:
+    """Violation of ``targets.platform_connected_pct`` at the plan's last report date."""
+    target = scenario.targets.platform_connected_pct
+    if target is None or migration is None:
+        return None
+    prog = migration.progress(scenario.targets.report_dates)
+    cols = ["where", "rule", "required", "provisioned", "shortfall", "unit", "state", "year",
+            "detail"]
+    if not len(prog):
+        return pd.DataFrame(columns=cols)
+    last = prog.iloc[-1]
+    have = float(last["platform_connected_pct"])
+    if have >= target:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame([{"where": "共享交换平台", "rule": "platform_connected",
+                          "required": target, "provisioned": have, "shortfall": target - have,
+                          "unit": "%", "state": "normal", "year": last["date"].year,
+                          "detail": f"systems in use connected by {last['date']}"}])
+
+
 def plan_capacity(scenario: Scenario, topology: Topology, *, inventory=None, migration=None,
                   solver=None, time_limit_s: float | None = None, single_links: bool = True,
                   hosts_time_limit_s: float = 10.0) -> CapacityPlan:
@@ -185,6 +205,11 @@ def plan_capacity(scenario: Scenario, topology: Topology, *, inventory=None, mig
             notes.append("No capacity.cloud.host: the host count is not computed.")
     elif scenario.targets.cloud_utilisation_min_pct is not None:
         notes.append("targets.cloud_utilisation_min_pct not judged: no inventory or cloud node.")
+    platform = _platform_rows(scenario, migration)
+    if platform is not None:
+        extra = platform if extra is None else pd.concat([extra, platform], ignore_index=True)
+    elif scenario.targets.platform_connected_pct is not None:
+        notes.append("targets.platform_connected_pct not judged: no migration plan.")
     compliance = check_compliance(scenario, loads, extra=extra)
     upgrades = None
     after: dict[int, Compliance] = {}
