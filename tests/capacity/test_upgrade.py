@@ -253,3 +253,26 @@ def test_meizhou_plan_meets_every_ceiling_it_can():
         c = check_compliance(s, link_loads(s, plan.upgraded(year), years=[year]))
         util = c.violations[c.violations["rule"] == "utilisation"]
         assert len(util) == 0, (year, util[["where", "state"]].head())
+
+
+def test_backbone_floor_in_every_carrier_state():
+    # backbone target 3G over the city's two 1G province lines, in normal operation and with
+    # either carrier down: each line alone must reach 3G. Options 2G (5 + 1) or 5G (8 + 2):
+    # enumerating {1G, 2G, 5G}² the only plans meeting all three states are 5G + 5G: 20.
+    data = copy.deepcopy(TINY_SCENARIO)
+    data["targets"] = dict(data["targets"], backbone="3G")
+    data["capacity"] = {"catalogue": {"uplink/city": [
+        {"capacity": "2G", "one_off": 5, "yearly": 1}, {"capacity": "5G", "one_off": 8,
+                                                        "yearly": 2}]}}
+    data["demand"] = QUIET
+    s = Scenario.model_validate(data)
+    options = [(1000, 0), (2000, 6), (5000, 10)]
+    best = min(a[1] + b[1] for a in options for b in options
+               if a[0] + b[0] >= 3000 and a[0] >= 3000 and b[0] >= 3000)
+    plan = plan_upgrades(s, build_topology(s))
+    assert plan.status == "optimal"
+    assert plan.cost == pytest.approx(best) == 20
+    assert sorted(plan.lines["to_mbps"]) == [5000, 5000]
+    assert set(plan.lines["tier"]) == {"city"} and set(plan.lines["kind"]) == {"uplink"}
+    c = check_compliance(s, link_loads(s, plan.upgraded(), years=[2020]))
+    assert "backbone" not in set(c.violations["rule"])
