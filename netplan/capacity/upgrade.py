@@ -511,7 +511,7 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
     met = {}
     for i, r in enumerate(hard):
         k = year_index.get(r.year, 0)
-        fixed = sum(cap0[xp] for xp in r.lines if xp not in capv_keys(capv, k))
+        fixed = sum(cap0[xp] for xp in r.lines if (xp, k) not in capv)
         lhs = pulp.lpSum(capv[xp, k] for xp in r.lines if (xp, k) in capv) + fixed
         # the requirement holds from its year on: capacities never shrink, so its year suffices
         if budget is None:
@@ -521,14 +521,25 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
             prob += lhs >= r.need_mbps * met[i]
     if budget is None:
         prob += cost
+        made = make_solver(solver, time_limit_s=max(limit - (time.perf_counter() - t0), 1.0))
+        prob.solve(made)
     else:
+        # lexicographic: first the most (weighted) requirements within the budget, then the
+        # cheapest plan that meets as many
         prob += cost - baseline <= budget
-        total_w = sum(r.weight for r in hard)
-        scale = 1e-6 / max(1.0, abs(baseline) + 1.0)
-        prob += -pulp.lpSum(hard[i].weight * met[i] for i in met) * (1.0 / max(total_w, 1e-9)) \
-            + scale * cost
-    made = make_solver(solver, time_limit_s=max(limit - (time.perf_counter() - t0), 1.0))
-    prob.solve(made)
+        worth = pulp.lpSum(hard[i].weight * met[i] for i in met)
+        prob.setObjective(-worth)
+        made = make_solver(solver, time_limit_s=max(0.5 * (limit - (time.perf_counter() - t0)),
+                                                    1.0))
+        prob.solve(made)
+        first, _ = read_highs(prob)
+        if first in ("optimal", "stopped") and pulp.value(worth) is not None:
+            best_worth = float(pulp.value(worth))
+            prob += worth >= best_worth - 1e-6 * max(1.0, abs(best_worth))
+            prob.setObjective(cost)
+            made = make_solver(solver, time_limit_s=max(limit - (time.perf_counter() - t0),
+                                                        1.0))
+            prob.solve(made)
     outcome, bound = read_highs(prob)
     values = {key: (v.value() or 0.0) for key, v in x.items()}
     has_solution = outcome in ("optimal", "stopped") and all(
@@ -566,11 +577,6 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
         gap = max(0.0, 100.0 * (total - b) / abs(total))
     return _result(status, total, b, gap, t0, topo, is_new, capacity, years, disc, choice,
                    opts, unmet_rows, explanation, reqs, cap_cfg.currency)
-
-
-def capv_keys(capv: dict, k: int) -> set[int]:
-    """Link positions with a capacity variable in year index ``k``."""
-    return {p for (p, kk) in capv if kk == k}
 
 
 def _cost_alone(r: Requirement, opts, cap0, disc, year_index) -> float:
