@@ -916,6 +916,7 @@ def _cover(s, c, sets, extra, seconds, threads, seed, relax=False):
         if len(rest):
             rest_bins, _ = _heuristics(s[rest], c)
             bin_of[rest] = b + rest_bins
+        _cover.last_x = x
         return "optimal", bin_of, bound
     if extra:  # the incumbent: the extra bins
         start = highspy.HighsSolution()
@@ -1069,6 +1070,38 @@ def _arcflow(s: np.ndarray, c: np.ndarray, seconds: float, threads: int, seed: i
     return what, bin_of, bound
 
 
+def _fix_and_cover(s, c, sets, x, seconds, threads, seed):
+    """Keep the columns the cover LP sets to 1 (disjoint), cover the rest by a small MILP.
+
+    The residual model's columns are the patterns cut down to the uncovered items (still
+    fitting a host). Returns a packing or None.
+    """
+    n = len(s)
+    covered = np.zeros(n, dtype=bool)
+    bins = []
+    for q in np.argsort(-x, kind="stable"):
+        if x[q] < 0.99:
+            break
+        if not covered[sets[q]].any():
+            covered[sets[q]] = True
+            bins.append(sets[q])
+    rest = np.flatnonzero(~covered)
+    if len(rest) == 0:
+        return None
+    local = np.full(n, -1)
+    local[rest] = np.arange(len(rest))
+    cut = {tuple(int(local[i]) for i in q if local[i] >= 0) for q in sets}
+    cut.discard(())
+    what, got, _ = _cover(s[rest], c, sorted(cut), [], seconds, threads, seed)
+    if got is None:
+        return None
+    bin_of = np.full(n, -1, dtype=np.int64)
+    for b, q in enumerate(bins):
+        bin_of[q] = b
+    bin_of[rest] = len(bins) + got
+    return bin_of
+
+
 def _highs_outcome(status) -> str:
     """A ``highspy.HighsModelStatus`` of the cover model as ``optimal``/``stopped``/``error``.
 
@@ -1201,8 +1234,8 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
         k = ub - 1
         found = partial = None
         what, name = "unknown", ""
-        for phase, share in (("ls", 0.05), ("cover", 0.6), ("probe", 0.2), ("ls", 0.5),
-                             ("lns", 0.75), ("exact", 1.0)):
+        for phase, share in (("ls", 0.05), ("cover", 0.6), ("probe", 0.1), ("ls", 0.75),
+                             ("lns", 0.6), ("exact", 1.0)):
             left = deadline - time.perf_counter()
             if left <= 0.02:
                 break
@@ -1256,12 +1289,20 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                     if ub <= lb:
                         what = "done"
                         break
-                    found, part = search.run(best, ub - 1, time.perf_counter() + 0.3 *
+                    found, part = search.run(best, ub - 1, time.perf_counter() + 0.2 *
                                              (deadline - time.perf_counter()), LS_CHUNK * n)
                     if found is not None:
                         best, ub, method = _compact(found), ub - 1, "local-search"
                         what = "done"
                         break
+                    got = _fix_and_cover(s, c, sets, _cover.last_x, 0.5 *
+                                         (deadline - time.perf_counter()), threads, seed)
+                    if got is not None and int(got.max()) + 1 < ub:
+                        best, ub, method = _compact(got), int(got.max()) + 1, "cover-highs"
+                        log.append(f"cover LP fixed at 1, rest by MILP: {ub} hosts")
+                        if ub <= lb:
+                            what = "done"
+                            break
                 bins = [np.flatnonzero(best == b).tolist() for b in range(ub)]
                 budget = 0.7 * (deadline - time.perf_counter())
                 outcome, got, bound = _cover(s, c, sets, bins, budget, threads, seed)
