@@ -862,13 +862,23 @@ def _maximal_sets(s: np.ndarray, c: np.ndarray, max_sets: int, deadline: float):
     return sets
 
 
+def _cover_lp(s, c, sets, seconds, threads, seed):
+    """The cover model's LP relaxation, rounded.
+
+    Rounding: columns by decreasing LP value while they are disjoint, the remaining items by
+    the constructive heuristics. Returns (LP optimum, bin_of, LP solution) or None when the
+    LP was not solved in time.
+    """
+    out = _cover(s, c, sets, [], seconds, threads, seed, relax=True)
+    return out if out[0] is not None else None
+
+
 def _cover(s, c, sets, extra, seconds, threads, seed, relax=False):
     """Set-cover MILP over ``sets`` (plus ``extra`` bins) with HiGHS through highspy.
 
     Returns (outcome, bin_of or None, dual bound or None); outcome is ``optimal``,
-    ``stopped`` or ``error``. With ``relax`` the LP relaxation is solved instead and
-    rounded: columns by decreasing LP value while they are disjoint, the remaining items by
-    the constructive heuristics; the bound is then the LP optimum.
+    ``stopped`` or ``error``. With ``relax`` (see :func:`_cover_lp`) it returns
+    (LP optimum or None, rounded bin_of, LP solution).
     """
     import highspy
 
@@ -899,7 +909,7 @@ def _cover(s, c, sets, extra, seconds, threads, seed, relax=False):
     if relax:
         h.run()
         if _highs_outcome(h.getModelStatus()) != "optimal":
-            return "stopped", None, None
+            return None, None, None
         x = np.asarray(h.getSolution().col_value)
         bound = h.getInfo().objective_function_value
         covered = np.zeros(n, dtype=bool)
@@ -916,8 +926,7 @@ def _cover(s, c, sets, extra, seconds, threads, seed, relax=False):
         if len(rest):
             rest_bins, _ = _heuristics(s[rest], c)
             bin_of[rest] = b + rest_bins
-        _cover.last_x = x
-        return "optimal", bin_of, bound
+        return bound, bin_of, x
     if extra:  # the incumbent: the extra bins
         start = highspy.HighsSolution()
         start.col_value = [0.0] * len(sets) + [1.0] * len(extra)
@@ -1279,8 +1288,9 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                 if sets is None or len(sets) > COVER_MAX_COLUMNS:
                     log.append("cover model: too many host patterns, skipped")
                     continue
-                _, got, bound = _cover(s, c, sets, [], budget, threads, seed, relax=True)
-                if bound is not None:
+                relaxed = _cover_lp(s, c, sets, budget, threads, seed)
+                if relaxed is not None:
+                    bound, got, x_lp = relaxed
                     lb = max(lb, _ceil(bound - 1e-6))
                     log.append(f"cover LP over {len(sets)} patterns: bound {bound:.3f}, "
                                f"rounded to {int(got.max()) + 1} hosts")
@@ -1295,7 +1305,7 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                         best, ub, method = _compact(found), ub - 1, "local-search"
                         what = "done"
                         break
-                    got = _fix_and_cover(s, c, sets, _cover.last_x, 0.5 *
+                    got = _fix_and_cover(s, c, sets, x_lp, 0.5 *
                                          (deadline - time.perf_counter()), threads, seed)
                     if got is not None and int(got.max()) + 1 < ub:
                         best, ub, method = _compact(got), int(got.max()) + 1, "cover-highs"
