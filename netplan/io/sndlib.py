@@ -280,8 +280,10 @@ def parse_sndlib(text: str, *, name: str = "sndlib", source: str = "<string>",
     >>> inst = parse_sndlib('''NODES ( A ( 0 0 ) B ( 1 0 ) )
     ... LINKS ( L1 ( A B ) 0 0 0 0 ( 10 3 40 9 ) )
     ... DEMANDS ( D1 ( A B ) 1 25 UNLIMITED )''', name="tiny")
-    >>> inst.topology.n_links, inst.modules["capacity"].tolist(), inst.demands["demand_value"].tolist()
-    (1, [10.0, 40.0], [25.0])
+    >>> inst.topology.n_links, inst.modules["capacity"].tolist()
+    (1, [10.0, 40.0])
+    >>> inst.demands["demand_value"].tolist()
+    [25.0]
     """
     tk = _Tokens(text, source)
     nodes: dict[str, tuple[float, float]] = {}
