@@ -148,6 +148,8 @@ def measure(key: str) -> dict:
         after = _peak_mib()
         steps.append({"scenario": key, "step": label, "seconds": sec,
                       "peak_MB": after - before, "rss_MB": after})
+        print(f"  {key} {label}: {sec:.3f} s, peak RSS {after:.0f} MiB", file=sys.stderr,
+              flush=True)  # progress, so a long step's predecessors are known
         return out
 
     import numpy as np
