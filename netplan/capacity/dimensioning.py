@@ -108,12 +108,16 @@ AUX_ABOVE_TERMS = 3
 #: loaded machine) the plain rows solved in 13-36 s, with MIR roundings 38-49 s (HiGHS
 #: derives MIR cuts from the plain rows itself, and the extra rows slow every node's LP).
 MIR_ROWS = False
+#: Randomised restarts of the greedy start (demands in random order, seed 0): at most this
+#: many, within this share of the time limit.
+GREEDY_ROUNDS = 50
+GREEDY_SHARE = 0.05
 #: Splittable routing: the LP relaxation (for the rounded start and a fallback bound) may
 #: use this share of the time limit.
 LP_SHARE = 0.4
 #: Single-path routing first solves the splittable relaxation for its bound, in this share
 #: of the time limit.
-SPLITTABLE_SHARE = 0.35
+SPLITTABLE_SHARE = 0.25
 #: The normal state's name in result tables.
 NORMAL = ""
 
@@ -419,8 +423,7 @@ class DimensioningResult:
     def to_frame(self) -> pd.DataFrame:
         """One row per link: ``link_id``, ``capacity``, ``modules``, ``module_cost``, ``load``.
 
-        ``load`` is the largest normal-state flow over the link (the sum of both directions
-        for undirected links is not split here: it is the sum over the link's arcs).
+        ``load`` is the link's normal-state flow, summed over its arcs (both directions).
         """
         rows = []
         inst = self.installed.groupby("link_id") if len(self.installed) else None
@@ -1082,11 +1085,12 @@ def _unroutable(problem: DimensioningProblem) -> str | None:
 # --------------------------------------------------------------------------- start
 
 
-def _greedy_paths(problem: DimensioningProblem, commodities, states):
+def _greedy_paths(problem: DimensioningProblem, commodities, states, rng=None):
     """Single-path greedy routing on incremental module cost; ``state -> {demand: arcs}``.
 
-    Returns ``(paths, need)`` with ``need[e]`` the capacity each link must have, or None when
-    some demand found no affordable path.
+    Demands go largest first, or in a random order drawn from ``rng``
+    (``numpy.random.Generator``). Returns ``(paths, need)`` with ``need[e]`` the capacity
+    each link must have, or None when some demand found no affordable path.
     """
     links = problem.links
     load: dict[str, np.ndarray] = {s: np.zeros(len(links)) for s in states}
@@ -1102,6 +1106,8 @@ def _greedy_paths(problem: DimensioningProblem, commodities, states):
 
     dems = sorted(((v, did, s, t, name) for name, ds in commodities.items()
                    for did, s, t, v in ds), reverse=True)
+    if rng is not None:
+        dems = [dems[i] for i in rng.permutation(len(dems))]
     paths: dict[str, dict] = {s: {} for s in states}
     for state in states:
         arcs = problem.arcs(state or None)
@@ -1627,6 +1633,11 @@ def _dimension(problem: DimensioningProblem, solver, time_limit_s: float,
     heuristics = (_greedy_paths(problem, built.commodities, built.states),
                   _slope_scaling(problem, built.commodities, built.states,
                                  t0 + 0.1 * float(time_limit_s)))
+    heuristics = list(heuristics)
+    rng = np.random.default_rng(0)
+    greedy_until = t0 + GREEDY_SHARE * float(time_limit_s)
+    while time.perf_counter() < greedy_until and len(heuristics) < 2 + GREEDY_ROUNDS:
+        heuristics.append(_greedy_paths(problem, built.commodities, built.states, rng))
     for found in heuristics:
         if found is None:
             continue
