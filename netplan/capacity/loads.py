@@ -49,16 +49,33 @@ class FailureState:
         ``normal``, ``carrier:电信`` or ``link:12`` (a link id).
     kind : str
         ``normal``, ``carrier`` or ``link``.
-    link_up : numpy.ndarray of bool
-        Per link position.
+    mask : numpy.ndarray of bool, optional
+        Per link position, which lines are up (normal and carrier states); a single-line state
+        keeps only ``down`` and ``n_links`` and makes its mask when asked (:attr:`link_up`),
+        so that a province's tens of thousands of line states take no memory.
     label : str
         For people: ``电信 down``, ``广东省/梅州市/兴宁市 -- 广东省/梅州市#移动 (移动) down``.
+    down : int
+        The link position down (single-line states; -1 otherwise).
+    n_links : int
+        Links of the topology (single-line states).
     """
 
     name: str
     kind: str
-    link_up: np.ndarray = field(repr=False)
+    mask: np.ndarray | None = field(default=None, repr=False)
     label: str = ""
+    down: int = -1
+    n_links: int = 0
+
+    @property
+    def link_up(self) -> np.ndarray:
+        """Per link position, True when the line is up."""
+        if self.mask is not None:
+            return self.mask
+        up = np.ones(self.n_links, dtype=bool)
+        up[self.down] = False
+        return up
 
 
 def failure_states(topology: Topology, *, carriers: bool = True,
@@ -83,11 +100,9 @@ def failure_states(topology: Topology, *, carriers: bool = True,
         src = topology.links["source"].to_numpy(dtype=str)
         dst = topology.links["target"].to_numpy(dtype=str)
         for pos, lid in enumerate(topology.links.index):
-            mask = up.copy()
-            mask[pos] = False
             who = f" ({carrier_of[pos]})" if carrier_of[pos] else ""
-            out.append(FailureState(f"link:{lid}", "link", mask,
-                                    f"{src[pos]} -- {dst[pos]}{who} down"))
+            out.append(FailureState(f"link:{lid}", "link", None,
+                                    f"{src[pos]} -- {dst[pos]}{who} down", down=pos, n_links=n))
     return out
 
 
@@ -324,25 +339,46 @@ class _Demand:
     n_base: int  # columns of the extranet's own demand (years * 2)
 
 
-def _streams_mbps(scenario: Scenario, topology: Topology, year: int,
-                  system_mbps: dict[str, float] | None) -> pd.DataFrame:
-    from netplan.simulation.traffic import traffic_streams
-
-    st = traffic_streams(scenario, topology, year=year, system_mbps=system_mbps)
-    st = st.assign(mbps=st["rate_per_s"] * st["mean_mbit"])
-    return st.groupby(["destination", "downstream", "source_pos"], observed=True)["mbps"].sum()
-
-
 def _demand(scenario: Scenario, topology: Topology, years: list[int], system_mbps,
             dedicated: list[DedicatedNetwork]) -> _Demand:
+    """The demand matrices: the simulator's streams at their mean rates, per year.
+
+    One call of ``traffic_streams`` at the base year: bulk traffic grows by the yearly factor,
+    sync jobs and requests do not (as in the simulator); the systems on the cloud of each
+    year are bulk traffic to the cloud, grown and split by ``demand.download_share``.
+    """
+    from netplan.simulation.traffic import traffic_streams
+
     n = topology.n_nodes
     Y = len(years)
-    per_key: dict = {k: np.zeros((n, 2 * Y)) for k in DESTINATION_KEYS}
+    d = scenario.demand
+    st = traffic_streams(scenario, topology)
+    mbps = (st["rate_per_s"] * st["mean_mbit"]).to_numpy(float)
+    pos = st["source_pos"].to_numpy(np.int64)
+    down = st["downstream"].to_numpy(bool).astype(np.int64)
+    bulk = (st["klass"] == "bulk").to_numpy(bool)
+    dest = st["destination"].astype(str).to_numpy()
+    growth = np.array([d.growth_factor(y, base_year=scenario.year) for y in years])
+    per_key: dict = {}
+    for key in DESTINATION_KEYS:
+        m = np.zeros((n, 2 * Y))
+        sel = dest == key
+        for k in range(Y):
+            w = np.where(bulk[sel], growth[k], 1.0) * mbps[sel]
+            m[:, 2 * k] = np.bincount(pos[sel], weights=w * (down[sel] == 0), minlength=n)
+            m[:, 2 * k + 1] = np.bincount(pos[sel], weights=w * (down[sel] == 1), minlength=n)
+        per_key[key] = m
+    ids = topology.nodes.index
     for k, year in enumerate(years):
         sys_y = system_mbps.get(year) if _by_year(system_mbps) else system_mbps
-        grouped = _streams_mbps(scenario, topology, year, sys_y)
-        for (dest, down, pos), mbps in grouped.items():
-            per_key[str(dest)][pos, 2 * k + int(down)] += mbps
+        if not sys_y:
+            continue
+        where = ids.get_indexer(list(sys_y))
+        ok = where >= 0
+        extra = np.bincount(where[ok], weights=np.fromiter(sys_y.values(), float)[ok],
+                            minlength=n) * growth[k]
+        per_key["cloud"][:, 2 * k] += extra * (1.0 - d.download_share)
+        per_key["cloud"][:, 2 * k + 1] += extra * d.download_share
     keys: list = list(DESTINATION_KEYS)
     mats = [np.concatenate([per_key[k], np.zeros((n, 2 * Y))], axis=1) for k in keys]
     for i, net in enumerate(dedicated):
