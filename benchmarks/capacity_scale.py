@@ -247,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
              rss < FLOOR_NATIONAL_MIB),
             (f"national loads_s / bare_s {ratio:.2f} < {FLOOR_RATIO:g}", ratio < FLOOR_RATIO),
         ]
+        nat = next(i for i in infos if i["scenario"] == "national")
+        with_demand = sec[("national", "loads")] / (sec[("national", "bare")] + nat["demand_s"])
+        print()
+        print(f"(for information: loads_s / (bare_s + demand_s) = {with_demand:.2f}, the bare "
+              "time charged with building the same demand matrices)")
     if checks:
         print()
         print("floors:")
