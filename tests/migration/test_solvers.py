@@ -490,7 +490,9 @@ def j30_optima():
 @pytest.mark.parametrize("name", J30)
 def test_j30_reaches_the_optimum(name, j30_optima):
     project = _j30_project(name)
-    s = solve(project, backend="pulp", time_limit_s=1.0, seed=0)
+    # the limit is a clock: generous, so that a loaded machine does not fail it (a solve
+    # ends as soon as the optimum is proven, well inside 1 s on a quiet one)
+    s = solve(project, backend="pulp", time_limit_s=10.0, seed=0)
     check_schedule(project, s.starts)
     assert s.objective == j30_optima[name]
     assert s.bound <= j30_optima[name]
