@@ -81,6 +81,17 @@ def test_run_writes_report(tmp_path):
     for name in ("00-normal-utilisation.png", "01-carrier-联通-latency.png", "validation.png"):
         assert (out / "simulation" / name).stat().st_size > 5_000, name
     assert "## Simulation" in index
+    # the capacity section: loads, compliance, the plan re-checked; the simulation on the
+    # upgraded network, with the units the upgrade makes pass
+    for name in ("loads.csv", "loads_worst.csv", "compliance.csv", "upgrades.csv",
+                 "upgrades.xlsx", "cost_by_year.csv", "compliance_after.csv", "cloud_weekly.csv",
+                 "hosts.csv", "netbox_prefixes.csv", "utilisation.png"):
+        assert (out / "capacity" / name).exists(), name
+    after = pd.read_csv(out / "capacity" / "compliance_after.csv", encoding="utf-8-sig")
+    assert len(after) == 0
+    assert "## Capacity" in index and "upgraded by the capacity plan" in index
+    effect = pd.read_csv(out / "simulation" / "upgrade_effect.csv", encoding="utf-8-sig")
+    assert set(effect["after"]) <= {"pass", "fail"}
     # nothing staged is left behind
     assert not list(tmp_path.glob(".out.staging-*"))
 
@@ -192,7 +203,7 @@ def test_scenario_failure_with_unknown_carrier_is_refused(tmp_path, capsys):
 # message naming the problem, never a traceback and never the internal-error safety net, and
 # leaves --out as it was; an infeasible plan is explained, not raised.
 
-COMMANDS = ["validate", "topology", "schedule", "simulate", "run"]
+COMMANDS = ["validate", "topology", "schedule", "capacity", "simulate", "run"]
 
 
 def _tiny_scenario_data() -> dict:
@@ -256,6 +267,21 @@ class Broken:
 
 
 BROKEN = [
+    Broken("catalogue-unknown-class",
+           _set(("capacity", "catalogue"), {"uplink/moon": [{"capacity": "1G"}]}),
+           words=("capacity.catalogue", "'uplink/moon' is not a link class")),
+    Broken("catalogue-capacity-in-bytes",
+           _set(("capacity", "catalogue"), {"access": [{"capacity": "100MB"}]}),
+           words=("capacity.catalogue.access[0].capacity",)),
+    Broken("dedicated-network-unknown-site",
+           _set(("capacity", "dedicated_networks"),
+                [{"name": "专网", "department": "市公安局", "sites": ["火星县"],
+                  "busy_hour": "10M", "year": 2020}]),
+           words=("capacity.dedicated_networks[0].sites[0]", '"火星县" is not a division')),
+    Broken("forbidden-unknown-carrier", _set(("capacity", "forbidden_carriers"), ["铁通"]),
+           words=('capacity.forbidden_carriers[0]: "铁通" is not a carrier',)),
+    Broken("addressing-host-bits-set", _set(("addressing",), {"ipv4": "10.0.0.1/8"}),
+           words=("addressing.ipv4", "is not a network address")),
     Broken("malformed-yaml", text="name: tiny\nregion: [\n",
            words=("line 3: not valid YAML",)),
     Broken("unknown-carrier", _set(("simulation", "failures"),

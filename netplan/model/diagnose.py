@@ -195,6 +195,50 @@ def _targets_vs_spec(s: Scenario) -> Iterator[Issue]:
 
 
 @_register
+def _capacity_names_known_things(s: Scenario) -> Iterator[Issue]:
+    """Dedicated networks name divisions and departments of the region; carriers exist."""
+    cap = s.capacity
+    if cap.dedicated_networks and s.region.synthetic is None:
+        divisions: set[str] = set()
+        for p in s.region.province_list():
+            divisions.add(p.name)
+            for city in p.cities:
+                divisions.add(city.name)
+                for county in city.counties:
+                    divisions.add(county.name)
+                    divisions.update(t.name for t in county.town_list())
+        deps = s.extranet.departments
+        departments = {n for tier in ("city", "county", "town")
+                       if getattr(deps, tier) is not None
+                       for n in getattr(deps, tier).name_list()}
+        for i, net in enumerate(cap.dedicated_networks):
+            path = f"capacity.dedicated_networks[{i}]"
+            if net.department.split("/")[-1].split("#")[-1] not in departments:
+                yield Issue(f"{path}.department", f'"{net.department}" is not a department of '
+                            "the extranet", _close(net.department, departments))
+            for j, site in enumerate(net.sites):
+                last = site.split("/")[-1].split("#")[-1]
+                if last not in divisions and last not in departments:
+                    yield Issue(f"{path}.sites[{j}]", f'"{site}" is not a division or '
+                                "department of the region",
+                                _close(last, divisions | departments))
+    known = set(s.extranet.carriers)
+    for i, c in enumerate(cap.forbidden_carriers):
+        if c not in known:
+            yield Issue(f"capacity.forbidden_carriers[{i}]", f'"{c}" is not a carrier of the '
+                        "extranet", "use one of: " + ", ".join(s.extranet.carriers))
+    if cap.years and s.year is not None and cap.years[0] < s.year:
+        yield Issue("capacity.years", f"the plan starts in {cap.years[0]}, before the "
+                    f"scenario year {s.year}", "start the plan in the scenario year or later")
+
+
+def _close(word: str, choices: set[str]) -> str:
+    near = difflib.get_close_matches(word, sorted(choices), n=3, cutoff=0.5)
+    return ("did you mean " + " or ".join(near) + "?") if near else \
+        "give a county, town or department name (or its node id)"
+
+
+@_register
 def _failures_name_known_things(s: Scenario) -> Iterator[Issue]:
     carriers = list(s.extranet.carriers)
     used = carriers_in_use(s)
