@@ -227,7 +227,9 @@ def check_compliance(scenario: Scenario, loads: LinkLoads, *,
                     * (len(loads.states) + len(loads.link_states))})
     frame = pd.DataFrame(rows, columns=VIOLATION_COLUMNS)
     if extra is not None and len(extra):
-        extra = extra.rename(columns={"failure_state": "state"})
+        if "failure_state" in extra.columns:  # the cloud node's rows name it so
+            state = extra.pop("failure_state")
+            extra["state"] = extra["state"].fillna(state) if "state" in extra else state
         extra = extra.assign(**{c: extra.get(c, "") for c in ("unit", "detail")})
         extra.loc[extra["rule"] == "cloud_utilisation", "unit"] = "%"
         frame = pd.concat([frame, extra[VIOLATION_COLUMNS]], ignore_index=True)
