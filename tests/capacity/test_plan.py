@@ -1,0 +1,50 @@
+"""plan_capacity: every capacity answer in one call, the cloud node's and the platform's rows
+in the one compliance table."""
+
+import pandas as pd
+import pytest
+
+from netplan.capacity import plan_capacity
+from netplan.capacity.compliance import VIOLATION_COLUMNS
+from netplan.examples import tiny_migration
+from netplan.migration.plan import plan_migration
+from netplan.topology import build_topology
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    scenario, inventory = tiny_migration()
+    targets = scenario.targets.model_copy(update={"platform_connected_pct": 100.0,
+                                                  "report_dates": ["03-15"]})
+    # a 50-vCPU node: the 6 systems' 48 vCPU are 96% of it, above the 85% ceiling
+    node = scenario.cloud[0].model_copy(update={"vcpu": 50})
+    scenario = scenario.model_copy(update={"targets": targets, "cloud": [node]})
+    plan = plan_migration(scenario, inventory, backend="heuristic", time_limit_s=2)
+    return scenario, inventory, plan
+
+
+def test_cloud_and_platform_rows_share_the_table(tiny):
+    scenario, inventory, plan = tiny
+    cp = plan_capacity(scenario, build_topology(scenario), inventory=inventory, migration=plan,
+                       single_links=False)
+    v = cp.compliance.violations
+    assert list(v.columns) == VIOLATION_COLUMNS
+    assert v["state"].notna().all()
+    # 48 vCPU at an 85% ceiling need 48 / 0.85 = 56.5 -> 57 vCPU: 7 more than the 50
+    ceiling = v[v["rule"] == "cloud_ceiling"]
+    assert len(ceiling) == 1
+    assert ceiling["required"].iloc[0] == 57 and ceiling["shortfall"].iloc[0] == 7
+    # by 2020-03-15, 6 of the 7 systems in use are connected to the platform: 85.7%
+    row = v[v["rule"] == "platform_connected"]
+    assert len(row) == 1
+    assert row["provisioned"].iloc[0] == pytest.approx(85.7)
+    assert row["shortfall"].iloc[0] == pytest.approx(14.3)
+
+
+def test_no_catalogue_no_plan_and_it_is_said(tiny):
+    scenario, inventory, plan = tiny
+    cp = plan_capacity(scenario, build_topology(scenario), inventory=inventory, migration=plan,
+                       single_links=False)
+    assert cp.upgrades is None
+    assert any("no upgrade plan" in n for n in cp.notes)
+    assert isinstance(cp.after_frame(), pd.DataFrame) and cp.after_frame().empty
