@@ -12,7 +12,7 @@ import os
 
 from netplan.errors import SolverUnavailableError
 
-__all__ = ["make_solver", "highs_outcomes", "read_highs"]
+__all__ = ["make_solver", "highs_outcomes", "read_highs", "has_solution"]
 
 
 def make_solver(solver=None, *, time_limit_s: float | None = None, threads: int | None = None,
@@ -101,6 +101,7 @@ def read_highs(prob) -> tuple[str, float | None]:
 
     PuLP reports "Optimal" after a time-limit stop with a solution; this reads HiGHS's own
     model status. Returns (``optimal`` | ``infeasible`` | ``stopped`` | ``error``, bound).
+    Whether a stopped search holds a feasible solution is :func:`has_solution`.
     For another solver, PuLP's status is mapped (``Optimal`` → optimal, ``Infeasible`` →
     infeasible, ``Not Solved`` → stopped, anything else → error) and the bound is None.
 
@@ -134,3 +135,20 @@ def read_highs(prob) -> tuple[str, float | None]:
     status = pulp.LpStatus.get(prob.status, "")
     return ({"Optimal": "optimal", "Infeasible": "infeasible",
              "Not Solved": "stopped"}.get(status, "error"), None)
+
+
+def has_solution(prob) -> bool:
+    """True when the solver left a feasible solution in ``prob``'s variables.
+
+    HiGHS says so itself (its primal solution status); for another solver, every variable has
+    a value and PuLP's status is Optimal.
+    """
+    import pulp
+
+    h = getattr(prob, "solverModel", None)
+    if h is not None and hasattr(h, "getInfo"):
+        import highspy
+
+        return h.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    return prob.status == pulp.LpStatusOptimal and all(
+        v.value() is not None for v in prob.variables())

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from netplan._solver import make_solver, read_highs
+from netplan._solver import has_solution, make_solver, read_highs
 from netplan.capacity.loads import LinkLoads, link_loads
 from netplan.model.scenario import Scenario
 from netplan.topology import Topology
@@ -488,6 +488,151 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
         return _result(status, 0.0, 0.0, 0.0, t0, topo, is_new, capacity, years, disc,
                        {}, opts, unmet_rows, explanation, reqs, cap_cfg.currency)
 
+    choice: dict[tuple[int, int], int] = {}
+    milp_reqs = hard
+    parts_cost = parts_bound = 0.0
+    if budget is None:
+        # without a budget the requirements decouple into groups of lines that share one:
+        # most are one line (a site's access) or one trunk's few lines, solved exactly by
+        # enumerating each line's option sequences; bigger groups go to the MILP together
+        milp_reqs = []
+        for lines, group in _components(hard, opts):
+            got = _enumerate(lines, group, opts, cap0, disc, year_index, Y)
+            if got is None:
+                milp_reqs += group
+            else:
+                picked, value = got
+                choice.update(picked)
+                parts_cost += value
+        parts_bound = parts_cost
+    outcome, bound, total_milp = "optimal", None, 0.0
+    met_values: dict[int, float] = {}
+    if milp_reqs:
+        got = _milp(milp_reqs, opts, cap0, disc, year_index, Y, budget, solver, limit, t0)
+        if got is None:
+            capacity = {y: cap0.copy() for y in years}
+            return _result("no_solution", math.nan, None, None, t0, topo, is_new, capacity,
+                           years, disc, {}, opts, unmet_rows, explanation, reqs,
+                           cap_cfg.currency)
+        outcome, bound, total_milp, picked, met_values = got
+        choice.update(picked)
+    used = sorted({p for p, _ in choice})
+    capacity = {}
+    for k, y in enumerate(years):
+        c = cap0.copy()
+        for p in used:
+            c[p] = opts[p][choice[p, k]][0]
+        capacity[y] = c
+    for i, r in enumerate(milp_reqs):
+        if i in met_values and met_values[i] < 0.5:
+            unmet_rows.append({"where": r.where, "rule": r.rule, "state": r.state,
+                               "year": r.year, "need_mbps": r.need_mbps,
+                               "reason": "over the budget",
+                               "cost_alone": _cost_alone(r, opts, cap0, disc, year_index)})
+    total = parts_cost + total_milp
+    b = None
+    if budget is None:
+        b = parts_bound + (bound if bound is not None else (total_milp if not milp_reqs
+                                                                     else math.nan))
+        if not math.isfinite(b):
+            b = None
+    status = "optimal" if outcome == "optimal" else "feasible"
+    if any(row["reason"] == "over the budget" for row in unmet_rows):
+        status = "over_budget"
+    elif explanation:
+        status = "infeasible"
+    gap = None
+    if b is not None and total > 1e-9:
+        gap = max(0.0, 100.0 * (total - b) / abs(total))
+    return _result(status, total, b, gap, t0, topo, is_new, capacity, years, disc, choice,
+                   opts, unmet_rows, explanation, reqs, cap_cfg.currency)
+
+
+#: Largest number of option-sequence combinations a group of lines is enumerated over.
+ENUMERATE_MAX = 50_000
+
+
+def _components(reqs: list[Requirement], opts: dict) -> list[tuple[list[int], list]]:
+    """Groups of lines linked by a requirement, with their requirements."""
+    parent: dict[int, int] = {}
+
+    def find(a: int) -> int:
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for r in reqs:
+        free = [x for x in r.lines if x in opts]
+        for a in free[1:]:
+            ra, rb = find(free[0]), find(a)
+            if ra != rb:
+                parent[ra] = rb
+        if free:
+            find(free[0])
+    groups: dict[int, tuple[list[int], list]] = {}
+    for r in reqs:
+        free = [x for x in r.lines if x in opts]
+        if not free:
+            continue
+        g = groups.setdefault(find(free[0]), ([], []))
+        g[1].append(r)
+    for line in parent:
+        groups[find(line)][0].append(line)
+    return [(sorted(set(lines)), group) for lines, group in groups.values()]
+
+
+def _sequences(n_opts: int, Y: int) -> np.ndarray:
+    """Every non-decreasing sequence of option indices over Y years, shape (S, Y)."""
+    from itertools import combinations_with_replacement
+
+    return np.array(list(combinations_with_replacement(range(n_opts), Y)), dtype=np.int64)
+
+
+def _seq_costs(seqs: np.ndarray, opt: list, disc: list[float]) -> np.ndarray:
+    one = np.array([o[1] for o in opt])
+    yearly = np.array([o[2] for o in opt])
+    d = np.asarray(disc)
+    prev = np.concatenate([np.zeros((len(seqs), 1), dtype=np.int64), seqs[:, :-1]], axis=1)
+    changed = seqs != prev
+    return (yearly[seqs] * d).sum(axis=1) + (np.where(changed, one[seqs], 0.0) * d).sum(axis=1)
+
+
+def _enumerate(lines, group, opts, cap0, disc, year_index, Y):
+    """The cheapest feasible option sequences of a few lines, or None when there are too many.
+
+    Costs are the MILP's (rent every year, a module's one-off in the year it is installed,
+    discounted), less the rent of keeping every line as it is.
+    """
+    seqs = [_sequences(len(opts[p]), Y) for p in lines]
+    if np.prod([float(len(s)) for s in seqs]) > ENUMERATE_MAX:
+        return None
+    grids = np.meshgrid(*[np.arange(len(s)) for s in seqs], indexing="ij")
+    pick = [g.ravel() for g in grids]
+    cost = np.zeros(len(pick[0]))
+    caps = {}
+    for p, s, idx in zip(lines, seqs, pick, strict=True):
+        cost += _seq_costs(s, opts[p], disc)[idx]
+        capv = np.array([o[0] for o in opts[p]])[s]  # (S, Y)
+        caps[p] = capv[idx]  # (N, Y)
+    ok = np.ones(len(cost), dtype=bool)
+    for r in group:
+        k = year_index.get(r.year, 0)
+        have = sum(caps[x][:, k] if x in caps else cap0[x] for x in r.lines)
+        ok &= have + 1e-6 >= r.need_mbps
+    if not ok.any():
+        return None
+    best = int(np.flatnonzero(ok)[np.argmin(cost[ok])])
+    baseline = sum(disc[k] * opts[p][0][2] for p in lines for k in range(Y))
+    out = {}
+    for p, s, idx in zip(lines, seqs, pick, strict=True):
+        for k in range(Y):
+            out[p, k] = int(s[idx[best], k])
+    return out, float(cost[best]) - baseline
+
+
+def _milp(hard, opts, cap0, disc, year_index, Y, budget, solver, limit, t0):
+    """The MILP over the lines of ``hard``: (outcome, bound, cost, choice, met) or None."""
     used = sorted({x for r in hard for x in r.lines if x in opts})
     prob = pulp.LpProblem("upgrades", pulp.LpMinimize)
     x = {(p, o, k): prob.add_variable(f"x_{p}_{o}_{k}", cat="Binary")
@@ -519,6 +664,7 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
         else:
             met[i] = prob.add_variable(f"met_{i}", cat="Binary")
             prob += lhs >= r.need_mbps * met[i]
+    snapshot = None
     if budget is None:
         prob += cost
         made = make_solver(solver, time_limit_s=max(limit - (time.perf_counter() - t0), 1.0))
@@ -533,7 +679,8 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
                                                     1.0))
         prob.solve(made)
         first, _ = read_highs(prob)
-        if first in ("optimal", "stopped") and pulp.value(worth) is not None:
+        if first in ("optimal", "stopped") and has_solution(prob):
+            snapshot = {v: v.value() for v in prob.variables()}
             best_worth = float(pulp.value(worth))
             prob += worth >= best_worth - 1e-6 * max(1.0, abs(best_worth))
             prob.setObjective(cost)
@@ -541,42 +688,18 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
                                                         1.0))
             prob.solve(made)
     outcome, bound = read_highs(prob)
+    if outcome not in ("optimal", "stopped") or not has_solution(prob):
+        if snapshot is None:
+            return None
+        for v, val in snapshot.items():  # the first stage's plan: meets as much, may cost more
+            v.varValue = val
+        outcome = "stopped"
     values = {key: (v.value() or 0.0) for key, v in x.items()}
-    has_solution = outcome in ("optimal", "stopped") and all(
-        v.value() is not None for v in list(x.values())[:1])
-    if not has_solution:
-        capacity = {y: cap0.copy() for y in years}
-        return _result("no_solution", math.nan, None, None, t0, topo, is_new, capacity, years,
-                       disc, {}, opts, unmet_rows, explanation, reqs, cap_cfg.currency)
     choice = {(p, k): max(range(len(opts[p])), key=lambda o: values[p, o, k])
               for p in used for k in range(Y)}
-    capacity = {}
-    for k, y in enumerate(years):
-        c = cap0.copy()
-        for p in used:
-            c[p] = opts[p][choice[p, k]][0]
-        capacity[y] = c
-    for i, r in enumerate(hard):
-        if i in met and (met[i].value() or 0) < 0.5:
-            unmet_rows.append({"where": r.where, "rule": r.rule, "state": r.state,
-                               "year": r.year, "need_mbps": r.need_mbps,
-                               "reason": "over the budget",
-                               "cost_alone": _cost_alone(r, opts, cap0, disc, year_index)})
     total = float(pulp.value(cost)) - baseline
-    if budget is None:
-        b = None if bound is None else bound - baseline
-    else:
-        b = None
-    status = ("optimal" if outcome == "optimal" else "feasible")
-    if any(row["reason"] == "over the budget" for row in unmet_rows):
-        status = "over_budget"
-    elif explanation:
-        status = "infeasible"
-    gap = None
-    if b is not None and total > 1e-9:
-        gap = max(0.0, 100.0 * (total - b) / abs(total))
-    return _result(status, total, b, gap, t0, topo, is_new, capacity, years, disc, choice,
-                   opts, unmet_rows, explanation, reqs, cap_cfg.currency)
+    b = None if bound is None or budget is not None else bound - baseline
+    return outcome, b, total, choice, {i: (m.value() or 0.0) for i, m in met.items()}
 
 
 def _cost_alone(r: Requirement, opts, cap0, disc, year_index) -> float:

@@ -23,6 +23,7 @@ import itertools
 
 import pytest
 
+from netplan.capacity import upgrade
 from netplan.capacity.compliance import check_compliance
 from netplan.capacity.loads import link_loads
 from netplan.capacity.upgrade import candidate_lines, plan_upgrades
@@ -104,7 +105,15 @@ def assert_no_utilisation_violation(s: Scenario, plan, *, allowed: set[str] = fr
         assert set(util["where"]) <= allowed, (year, util[["where", "state"]])
 
 
-def test_three_lines_cost_equals_enumerated_optimum():
+@pytest.fixture(params=["decomposed", "milp"])
+def solver_path(request, monkeypatch):
+    """Both ways of solving without a budget: per group of lines, or one MILP for all."""
+    if request.param == "milp":
+        monkeypatch.setattr(upgrade, "ENUMERATE_MAX", 0)
+    return request.param
+
+
+def test_three_lines_cost_equals_enumerated_optimum(solver_path):
     s = three_lines()
     plan = plan_upgrades(s, build_topology(s))
     cost, met, caps = enumerate_plans()
@@ -180,7 +189,7 @@ def test_frozen_link_by_id_and_unknown_link():
         plan_upgrades(s3, build_topology(s3))
 
 
-def test_growth_forces_an_upgrade_in_year_two_and_discounting_delays_it():
+def test_growth_forces_an_upgrade_in_year_two_and_discounting_delays_it(solver_path):
     # county 60 Mbps in 2020: need max(60 / 0.7, 68) = 85.7 <= 100; +20 % in 2021: 72 Mbps,
     # need max(102.86, 80) = 102.86 > 100 -> 120M (4 one-off + 1 a year).
     # village 10 -> 12 (need 17.1, 14) and town 50 -> 60 (need 85.7) stay within their lines.
@@ -212,7 +221,7 @@ def test_without_discounting_a_years_rent_still_delays_the_upgrade():
     assert list(plan.lines["year"]) == [2021]
 
 
-def test_second_lines_for_single_homed_departments():
+def test_second_lines_for_single_homed_departments(solver_path):
     # tiny: the 5 single-homed county and town departments each get one line of the other
     # carrier, 100M at 1 + 0.5, plus the new line's 2 + 1: 5 × 4.5 = 22.5
     s = tiny_scenario().model_copy(update={"capacity": tiny_scenario().capacity.model_validate(
@@ -252,7 +261,7 @@ def test_meizhou_plan_meets_every_ceiling_it_can():
         assert len(util) == 0, (year, util[["where", "state"]].head())
 
 
-def test_backbone_floor_in_every_carrier_state():
+def test_backbone_floor_in_every_carrier_state(solver_path):
     # backbone target 3G over the city's two 1G province lines, in normal operation and with
     # either carrier down: each line alone must reach 3G. Options 2G (5 + 1) or 5G (8 + 2):
     # enumerating {1G, 2G, 5G}² the only plans meeting all three states are 5G + 5G: 20.
