@@ -96,33 +96,39 @@ def candidate_lines(scenario: Scenario, topology: Topology) -> tuple[Topology, n
     forbidden = set(cap.forbidden_carriers)
     src = links["source"].to_numpy(dtype=str)
     kind = nodes["kind"]
-    site_links = links[kind.reindex(src).isin(["department", "village"]).to_numpy()]
+    is_site = kind.reindex(src).isin(["department", "village"]).to_numpy()
+    site_links = links[is_site]
+    # single-homed: every line of one carrier
+    n_carriers = site_links.groupby("source", sort=False)["carrier"].nunique()
+    first = site_links.groupby("source", sort=False).head(1).set_index("source")
+    first = first.loc[n_carriers.index[n_carriers == 1]]
+    classes = first[["kind", "tier"]].drop_duplicates()
+    ok = {(k, t) for k, t in zip(classes["kind"], classes["tier"], strict=True)
+          if cap.new_line_for(k, t) is not None}
+    first = first[np.array([(k, t) in ok for k, t in zip(first["kind"], first["tier"],
+                                                          strict=True)], dtype=bool)]
+    # the carriers each endpoint offers: a division's uplink carriers; a city core's POPs
     out_carriers = links.groupby("source")["carrier"].agg(lambda s: [c for c in s if c])
     pops = nodes[nodes["kind"] == "pop"]
-    pop_of = {(p, pops.at[n, "name"]): n for n, p in zip(pops.index, pops["parent"], strict=True)}
-    pop_carrier = {n: links.loc[links["source"] == n, "carrier"].iloc[0] for n in pops.index
-                   if (links["source"] == n).any()}
+    pop_carrier = links[links["source"].isin(pops.index)].groupby("source")["carrier"].first()
+    pops_of_city: dict[str, list[tuple[str, str]]] = {}
+    for pid, city in zip(pops.index, pops["parent"], strict=True):
+        pops_of_city.setdefault(city, []).append((pid, pop_carrier.get(pid, "")))
     rows = []
-    for site, grp in site_links.groupby("source", sort=False):
-        carriers = {c for c in grp["carrier"] if c}
-        if len(carriers) != 1:
-            continue
-        first = grp.iloc[0]
-        if cap.new_line_for(first["kind"], first["tier"]) is None:
-            continue
-        end = first["target"]
+    for site, end, carrier, lk, tier, lat, km in zip(
+            first.index, first["target"], first["carrier"], first["kind"], first["tier"],
+            first["latency_ms"], first["length_km"], strict=True):
         if kind.get(end) == "pop":
-            city = nodes.at[end, "parent"]
-            options = [(n, pop_carrier.get(n, "")) for (p, _), n in pop_of.items() if p == city]
+            options = pops_of_city.get(nodes.at[end, "parent"], [])
         else:
             options = [(end, c) for c in out_carriers.get(end, [])]
-        pick = next(((e, c) for e, c in options if c and c not in carriers and c not in forbidden),
+        pick = next(((e, c) for e, c in options if c and c != carrier and c not in forbidden),
                     None)
         if pick is None:
             continue
-        rows.append({"source": site, "target": pick[0], "kind": first["kind"],
-                     "tier": first["tier"], "carrier": pick[1], "capacity_mbps": 0,
-                     "latency_ms": first["latency_ms"], "length_km": first["length_km"]})
+        rows.append({"source": site, "target": pick[0], "kind": lk, "tier": tier,
+                     "carrier": pick[1], "capacity_mbps": 0, "latency_ms": lat,
+                     "length_km": km})
     if not rows:
         return topology, np.zeros(0, dtype=np.int64)
     new = pd.DataFrame(rows)
