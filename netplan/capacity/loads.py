@@ -433,7 +433,10 @@ def _travel(dag, mat: np.ndarray, T: int) -> np.ndarray:
     """Arc loads (2T, columns/2) of one destination's demand (uploads and downloads)."""
     # column 2k travels toward the destination (a site's upload), 2k+1 back (download):
     # a download's flow computed on arc a belongs on a ^ 1
-    arcs = dag.carry(mat)
+    live = np.flatnonzero(mat.any(axis=0))  # e.g. no dedicated network: half the columns
+    arcs = np.zeros((2 * T, mat.shape[1]))
+    if len(live):
+        arcs[:, live] = dag.carry(mat[:, live])
     down = arcs[:, 1::2].reshape(T, 2, -1)[:, ::-1, :].reshape(2 * T, -1)
     return arcs[:, 0::2] + down
 
@@ -568,7 +571,8 @@ def _single_links(topology, trunks, demand, site_pos, normal, Y, cut_off):
         if lines[t] == 1:
             got = local.reroute(int(t), normal, Y, lambda x: _behind(dfs, cut_parts, x))
         if got is None:
-            only = {i for i, dag in local.dag_of.items() if (dag.arc >> 1 == t).any()}
+            # destinations whose traffic crosses the line: the others keep their routes
+            only = {i for i in local.dag_of if local.per_key[i][[2 * t, 2 * t + 1]].any()}
             arcs, cut = _state_loads(trunks, demand, s.link_up, site_pos, only=only,
                                      per_key=local.per_key)
             per = _per_trunk(arcs, T)

@@ -217,7 +217,7 @@ def plan_capacity(scenario: Scenario, topology: Topology, *, inventory=None, mig
     if cap.catalogue:
         upgrades = plan_upgrades(scenario, topology, years=years, system_mbps=sys_mbps,
                                  solver=solver, time_limit_s=time_limit_s,
-                                 single_links=single_links)
+                                 single_links=single_links, loads=loads)
         if upgrades.status not in ("no_solution",):
             for y in years:
                 sub = {y: sys_mbps[y]} if sys_mbps else None

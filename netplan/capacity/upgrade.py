@@ -353,7 +353,7 @@ def _policy_floors(scenario: Scenario, loads: LinkLoads, is_new: np.ndarray) -> 
 def plan_upgrades(scenario: Scenario, topology: Topology, *, years: list[int] | None = None,
                   system_mbps: dict | None = None, budget: float | None = None,
                   solver=None, time_limit_s: float | None = None,
-                  single_links: bool = True) -> UpgradePlan:
+                  single_links: bool = True, loads: LinkLoads | None = None) -> UpgradePlan:
     """The least-cost upgrades that make the extranet carry its loads in every state and year.
 
     Parameters
@@ -375,6 +375,12 @@ def plan_upgrades(scenario: Scenario, topology: Topology, *, years: list[int] | 
         Covers loading, building and solving; default ``capacity.time_limit_s``.
     single_links : bool
         Also require every single-line failure state.
+    loads : LinkLoads, optional
+        The loads of ``topology`` for these years (e.g. the ones compliance was checked on):
+        when every new line parallels a line of its site (same two ends), the planning loads
+        are derived from them (new lines change no route in normal operation or in a
+        single-line failure; the carrier states are routed again), instead of routing every
+        state again.
 
     Returns
     -------
@@ -399,15 +405,67 @@ def plan_upgrades(scenario: Scenario, topology: Topology, *, years: list[int] | 
     years = list(years or cap.years or [scenario.year or 2020])
     plan_topo, new = candidate_lines(scenario, topology)
     plan_topo.links.attrs["n_existing"] = topology.n_links
-    loads = link_loads(scenario, plan_topo, years=years, system_mbps=system_mbps,
-                       single_links=single_links)
-    base = None
-    if len(new):
+    base = loads
+    if base is not None and (list(base.years) != years or base.topology is not topology
+                             or bool(base.link_states) != single_links):
+        base = None  # not the loads of this network and these years: route again
+    planning = None
+    if base is not None:
+        planning = _with_parallel_lines(scenario, base, plan_topo, new, system_mbps)
+    if planning is None:
+        planning = link_loads(scenario, plan_topo, years=years, system_mbps=system_mbps,
+                              single_links=single_links)
+    if len(new) and base is None:
         base = link_loads(scenario, topology, years=years, system_mbps=system_mbps,
                           single_links=False)
-    reqs = _requirements(scenario, loads, base, new)
+    reqs = _requirements(scenario, planning, base if len(new) else None, new)
     return _solve(scenario, plan_topo, new, reqs, years, budget, solver,
                   max(limit - (time.perf_counter() - t0), 1.0), t0)
+
+
+def _with_parallel_lines(scenario: Scenario, base: LinkLoads, plan_topo: Topology,
+                         new: np.ndarray, system_mbps) -> LinkLoads | None:
+    """The planning topology's loads from the provisioned one's; None unless lines are parallel.
+
+    A new line between the same two nodes as a line of its site joins that trunk: routes in
+    normal operation and in every single-line failure stay those of ``base`` (its trunk is as
+    fast as before), the failure of the site's old line becomes a capacity-only state of the
+    trunk, and the carrier states (where the new line is the only one up) are routed again.
+    """
+    from netplan.capacity.loads import FailureState
+    from netplan.topology.routing import Trunks
+
+    trunks = Trunks.of(plan_topo)
+    old = base.trunks
+    if trunks.n_trunks != old.n_trunks or not (np.array_equal(trunks.u, old.u)
+                                                and np.array_equal(trunks.v, old.v)):
+        return None  # a new line between new ends: routes change
+    carrier = link_loads(scenario, plan_topo, years=base.years, system_mbps=system_mbps,
+                         single_links=False)
+    n = plan_topo.n_links
+    states = [FailureState(st.name, st.kind, None, st.label, down=st.down, n_links=n)
+              for st in base.link_states]
+    changes = list(base.link_changes)
+    normal = base.loads_mbps[0]
+    have = {st.down for st in base.link_states}
+    new_trunks = set(trunks.link_trunk[new].tolist())
+    carrier_of = plan_topo.links["carrier"].to_numpy(dtype=str)
+    src = plan_topo.links["source"].to_numpy(dtype=str)
+    dst = plan_topo.links["target"].to_numpy(dtype=str)
+    n_old = len(base.topology.links)
+    for pos in np.flatnonzero(np.isin(trunks.link_trunk[:n_old], list(new_trunks))):
+        if pos in have:
+            continue
+        t = int(trunks.link_trunk[pos])
+        lid = plan_topo.links.index[pos]
+        states.append(FailureState(f"link:{lid}", "link", None,
+                                   f"{src[pos]} -- {dst[pos]} ({carrier_of[pos]}) down",
+                                   down=int(pos), n_links=n))
+        changes.append((np.array([t]), normal[:, [t], :].transpose(1, 0, 2)))
+    return LinkLoads(topology=plan_topo, trunks=trunks, years=list(base.years),
+                     states=carrier.states, loads_mbps=carrier.loads_mbps, link_states=states,
+                     link_changes=changes, cut_off=carrier.cut_off,
+                     dedicated_mbps=carrier.dedicated_mbps, skipped_links=base.skipped_links)
 
 
 def _frozen_positions(scenario: Scenario, topology: Topology) -> set[int]:
