@@ -352,12 +352,12 @@ def _demand(scenario: Scenario, topology: Topology, years: list[int], system_mbp
     n = topology.n_nodes
     Y = len(years)
     d = scenario.demand
-    st = traffic_streams(scenario, topology)
+    st = traffic_streams(scenario, topology, detail=False)
     mbps = (st["rate_per_s"] * st["mean_mbit"]).to_numpy(float)
     pos = st["source_pos"].to_numpy(np.int64)
     down = st["downstream"].to_numpy(bool).astype(np.int64)
     bulk = (st["klass"] == "bulk").to_numpy(bool)
-    dest = st["destination"].astype(str).to_numpy()
+    dest = st["destination"].to_numpy(dtype=str)
     growth = np.array([d.growth_factor(y, base_year=scenario.year) for y in years])
     per_key: dict = {}
     for key in DESTINATION_KEYS:

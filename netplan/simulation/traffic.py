@@ -33,7 +33,7 @@ _REQUEST_DESTINATIONS = ("cloud", "platform", "province")
 
 def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None = None,
                     system_mbps: dict[str, float] | None = None,
-                    scale: float = 1.0) -> pd.DataFrame:
+                    scale: float = 1.0, detail: bool = True) -> pd.DataFrame:
     """The flow streams of every site, with their rates.
 
     Parameters
@@ -48,6 +48,11 @@ def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None 
         Extra busy-hour Mbps to the cloud per site node id (systems on the cloud).
     scale : float
         Multiply every rate (e.g. the off-peak factor in a maintenance window).
+    detail : bool
+        Add the site columns (``kind``, ``tier``, ``unit``, ``unit_name``) and make
+        ``destination`` and ``klass`` categorical; without, only ``source``, ``source_pos``,
+        ``destination``, ``klass``, ``rate_per_s``, ``mean_mbit`` and ``downstream`` (what the
+        capacity planner needs, fast on the national scenario).
 
     Returns
     -------
@@ -106,6 +111,9 @@ def traffic_streams(scenario: Scenario, topology: Topology, *, year: int | None 
         st = pd.concat([st, down], ignore_index=True)
     st = st[st["rate_per_s"] > 0].reset_index(drop=True)
     st["rate_per_s"] *= scale
+    if not detail:
+        st.insert(1, "source_pos", nodes.index.get_indexer(st["source"]))
+        return st
     src = nodes.loc[st["source"]]
     village = src["kind"].to_numpy() == "village"
     st.insert(1, "source_pos", nodes.index.get_indexer(st["source"]))
