@@ -210,3 +210,30 @@ def test_failure_state_names_tiny():
     assert len(states) == 1 + 2 + topo.n_links
     assert pd.Index([s.name for s in states]).is_unique
     assert all(s.link_up.sum() == topo.n_links - 1 for s in states[3:])
+
+
+def test_demand_matrices_equal_the_simulators_streams_year_by_year():
+    """One streams call, grown per year, equals the simulator's streams of each year."""
+    import numpy as np
+
+    from netplan.capacity.loads import _demand
+    from netplan.examples import meizhou_2020
+    from netplan.simulation.traffic import traffic_streams
+    from netplan.topology import build_topology
+
+    s = meizhou_2020()
+    s = s.model_copy(update={"demand": s.demand.model_copy(update={"download_share": 0.3})})
+    topo = build_topology(s)
+    deps = topo.nodes.index[topo.nodes["kind"] == "department"]
+    years = [2020, 2021, 2022]
+    system = {y: {d: 1.5 + i for d in deps[: 40 * (i + 1)]} for i, y in enumerate(years)}
+    got = _demand(s, topo, years, system, [])
+    for k, year in enumerate(years):
+        st = traffic_streams(s, topo, year=year, system_mbps=system[year])
+        mbps = st["rate_per_s"] * st["mean_mbit"]
+        for key, mat in zip(got.keys, got.matrices, strict=True):
+            for down in (False, True):
+                sel = ((st["destination"] == key) & (st["downstream"] == down)).to_numpy()
+                want = np.bincount(st["source_pos"].to_numpy()[sel],
+                                   weights=mbps.to_numpy()[sel], minlength=topo.n_nodes)
+                np.testing.assert_allclose(mat[:, 2 * k + int(down)], want, atol=1e-9)
