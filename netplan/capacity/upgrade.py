@@ -185,6 +185,7 @@ class UpgradePlan:
     capacity_by_year: dict[int, np.ndarray] = field(repr=False)
     topology: Topology = field(repr=False)
     currency: str = "万元"
+    is_new: np.ndarray | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The lines changed (``lines``)."""
@@ -203,10 +204,9 @@ class UpgradePlan:
                         root=self.topology.root)
 
     def _is_new(self) -> np.ndarray:
-        n0 = self.topology.links.attrs.get("n_existing", len(self.topology.links))
-        out = np.zeros(len(self.topology.links), dtype=bool)
-        out[n0:] = True
-        return out
+        if self.is_new is None:
+            return np.zeros(len(self.topology.links), dtype=bool)
+        return self.is_new
 
     def summary(self) -> list[str]:
         """What the plan buys, what it costs, and what it cannot do."""
@@ -404,7 +404,6 @@ def plan_upgrades(scenario: Scenario, topology: Topology, *, years: list[int] | 
     budget = cap.budget if budget is None else budget
     years = list(years or cap.years or [scenario.year or 2020])
     plan_topo, new = candidate_lines(scenario, topology)
-    plan_topo.links.attrs["n_existing"] = topology.n_links
     base = loads
     if base is not None and (list(base.years) != years or base.topology is not topology
                              or bool(base.link_states) != single_links):
@@ -813,4 +812,5 @@ def _result(status, cost, bound, gap, t0, topo, is_new, capacity, years, disc, c
     return UpgradePlan(status=status, cost=float(cost), bound=bound, gap_pct=gap,
                        seconds=time.perf_counter() - t0, lines=lines, cost_by_year=cby,
                        unmet=unmet, explanation=explanation, requirements=reqs,
-                       capacity_by_year=capacity, topology=topo, currency=currency)
+                       capacity_by_year=capacity, topology=topo, currency=currency,
+                       is_new=np.asarray(is_new, dtype=bool))
