@@ -72,7 +72,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from netplan._solver import make_solver
+from netplan._solver import highs_outcomes, make_solver
 from netplan.errors import Issue, NetplanError, ScenarioError
 
 __all__ = [
@@ -1286,36 +1286,6 @@ def _objective_of_vector(m: _Model, x: np.ndarray) -> float:
 # --------------------------------------------------------------------------- solving
 
 
-def _highs_status_table() -> dict:
-    """Every ``highspy.HighsModelStatus`` mapped to optimal/infeasible/stopped/error."""
-    import highspy
-
-    S = highspy.HighsModelStatus
-    table = {
-        "kOptimal": "optimal",
-        "kInfeasible": "infeasible",
-        "kUnboundedOrInfeasible": "infeasible",
-        "kTimeLimit": "stopped",
-        "kIterationLimit": "stopped",
-        "kSolutionLimit": "stopped",
-        "kInterrupt": "stopped",
-        "kHighsInterrupt": "stopped",
-        "kMemoryLimit": "stopped",
-        "kObjectiveBound": "stopped",
-        "kObjectiveTarget": "stopped",
-        "kUnknown": "stopped",
-        "kNotset": "error",
-        "kModelEmpty": "error",
-        "kLoadError": "error",
-        "kModelError": "error",
-        "kPresolveError": "error",
-        "kSolveError": "error",
-        "kPostsolveError": "error",
-        "kUnbounded": "error",  # every variable is bounded: impossible
-    }
-    return {getattr(S, name): what for name, what in table.items() if hasattr(S, name)}
-
-
 def _highs_model(m: _Model, made):
     import highspy
     import pulp
@@ -1363,7 +1333,7 @@ def _solve_highs(built: _Built, made, deadline: float, start: np.ndarray | None)
     h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
     h.run()
     status = h.getModelStatus()
-    table = _highs_status_table()
+    table = highs_outcomes()
     if status not in table:
         raise NetplanError(f"HiGHS model status {h.modelStatusToString(status)!r} is not "
                            "known to netplan; please report it")
