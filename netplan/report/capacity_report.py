@@ -23,7 +23,9 @@ def write_capacity_report(scenario, cp, out_dir: Path, *, pictures: bool = True)
     ``compliance_after.csv``; with a cloud judgement ``cloud_weekly.csv``, ``cloud_shrink.csv``,
     ``cloud_expansion.csv`` and ``hosts.csv``; with an address plan ``addresses.csv`` and
     ``netbox_prefixes.csv`` (NetBox's prefix import); with ``pictures``
-    ``utilisation.png`` (before and after) and ``cloud.png``.
+    ``utilisation.png`` (worst utilisation per link class, before and after),
+    ``extranet_before.png`` / ``extranet_after.png`` (the extranet with the sites and divisions
+    breaking a rule in red) and ``cloud.png``.
     """
     sub = Path(out_dir) / "capacity"
     sub.mkdir(parents=True, exist_ok=True)
@@ -72,6 +74,7 @@ def write_capacity_report(scenario, cp, out_dir: Path, *, pictures: bool = True)
         ax.figure.savefig(sub / "utilisation.png", dpi=110, bbox_inches="tight")
         plt.close(ax.figure)
         pics.append("utilisation.png")
+        pics += _extranet_pictures(scenario, cp, sub)
         if cp.cloud is not None:
             ax = plot_cloud_utilisation(cp.cloud)
             ax.figure.savefig(sub / "cloud.png", dpi=110, bbox_inches="tight")
@@ -105,3 +108,35 @@ def write_capacity_report(scenario, cp, out_dir: Path, *, pictures: bool = True)
     for pic in pics:
         lines += [f"![{pic}](capacity/{pic})", ""]
     return ReportSection("Capacity", "\n".join(lines), files)
+
+
+def _over_ceiling(compliance) -> list[str]:
+    """Node ids at the lower end of a trunk over its ceiling, or cut off, in any state."""
+    v = compliance.violations
+    hit = v[v["rule"].isin(["utilisation", "reachable", "department_access"])]["where"]
+    return sorted({w.split(" -- ")[0] for w in hit})
+
+
+def _extranet_pictures(scenario, cp, sub: Path) -> list[str]:
+    """The extranet drawn twice: the sites and divisions breaking a rule before and after."""
+    import matplotlib.pyplot as plt
+
+    from netplan.plot.topology import plot_extranet
+
+    out = []
+    topo = cp.loads.topology
+    if topo.nodes_of_kind("city").empty:
+        return out  # an imported graph: no tiers to draw
+    pictures = [("extranet_before.png", topo, _over_ceiling(cp.compliance),
+                 "升级前：超过利用率上限或断开的站点 (before the upgrades)")]
+    if cp.upgrades is not None and cp.after:
+        last = max(cp.after)
+        pictures.append(("extranet_after.png", cp.upgraded(last),
+                         _over_ceiling(cp.after[last]),
+                         f"升级后（{last}）：仍违反的站点 (after the upgrades)"))
+    for name, t, nodes, title in pictures:
+        ax = plot_extranet(t, highlight=[n for n in nodes if n in t.nodes.index], title=title)
+        ax.figure.savefig(sub / name, dpi=80, bbox_inches="tight")
+        plt.close(ax.figure)
+        out.append(name)
+    return out
