@@ -190,7 +190,10 @@ def test_dedicated_network_from_its_year_on():
     for key in got21:
         extra = np.subtract(got21[key], ref21[key])
         np.testing.assert_allclose(extra, expect.get(key, (0, 0)), atol=1e-9, err_msg=str(key))
-    assert frame_of(ll, "normal", 2020) == pytest.approx(frame_of(ref, "normal", 2020))
+    got20, ref20 = frame_of(ll, "normal", 2020), frame_of(ref, "normal", 2020)
+    assert got20.keys() == ref20.keys()
+    for key in got20:  # nothing before its year
+        np.testing.assert_allclose(got20[key], ref20[key], atol=1e-9, err_msg=str(key))
     ded = ll.dedicated_frame()
     assert set(ded["year"]) == {2021}
     rows = {(a, b): (m, t) for a, b, m, t in zip(ded["source"], ded["target"],
