@@ -570,7 +570,13 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
         parts_bound = parts_cost
     outcome, bound, total_milp = "optimal", None, 0.0
     met_values: dict[int, float] = {}
-    if milp_reqs:
+    knapsack = None
+    if budget is not None:
+        knapsack = _knapsack(hard, opts, cap0, disc, year_index, Y, budget, solver, limit, t0)
+    if knapsack is not None:
+        outcome, total_milp, picked, met_values = knapsack
+        choice.update(picked)
+    elif milp_reqs:
         got = _milp(milp_reqs, opts, cap0, disc, year_index, Y, budget, solver, limit, t0)
         if got is None:
             capacity = {y: cap0.copy() for y in years}
@@ -661,11 +667,18 @@ def _seq_costs(seqs: np.ndarray, opt: list, disc: list[float]) -> np.ndarray:
     return (yearly[seqs] * d).sum(axis=1) + (np.where(changed, one[seqs], 0.0) * d).sum(axis=1)
 
 
-def _enumerate(lines, group, opts, cap0, disc, year_index, Y):
-    """The cheapest feasible option sequences of a few lines, or None when there are too many.
+def _group_plans(lines, group, opts, cap0, disc, year_index, Y):
+    """Every combination of the lines' option sequences: its cost and the requirements it meets.
 
     Costs are the MILP's (rent every year, a module's one-off in the year it is installed,
-    discounted), less the rent of keeping every line as it is.
+    discounted), less the rent of keeping every line as it is. None when there are more than
+    :data:`ENUMERATE_MAX` combinations.
+
+    Returns
+    -------
+    (seqs, pick, cost, met)
+        ``seqs[i]`` the sequences of line ``lines[i]`` (S_i, Y), ``pick[i]`` the sequence of
+        each combination, ``cost`` per combination, ``met`` (combinations, requirements) bool.
     """
     seqs = [_sequences(len(opts[p]), Y) for p in lines]
     if np.prod([float(len(s)) for s in seqs]) > ENUMERATE_MAX:
@@ -678,20 +691,93 @@ def _enumerate(lines, group, opts, cap0, disc, year_index, Y):
         cost += _seq_costs(s, opts[p], disc)[idx]
         capv = np.array([o[0] for o in opts[p]])[s]  # (S, Y)
         caps[p] = capv[idx]  # (N, Y)
-    ok = np.ones(len(cost), dtype=bool)
-    for r in group:
+    met = np.ones((len(cost), len(group)), dtype=bool)
+    for j, r in enumerate(group):
         k = year_index.get(r.year, 0)
         have = sum(caps[x][:, k] if x in caps else cap0[x] for x in r.lines)
-        ok &= have + 1e-6 >= r.need_mbps
+        met[:, j] = have + 1e-6 >= r.need_mbps
+    baseline = sum(disc[k] * opts[p][0][2] for p in lines for k in range(Y))
+    return seqs, pick, cost - baseline, met
+
+
+def _picked(lines, seqs, pick, best: int, Y: int) -> dict[tuple[int, int], int]:
+    return {(p, k): int(s[idx[best], k])
+            for p, s, idx in zip(lines, seqs, pick, strict=True) for k in range(Y)}
+
+
+def _enumerate(lines, group, opts, cap0, disc, year_index, Y):
+    """The cheapest option sequences of a few lines meeting all their requirements, or None."""
+    got = _group_plans(lines, group, opts, cap0, disc, year_index, Y)
+    if got is None:
+        return None
+    seqs, pick, cost, met = got
+    ok = met.all(axis=1)
     if not ok.any():
         return None
     best = int(np.flatnonzero(ok)[np.argmin(cost[ok])])
-    baseline = sum(disc[k] * opts[p][0][2] for p in lines for k in range(Y))
-    out = {}
-    for p, s, idx in zip(lines, seqs, pick, strict=True):
-        for k in range(Y):
-            out[p, k] = int(s[idx[best], k])
-    return out, float(cost[best]) - baseline
+    return _picked(lines, seqs, pick, best, Y), float(cost[best])
+
+
+def _knapsack(hard, opts, cap0, disc, year_index, Y, budget, solver, limit, t0):
+    """Under a budget: one Pareto plan per group, by a multiple-choice knapsack MILP.
+
+    Each group's plans are enumerated and reduced to the cheapest for each weight of
+    requirements met; the knapsack takes the most weight within the budget, then the least
+    cost. Exact, and small (a handful of plans per group). None when a group has too many
+    combinations to enumerate (then the line-level MILP decides).
+    """
+    groups = _components(hard, opts)
+    index = {id(r): i for i, r in enumerate(hard)}
+    plans = []  # per group: (lines, seqs, pick, req indices, [(combo, cost, worth, met)])
+    for lines, group in groups:
+        got = _group_plans(lines, group, opts, cap0, disc, year_index, Y)
+        if got is None:
+            return None
+        seqs, pick, cost, met = got
+        w = np.array([r.weight for r in group])
+        worth = met.astype(float) @ w
+        order = np.lexsort((-worth, cost))
+        front, top = [], -1.0
+        for c in order:
+            if worth[c] > top + 1e-12:
+                front.append(int(c))
+                top = worth[c]
+        plans.append((lines, seqs, pick, [index[id(r)] for r in group], front, cost, worth,
+                      met))
+    prob = pulp.LpProblem("upgrade_budget", pulp.LpMaximize)
+    y = {(g, c): prob.add_variable(f"y_{g}_{c}", cat="Binary")
+         for g, pl in enumerate(plans) for c in pl[4]}
+    for g, pl in enumerate(plans):
+        prob += pulp.lpSum(y[g, c] for c in pl[4]) == 1
+    spend = pulp.lpSum(float(pl[5][c]) * y[g, c] for g, pl in enumerate(plans) for c in pl[4])
+    worth = pulp.lpSum(float(pl[6][c]) * y[g, c] for g, pl in enumerate(plans) for c in pl[4])
+    prob += spend <= budget
+    prob.setObjective(worth)
+    prob.solve(make_solver(solver, time_limit_s=max(0.5 * (limit - (time.perf_counter() - t0)),
+                                                   1.0)))
+    first, _ = read_highs(prob)
+    if first not in ("optimal", "stopped") or not has_solution(prob):
+        return None
+    best = float(pulp.value(worth))
+    snapshot = {v: v.value() for v in prob.variables()}
+    prob += worth >= best - 1e-9 * max(1.0, abs(best))
+    prob.sense = pulp.LpMinimize
+    prob.setObjective(spend)
+    prob.solve(make_solver(solver, time_limit_s=max(limit - (time.perf_counter() - t0), 1.0)))
+    second, _ = read_highs(prob)
+    if second not in ("optimal", "stopped") or not has_solution(prob):
+        for v, val in snapshot.items():
+            v.varValue = val
+        second = "stopped"
+    outcome = "optimal" if first == second == "optimal" else "stopped"
+    choice, met_values, total = {}, {}, 0.0
+    for g, (lines, seqs, pick, idx, front, cost, _w, met) in enumerate(plans):
+        c = max(front, key=lambda c: y[g, c].value() or 0.0)
+        choice.update(_picked(lines, seqs, pick, c, Y))
+        total += float(cost[c])
+        for j, i in enumerate(idx):
+            met_values[i] = 1.0 if met[c, j] else 0.0
+    return outcome, total, choice, met_values
 
 
 def _milp(hard, opts, cap0, disc, year_index, Y, budget, solver, limit, t0):

@@ -107,7 +107,8 @@ def assert_no_utilisation_violation(s: Scenario, plan, *, allowed: set[str] = fr
 
 @pytest.fixture(params=["decomposed", "milp"])
 def solver_path(request, monkeypatch):
-    """Both ways of solving without a budget: per group of lines, or one MILP for all."""
+    """Both ways of solving: per group of lines (exact; a knapsack over the groups' Pareto
+    plans under a budget), or one MILP over every line."""
     if request.param == "milp":
         monkeypatch.setattr(upgrade, "ENUMERATE_MAX", 0)
     return request.param
@@ -136,7 +137,7 @@ def test_three_lines_cost_equals_enumerated_optimum(solver_path):
     # 11: one line only; the village's two requirements outweigh the town's or county's one
     (11, {COUNTY, TOWN}),
 ])
-def test_budget_leaves_out_the_predicted_requirements(budget, left_out):
+def test_budget_leaves_out_the_predicted_requirements(budget, left_out, solver_path):
     s = three_lines(capacity={"budget": budget})
     plan = plan_upgrades(s, build_topology(s))
     cost, met, caps = enumerate_plans(budget)
@@ -156,7 +157,7 @@ def test_budget_leaves_out_the_predicted_requirements(budget, left_out):
     1.0,
     1e5,  # costs in 元: meeting requirements comes first, whatever the cost scale
 ])
-def test_ample_budget_meets_everything(cost_scale):
+def test_ample_budget_meets_everything(cost_scale, solver_path):
     s = three_lines(capacity={"budget": 1e9}, cost_scale=cost_scale)
     plan = plan_upgrades(s, build_topology(s))
     assert len(plan.unmet) == 0
