@@ -38,7 +38,8 @@ class _Progress:
         self.step += 1
         self._last = (what, time.perf_counter())
         if not self.quiet:
-            print(f"netplan: [{self.step}/{self.total}] {what} …", file=sys.stderr, flush=True)
+            of = f"/{self.total}" if self.total else ""  # 0: not known yet
+            print(f"netplan: [{self.step}{of}] {what} …", file=sys.stderr, flush=True)
 
     def _close(self) -> None:
         if self._last is not None:
@@ -251,14 +252,22 @@ CAPABILITIES: list[tuple[str, int, Callable]] = [
 ]
 
 
-def _run(args, names: list[str]) -> int:
+def _run(args, names: list[str] | Callable) -> int:
+    """Run the capabilities ``names`` (or ``names(scenario)``, once the scenario is read)."""
     from netplan.report import staged_output, write_index
 
-    chosen = [c for c in CAPABILITIES if c[0] in names]
-    progress = _Progress(total=1 + sum(c[1] for c in chosen) + 1, quiet=args.quiet)
+    def total(chosen_names) -> int:
+        return 1 + sum(c[1] for c in CAPABILITIES if c[0] in chosen_names) + 1
+
+    # the steps are known up front, or (names a function of the scenario) once it is read
+    progress = _Progress(total=0 if callable(names) else total(names), quiet=args.quiet)
     progress(f"reading {args.file}")
     scenario, warnings = _read(args.file)
     _print_warnings(args.file, warnings)
+    if callable(names):
+        names = names(scenario)
+        progress.total = total(names)
+    chosen = [c for c in CAPABILITIES if c[0] in names]
     ctx = {"simulation": _simulation_options(args, scenario)}
     with staged_output(args.out) as stage:
         sections = [fn(scenario, stage, progress, pictures=not args.no_plot, ctx=ctx)
@@ -280,9 +289,8 @@ def _cmd_schedule(args) -> int:
 
 def _cmd_capacity(args) -> int:
     # the cloud node's weekly allocation and the systems' traffic by year need the plan
-    scenario, _ = _read(args.file)
-    plan_first = scenario.inventory is not None and scenario.migration is not None
-    return _run(args, ["migration", "capacity"] if plan_first else ["capacity"])
+    return _run(args, lambda s: ["migration", "capacity"]
+                if s.inventory is not None and s.migration is not None else ["capacity"])
 
 
 def _cmd_simulate(args) -> int:

@@ -245,15 +245,8 @@ def check_compliance(scenario: Scenario, loads: LinkLoads, *,
     return Compliance(violations=frame, checked=checked_df, not_checked=not_checked)
 
 
-def trunk_label(loads: LinkLoads, t: int) -> str:
-    """``SOURCE -- TARGET (carriers)`` of trunk position ``t``."""
-    ids = loads.topology.nodes.index
-    return f"{ids[loads.trunks.u[t]]} -- {ids[loads.trunks.v[t]]}"
-
-
 def _utilisation_rows(scenario: Scenario, loads: LinkLoads) -> list[dict]:
     ceil = scenario.capacity.ceilings
-    ids = loads.topology.nodes.index.to_numpy()
     tr = loads.trunks
     rows = []
 
@@ -263,7 +256,7 @@ def _utilisation_rows(scenario: Scenario, loads: LinkLoads) -> list[dict]:
             bad = np.flatnonzero(need > cap_t + 1e-6)
             for j in bad:
                 t = where_t[j]
-                rows.append(_row(f"{ids[tr.u[t]]} -- {ids[tr.v[t]]}", "utilisation",
+                rows.append(_row(loads.trunk_label(t), "utilisation",
                                  need[j], cap_t[j], "Mbps", state.name, year,
                                  f"{state.label}: load {load[k][j]:,.1f} Mbps at a "
                                  f"{pct:g}% ceiling"))

@@ -214,6 +214,11 @@ class LinkLoads:
                 return out
         raise KeyError(f"no failure state {name!r}")
 
+    def trunk_label(self, t: int) -> str:
+        """``SOURCE -- TARGET`` of trunk position ``t`` (the ``where`` of its violations)."""
+        ids = self.topology.nodes.index
+        return f"{ids[self.trunks.u[t]]} -- {ids[self.trunks.v[t]]}"
+
     def trunk_frame(self) -> pd.DataFrame:
         """The trunks: ends, kind, tier, carriers, lines, capacity (all up)."""
         return self.trunks.to_frame()
@@ -336,7 +341,6 @@ class _Demand:
 
     keys: list  # destination key (str) or hub node position (int)
     matrices: list[np.ndarray]  # (n_nodes, years * 2 [+ dedicated years * 2])
-    n_base: int  # columns of the extranet's own demand (years * 2)
 
 
 def _demand(scenario: Scenario, topology: Topology, years: list[int], system_mbps,
@@ -396,7 +400,7 @@ def _demand(scenario: Scenario, topology: Topology, years: list[int], system_mbp
         else:
             keys.append(hub)
             mats.append(m)
-    return _Demand(keys=keys, matrices=mats, n_base=2 * Y)
+    return _Demand(keys=keys, matrices=mats)
 
 
 def _by_year(system_mbps) -> bool:
@@ -406,11 +410,14 @@ def _by_year(system_mbps) -> bool:
 
 def _state_loads(trunks: Trunks, demand: _Demand, link_up: np.ndarray,
                  site_pos: np.ndarray, *, only: set[int] | None = None,
-                 per_key: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 per_key: list | None = None,
+                 routed: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Arc loads (n_arcs, columns) of one state, and the sites cut off from some destination.
 
     With ``only`` (destination indices) and ``per_key`` (normal arc loads per destination),
     the other destinations keep their normal loads (their routes do not use what failed).
+    ``routed``, when given, receives per destination index its DAG and carried arc flows
+    (the normal state's, for the local re-routes of the single-line states).
     """
     router = Router(trunks, link_up)
     T = trunks.n_trunks
@@ -423,22 +430,42 @@ def _state_loads(trunks: Trunks, demand: _Demand, link_up: np.ndarray,
             total += per_key[i]
             continue
         dag = router.dag(key if isinstance(key, str) else np.array([key]))
-        total += _travel(dag, mat, T)
+        arcs = _carried(dag, mat, T)
+        total += _directions(arcs, T)
+        if routed is not None:
+            routed[i] = (dag, arcs)
         if isinstance(key, str):
             cut |= ~np.isfinite(dag.distance_ms[site_pos])
     return total, site_pos[cut]
 
 
-def _travel(dag, mat: np.ndarray, T: int) -> np.ndarray:
-    """Arc loads (2T, columns/2) of one destination's demand (uploads and downloads)."""
-    # column 2k travels toward the destination (a site's upload), 2k+1 back (download):
-    # a download's flow computed on arc a belongs on a ^ 1
-    live = np.flatnonzero(mat.any(axis=0))  # e.g. no dedicated network: half the columns
+def _carried(dag, mat: np.ndarray, T: int) -> np.ndarray:
+    """Flow on each arc (2T, columns) of one destination's demand columns, as routed.
+
+    Only the columns with traffic are carried (e.g. no dedicated network: half of them).
+    """
+    live = np.flatnonzero(mat.any(axis=0))
     arcs = np.zeros((2 * T, mat.shape[1]))
     if len(live):
         arcs[:, live] = dag.carry(mat[:, live])
+    return arcs
+
+
+def _directions(arcs: np.ndarray, T: int) -> np.ndarray:
+    """Arc loads (2T, columns/2) from the arc flows of the up and down columns.
+
+    Column 2k travels toward the destination (a site's upload), 2k+1 back (a download),
+    whose flow computed on arc a belongs on a ^ 1.
+    """
     down = arcs[:, 1::2].reshape(T, 2, -1)[:, ::-1, :].reshape(2 * T, -1)
     return arcs[:, 0::2] + down
+
+
+def _year_loads(arcs: np.ndarray, T: int, Y: int) -> tuple[np.ndarray, np.ndarray]:
+    """Arc loads (2T, 2Y) → loads (Y, T, 2) with the dedicated networks', and theirs alone."""
+    per_trunk = arcs.reshape(T, 2, -1)  # (trunk, direction, own years + dedicated years)
+    dedicated = per_trunk[..., Y:].transpose(2, 0, 1)
+    return per_trunk[..., :Y].transpose(2, 0, 1) + dedicated, dedicated
 
 
 def link_loads(scenario: Scenario, topology: Topology, *, years: list[int] | None = None,
@@ -490,17 +517,18 @@ def link_loads(scenario: Scenario, topology: Topology, *, years: list[int] | Non
     loads = np.zeros((len(states), Y, trunks.n_trunks, 2))
     cut_off = {}
     dedicated = None
+    normal_routes: dict = {}
     for i, s in enumerate(states):
-        arcs, cut = _state_loads(trunks, demand, s.link_up, site_pos)
-        per_trunk = _per_trunk(arcs, trunks.n_trunks)  # (T, 2, cols/2)... see below
-        loads[i] = per_trunk[..., :Y].transpose(2, 0, 1) + per_trunk[..., Y:].transpose(2, 0, 1)
+        arcs, cut = _state_loads(trunks, demand, s.link_up, site_pos,
+                                 routed=normal_routes if i == 0 else None)
+        loads[i], ded = _year_loads(arcs, trunks.n_trunks, Y)
         if i == 0:
-            dedicated = per_trunk[..., Y:].transpose(2, 0, 1)
+            dedicated = ded
         cut_off[s.name] = cut
     link_states, changes, skipped = [], [], 0
     if single_links:
         link_states, changes, skipped = _single_links(topology, trunks, demand, site_pos,
-                                                      loads[0], Y, cut_off)
+                                                      loads[0], Y, cut_off, normal_routes)
     return LinkLoads(topology=topology, trunks=trunks, years=list(years), states=states,
                      loads_mbps=loads, link_states=link_states, link_changes=changes,
                      cut_off=cut_off,
@@ -508,12 +536,7 @@ def link_loads(scenario: Scenario, topology: Topology, *, years: list[int] | Non
                      else None, skipped_links=skipped)
 
 
-def _per_trunk(arcs: np.ndarray, n_trunks: int) -> np.ndarray:
-    """Arc loads (2T, cols) → (T, 2 directions, cols)."""
-    return arcs.reshape(n_trunks, 2, -1)
-
-
-def _single_links(topology, trunks, demand, site_pos, normal, Y, cut_off):
+def _single_links(topology, trunks, demand, site_pos, normal, Y, cut_off, normal_routes):
     """The single-line failure states that change a load or a capacity, and their loads.
 
     A line with a parallel line as fast only takes capacity away (routes stay). A bridge cuts
@@ -541,11 +564,10 @@ def _single_links(topology, trunks, demand, site_pos, normal, Y, cut_off):
     is_dest = np.isin(kinds, ["cloud", "platform", "province", "egress", "national"])
     is_site = np.zeros(len(kinds), dtype=bool)
     is_site[site_pos] = True
-    local = _LocalReroute(trunks, demand)
+    local = _LocalReroute(trunks, demand, normal_routes)
     states, changes, skipped = [], [], 0
     all_states = failure_states(topology, carriers=False, links=True)[1:]
-    order = np.argsort(link_trunk, kind="stable")
-    starts = np.searchsorted(link_trunk[order], np.arange(T + 1))
+    order, starts = group_positions(link_trunk, T)  # trunk t: order[starts[t]:starts[t + 1]]
     for pos, s in enumerate(all_states):
         t = link_trunk[pos]
         if trunk_load[t] <= 0:
@@ -575,8 +597,7 @@ def _single_links(topology, trunks, demand, site_pos, normal, Y, cut_off):
             only = {i for i in local.dag_of if local.per_key[i][[2 * t, 2 * t + 1]].any()}
             arcs, cut = _state_loads(trunks, demand, s.link_up, site_pos, only=only,
                                      per_key=local.per_key)
-            per = _per_trunk(arcs, T)
-            full = per[..., :Y].transpose(2, 0, 1) + per[..., Y:].transpose(2, 0, 1)
+            full, _ = _year_loads(arcs, T, Y)
             diff = np.flatnonzero((np.abs(full - normal) > 1e-9).any(axis=(0, 2)))
             diff = np.union1d(diff, [t]).astype(np.int64)
             got = (diff, full[:, diff, :].transpose(1, 0, 2))
@@ -593,7 +614,8 @@ def _behind(dfs, cut_parts: dict, x: int) -> np.ndarray:
     return np.concatenate([[x], *parts]).astype(np.int64)
 
 
-def _group(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def group_positions(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions grouped by key 0..n-1: group ``k`` is ``order[starts[k]:starts[k + 1]]``."""
     order = np.argsort(keys, kind="stable")
     return order, np.searchsorted(keys[order], np.arange(n + 1))
 
@@ -601,27 +623,25 @@ def _group(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
 class _LocalReroute:
     """Re-route the traffic arriving at one node when one of its lines is lost."""
 
-    def __init__(self, trunks: Trunks, demand: _Demand):
+    def __init__(self, trunks: Trunks, demand: _Demand, normal_routes: dict):
+        """``normal_routes``: per destination index, the normal state's DAG and arc flows."""
         self.trunks = trunks
         self.router = Router(trunks, np.ones(len(trunks.link_trunk), dtype=bool))
         n = trunks.topology.n_nodes
         self.dags, self.arrive = [], []
         self.dag_of: dict[int, object] = {}
         self.per_key: list = [None] * len(demand.keys)
-        for i, (key, mat) in enumerate(zip(demand.keys, demand.matrices, strict=True)):
-            if isinstance(key, str) and len(self.router._dest[key]) == 0:
-                continue
-            dag = self.router.dag(key if isinstance(key, str) else np.array([key]))
+        for i, (dag, arcs) in sorted(normal_routes.items()):
+            mat = demand.matrices[i]
             self.dag_of[i] = dag
-            self.per_key[i] = _travel(dag, mat, trunks.n_trunks)
-            flows = dag.carry(mat)[dag.arc]  # per DAG arc
+            self.per_key[i] = _directions(arcs, trunks.n_trunks)
+            flows = arcs[dag.arc]  # per DAG arc
             arrive = mat.copy()
             for j in range(mat.shape[1]):
                 arrive[:, j] += np.bincount(dag.head, weights=flows[:, j], minlength=n)
             self.dags.append(dag)
             self.arrive.append(arrive)
-        self._out = [_group(d.tail, n) for d in self.dags]
-        self._in = [_group(d.head, n) for d in self.dags]
+        self._out = [group_positions(d.tail, n) for d in self.dags]
         self._flow: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self.n_cols = demand.matrices[0].shape[1]
 
@@ -664,7 +684,6 @@ class _LocalReroute:
             inside = behind(x)
             mask = np.zeros(len(dag.distance_ms), dtype=bool)
             mask[inside] = True
-            o, st = self._in[k]
             # every route into x's part must start inside it, else others may re-route too
             heads_in = mask[dag.head] & ~mask[dag.tail]
             if heads_in.any():

@@ -41,7 +41,7 @@ import pandas as pd
 import pulp
 
 from netplan._solver import has_solution, make_solver, read_highs
-from netplan.capacity.loads import LinkLoads, link_loads
+from netplan.capacity.loads import LinkLoads, group_positions, link_loads
 from netplan.model.scenario import Scenario
 from netplan.topology import Topology
 
@@ -263,8 +263,7 @@ def _requirements(scenario: Scenario, loads: LinkLoads, base: LinkLoads | None,
     ids = loads.topology.nodes.index.to_numpy()
     thr = _throughput_by_trunk(scenario, loads)
     cap_link = tr.link_capacity_mbps
-    by_trunk = pd.Series(np.arange(len(tr.link_trunk))).groupby(tr.link_trunk).apply(
-        np.array).to_dict()
+    order, starts = group_positions(tr.link_trunk, tr.n_trunks)  # trunk t: order[starts[t]:…]
     is_new = np.zeros(len(tr.link_trunk), dtype=bool)
     is_new[new] = True
     base_map = None
@@ -283,14 +282,14 @@ def _requirements(scenario: Scenario, loads: LinkLoads, base: LinkLoads | None,
             need = np.where(ld > 1e-9, np.maximum(ld * 100.0 / pct, ld + thr[where_t]), 0.0)
             for j in np.flatnonzero(need > cap_t + 1e-6):
                 t = int(where_t[j])
-                lines = tuple(int(x) for x in by_trunk[t] if up[x])
+                lines = tuple(int(x) for x in order[starts[t]:starts[t + 1]] if up[x])
                 if not lines:
                     continue
                 existing = [x for x in lines if not is_new[x]]
                 rule = ("reachable" if sum(cap_link[x] for x in existing) <= 0
                         else "utilisation")
                 out.append(Requirement(
-                    where=f"{ids[tr.u[t]]} -- {ids[tr.v[t]]}", rule=rule, state=state.name,
+                    where=loads.trunk_label(t), rule=rule, state=state.name,
                     label=state.label, year=year, need_mbps=float(need[j]), lines=lines,
                     weight=float(weights.get(rule, 1.0))))
 
@@ -553,7 +552,7 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
 
     choice: dict[tuple[int, int], int] = {}
     milp_reqs = hard
-    parts_cost = parts_bound = 0.0
+    parts_cost = 0.0
     if budget is None:
         # without a budget the requirements decouple into groups of lines that share one:
         # most are one line (a site's access) or one trunk's few lines, solved exactly by
@@ -567,7 +566,6 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
                 picked, value = got
                 choice.update(picked)
                 parts_cost += value
-        parts_bound = parts_cost
     outcome, bound, total_milp = "optimal", None, 0.0
     met_values: dict[int, float] = {}
     knapsack = None
@@ -601,7 +599,7 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
     total = parts_cost + total_milp
     b = None
     if budget is None:
-        b = parts_bound + (bound if bound is not None else (total_milp if not milp_reqs
+        b = parts_cost + (bound if bound is not None else (total_milp if not milp_reqs
                                                                      else math.nan))
         if not math.isfinite(b):
             b = None
