@@ -242,6 +242,13 @@ def check_compliance(scenario: Scenario, loads: LinkLoads, *,
     not_checked = []
     if not loads.link_states and not loads.skipped_links:
         not_checked.append("single-line failure states (not loaded)")
+    ceil = scenario.capacity.ceilings
+    if loads.skipped_links and ceil.failure_pct < ceil.normal_pct:
+        # a skipped line's state only lowers loads: judged by normal operation, which holds
+        # only when a failure state may be at least as full
+        not_checked.append(f"{loads.skipped_links:,} single-line states whose loads only drop, "
+                           f"against the {ceil.failure_pct:g}% failure ceiling (below the "
+                           f"{ceil.normal_pct:g}% normal one)")
     return Compliance(violations=frame, checked=checked_df, not_checked=not_checked)
 
 

@@ -128,3 +128,22 @@ def test_failure_ceiling_on_a_line_left_alone():
     assert got[(f"{B} -- {P}#联通", "carrier:电信")] == pytest.approx(13 * 100)
     assert (f"{B} -- {P}#电信", "carrier:联通") not in got
     assert set(util["state"]) <= {"carrier:电信", "carrier:联通"}
+
+
+def test_skipped_line_states_count_against_a_failure_ceiling_below_the_normal_one():
+    """Lines whose loss only lowers loads are judged by normal operation: with a failure
+    ceiling below the normal one that is no proof, and the verdict says so."""
+    from netplan.capacity.compliance import check_compliance
+    from netplan.capacity.loads import link_loads
+    from netplan.examples import tiny_scenario
+    from netplan.topology import build_topology
+
+    s = tiny_scenario()
+    strict = s.model_copy(update={"capacity": s.capacity.model_validate(
+        {"ceiling_pct": {"normal": 70, "failure": 50}})})
+    for scenario, flagged in ((s, False), (strict, True)):
+        loads = link_loads(scenario, build_topology(scenario))
+        assert loads.skipped_links > 0
+        c = check_compliance(scenario, loads)
+        assert any("loads only drop" in x for x in c.not_checked) is flagged
+        assert not (flagged and c.ok)
