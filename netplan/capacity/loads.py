@@ -520,7 +520,7 @@ def link_loads(scenario: Scenario, topology: Topology, *, years: list[int] | Non
     normal_routes: dict = {}
     for i, s in enumerate(states):
         arcs, cut = _state_loads(trunks, demand, s.link_up, site_pos,
-                                 routed=normal_routes if i == 0 else None)
+                                 routed=normal_routes if i == 0 and single_links else None)
         loads[i], ded = _year_loads(arcs, trunks.n_trunks, Y)
         if i == 0:
             dedicated = ded
