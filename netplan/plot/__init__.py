@@ -5,7 +5,7 @@ matplotlib is imported inside the functions only, so ``import netplan`` (and eve
 Chinese labels render on machines without CJK fonts.
 """
 
-from netplan.plot._style import use_cjk_font
+from netplan.plot._style import save_figure, use_cjk_font
 from netplan.plot.simulation import plot_link_utilisation, plot_request_latency, plot_validation
 from netplan.plot.topology import plot_extranet
 
@@ -14,5 +14,6 @@ __all__ = [
     "plot_link_utilisation",
     "plot_request_latency",
     "plot_validation",
+    "save_figure",
     "use_cjk_font",
 ]
