@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from netplan.migration.build import MigrationProject
 from netplan.migration.project import Schedule, SolveStatus, landing_use, resource_use
+
+if TYPE_CHECKING:
+    from netplan.model.scenario import Scenario
 
 __all__ = ["MigrationPlan"]
 
@@ -169,40 +173,163 @@ class MigrationPlan:
             df[f"cloud {name} capacity"] = p.landing_capacity[k]
         return df
 
-    def progress(self, report_dates: list[str] | None = None) -> pd.DataFrame:
-        """Quarterly progress projection at the report dates (MM-DD) within the plan shown.
+    def platform_connections(self, scenario: Scenario | None = None, *,
+                             per_week: int | None = None,
+                             start: dt.date | None = None) -> pd.DataFrame:
+        """When each system in use connects to the exchange platform (共享交换平台接入).
 
-        Columns: date, systems inventoried, on the cloud, the next dated target (systems and
-        due date), connected to the exchange platform (systems in use that are connected:
-        already, or connected at their cutover) and their share of the systems in use.
+        Every system in use must connect (``must_connect``: disposition migrate or keep;
+        retired and integrated systems are switched off and need not). The rule, one line per
+        system (``rule``):
+
+        - connected already (``platform_connected`` in the inventory): no date needed;
+        - to migrate: connects at its cutover (the Sunday it is on the cloud, in the plan
+          shown); one migrated before the plan (``done``) by the plan start; none without a
+          plan;
+        - kept and not connected (it stays where it is): ``per_week`` of them connect per
+          week, in order of criticality (highest first) then system id, from ``start``: week
+          ``k``'s systems are connected on its last day, ``start + 7k + 6`` days. No team or
+          window is scheduled for it.
+
+        Parameters
+        ----------
+        scenario : Scenario, optional
+            Gives the defaults of ``per_week`` (``exchange_platform.connections_per_week``)
+            and ``start`` (the day after the earliest ``platform_upgrade`` timeline date).
+        per_week : int, optional
+            Kept systems connected per week (default from the scenario, else
+            :data:`~netplan.model.scenario.DEFAULT_CONNECTIONS_PER_WEEK`).
+        start : date, optional
+            First day of the connections of kept systems; never before the plan start (the
+            grid's first Monday), which is also the default without a platform upgrade date.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``system_id``, ``name``, ``department``, ``disposition``,
+            ``must_connect``, ``connected_already``, ``planned_date`` (None when connected
+            already, not to connect, or no plan) and ``rule``; in inventory order.
+
+        Examples
+        --------
+        >>> from netplan.examples import tiny_migration
+        >>> from netplan.migration.plan import plan_migration
+        >>> scenario, inventory = tiny_migration()
+        >>> df = plan_migration(scenario, inventory).platform_connections(scenario)
+        >>> kept = df[df["disposition"] == "keep"]
+        >>> [(r.name, str(r.planned_date), r.rule[:5]) for r in kept.itertuples()]
+        [('档案', '2020-01-12', 'kept:'), ('门户', 'None', 'conne')]
         """
+        from netplan.model.scenario import DEFAULT_CONNECTIONS_PER_WEEK
+
         mp = self.mp
-        inv = mp.inventory
+        first = mp.grid.start
+        if per_week is None:
+            platform = scenario.exchange_platform if scenario is not None else None
+            per_week = (platform.connections_per_week if platform is not None
+                        else DEFAULT_CONNECTIONS_PER_WEEK)
+        if per_week < 1:
+            raise ValueError(f"per_week={per_week} must be >= 1")
+        if start is None and scenario is not None:
+            ups = [t.date for t in scenario.targets.full_timeline()
+                   if t.kind == "platform_upgrade"]
+            start = min(ups) + dt.timedelta(days=1) if ups else None
+        begin = max(start or first, first)
         disposition = {d.system_id: d.disposition.value for d in mp.triage.decisions}
-        in_use = [i for i, d in disposition.items() if d in ("migrate", "keep")]
-        connected0 = {i for i in in_use if inv.by_id[i].platform_connected}
         cut = dict(zip([s for g in mp.groups for s in g.systems], self._cutover_days(),
                        strict=False)) if self.starts is not None else {}
+        done = set(mp.done)
+        inv = mp.inventory
+        queue = sorted((s for s in inv.systems if disposition[s.system_id] == "keep"
+                        and not s.platform_connected),
+                       key=lambda s: (-s.criticality, s.system_id))
+        queued = {s.system_id: begin + dt.timedelta(days=7 * (k // per_week) + 6)
+                  for k, s in enumerate(queue)}
+        rows = []
+        for sys in inv.systems:
+            sid = sys.system_id
+            d = disposition[sid]
+            must = d in ("migrate", "keep")
+            when = None
+            if not must:
+                rule = f"{d}: switched off, not connected"
+            elif sys.platform_connected:
+                rule = "connected already"
+            elif d == "migrate" and sid in done:
+                when, rule = first, "migrated before the plan: connected by the plan start"
+            elif d == "migrate":
+                when = cut.get(sid)
+                rule = "connects at its cutover" + ("" if when else " (no plan)")
+            else:
+                when = queued[sid]
+                rule = (f"kept: {per_week} per week from {begin}, by criticality then id "
+                        f"(#{queue.index(sys) + 1})")
+            rows.append({"system_id": sid, "name": sys.name, "department": sys.department,
+                         "disposition": d, "must_connect": must,
+                         "connected_already": bool(sys.platform_connected),
+                         "planned_date": when, "rule": rule})
+        return pd.DataFrame(rows, columns=["system_id", "name", "department", "disposition",
+                                           "must_connect", "connected_already",
+                                           "planned_date", "rule"])
+
+    def progress(self, report_dates: list[str] | None = None, *,
+                 scenario: Scenario | None = None) -> pd.DataFrame:
+        """Quarterly progress projection at the report dates (MM-DD).
+
+        Columns: date, systems inventoried, on the cloud, the next dated target (systems and
+        due date), connected to the exchange platform (systems in use that are connected, by
+        :meth:`platform_connections`) and their share of the systems in use. The dates run
+        from the plan start to the end of the plan shown, and on to the first report date by
+        which every system in use is connected when the connections of kept systems end
+        later.
+
+        Parameters
+        ----------
+        report_dates : list of str, optional
+            Default the scenario's ``targets.report_dates``, else 03-30, 06-30, 09-30, 12-30.
+        scenario : Scenario, optional
+            For the report dates and the connection rule of kept systems (see
+            :meth:`platform_connections`); without it, 5 per week from the plan start.
+        """
+        mp = self.mp
+        if report_dates is None:
+            report_dates = (list(scenario.targets.report_dates) if scenario is not None
+                            else ["03-30", "06-30", "09-30", "12-30"])
+        conns = self.platform_connections(scenario)
+        use = conns[conns["must_connect"]]
+        n_use = len(use)
+        connected0 = int(use["connected_already"].sum())
+        planned = [d for d in use["planned_date"] if d is not None]
+        cut = self._cutover_days()
         first = mp.grid.start
         last = self.shown_mp.grid.sunday(self.shown_mp.project.horizon - 1)
-        dates = []
-        for year in range(first.year, last.year + 1):
-            for md in report_dates or ["03-30", "06-30", "09-30", "12-30"]:
+        last_conn = max(planned, default=None)
+        # the report dates within the plan, then on to the first one after the last connection
+        dates: list[dt.date] = []
+        late = last_conn is not None and last_conn > last
+        year = first.year
+        while report_dates:
+            for md in sorted(report_dates):
                 d = dt.date.fromisoformat(f"{year}-{md}")
-                if first <= d <= last:
+                if d >= first and (d <= last or (late and (not dates or dates[-1] < last_conn))):
                     dates.append(d)
+            if year >= last.year and (not late or (dates and dates[-1] >= last_conn)):
+                break
+            year += 1
         already = len(mp.already_on_cloud) + len(mp.done)
         rows = []
         for d in dates:
-            on = already + sum(1 for day in cut.values() if day <= d)
+            on = already + sum(1 for day in cut if day <= d)
             upcoming = [(day, want) for _, day, want in mp.milestone_targets if day >= d]
             due, target = min(upcoming) if upcoming else (None, None)
-            conn = len(connected0 | {i for i, day in cut.items() if day <= d and i in in_use})
-            rows.append({"date": d, "inventoried": len(inv.systems), "on_cloud": on,
+            conn = connected0 + sum(1 for day in planned if day <= d)
+            rows.append({"date": d, "inventoried": len(mp.inventory.systems), "on_cloud": on,
                          "next_target": target, "next_target_due": due,
                          "platform_connected": conn,
-                         "platform_connected_pct": round(100 * conn / max(len(in_use), 1), 1)})
-        return pd.DataFrame(rows)
+                         "platform_connected_pct": round(100 * conn / max(n_use, 1), 1)})
+        return pd.DataFrame(rows, columns=["date", "inventoried", "on_cloud", "next_target",
+                                           "next_target_due", "platform_connected",
+                                           "platform_connected_pct"])
 
     def triage_frame(self) -> pd.DataFrame:
         """The triage decisions, one row per system, saying which system each is.

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Callable, Iterable, Iterator
 
 from netplan.errors import Issue, ScenarioError
-from netplan.model.scenario import Scenario
+from netplan.model.scenario import TIMELINE_KINDS, Scenario
 from netplan.model.system import System
 
 __all__ = ["diagnose", "diagnose_inventory", "check", "carriers_in_use", "CHECKS"]
@@ -192,6 +192,52 @@ def _targets_vs_spec(s: Scenario) -> Iterator[Issue]:
             "'all' is followed by a later target",
             "put the 'all' target last",
         )
+
+
+@_register
+def _timeline_agrees(s: Scenario) -> Iterator[Issue]:
+    """The timeline's cloud targets are the scheduler's; the old milestones are deprecated."""
+    t = s.targets
+    by_date = {c.by: c.systems for c in t.systems_on_cloud}
+    for i, entry in enumerate(t.timeline):
+        path = f"targets.timeline[{i}]"
+        if entry.kind == "systems_on_cloud":
+            have = by_date.get(entry.date)
+            if have is None:
+                yield Issue(
+                    path, f'"{entry.name}" asks for {entry.systems} systems on the cloud by '
+                    f"{entry.date} but targets.systems_on_cloud has no target on that date, so "
+                    "the scheduler does not plan for it",
+                    f"add {{by: {entry.date}, systems: {entry.systems}}} to "
+                    "targets.systems_on_cloud (the source the scheduler plans for)")
+            elif have != entry.systems:
+                yield Issue(
+                    f"{path}.systems", f'"{entry.name}" asks for {entry.systems} systems by '
+                    f"{entry.date} but targets.systems_on_cloud asks for {have} on that date",
+                    "make them agree: targets.systems_on_cloud is what the scheduler plans for")
+        elif entry.kind == "platform_connected":
+            if s.exchange_platform is None:
+                yield Issue(path, f'"{entry.name}" judges connections to the exchange platform '
+                            "but the scenario has no exchange_platform",
+                            "add an exchange_platform section", severity="warning")
+            pct = t.platform_connected_pct
+            if pct is not None and entry.pct is not None and entry.pct > pct:
+                yield Issue(f"{path}.pct", f"{entry.pct:g}% connected by {entry.date} asked "
+                            f"for, but targets.platform_connected_pct is only {pct:g}%",
+                            "make them agree (the capacity compliance judges "
+                            "targets.platform_connected_pct at the plan's end)",
+                            severity="warning")
+        elif entry.kind == "platform_upgrade" and s.exchange_platform is None:
+            yield Issue(path, f'"{entry.name}" is a platform upgrade but the scenario has no '
+                        "exchange_platform", "add an exchange_platform section",
+                        severity="warning")
+    for i, m in enumerate(t.milestones):
+        yield Issue(
+            f"targets.milestones[{i}]",
+            f'"{m.name}" ({m.date}): targets.milestones is deprecated; it is judged as a '
+            "timeline target of kind other, from a progress log only",
+            "move it under targets.timeline with a kind (one of: "
+            + ", ".join(TIMELINE_KINDS) + ")", severity="warning")
 
 
 @_register

@@ -45,6 +45,9 @@ __all__ = [
     "ExchangePlatform",
     "CloudTarget",
     "Milestone",
+    "TimelineTarget",
+    "TIMELINE_KINDS",
+    "DEFAULT_CONNECTIONS_PER_WEEK",
     "Targets",
     "InventorySource",
     "BlackoutPeriod",
@@ -459,6 +462,10 @@ class CloudNode(_Frozen):
     )
 
 
+#: Systems connected to the exchange platform per week when ``connections_per_week`` is not given.
+DEFAULT_CONNECTIONS_PER_WEEK = 5
+
+
 class ExchangePlatform(_Frozen):
     """The data sharing/exchange platform (共享交换平台) attached at a city core."""
 
@@ -469,6 +476,11 @@ class ExchangePlatform(_Frozen):
     cities: Literal["every"] | list[Name] | None = Field(
         None, description="Cities hosting a platform: a list, or 'every'. Default as cloud."
     )
+    connections_per_week: int = Field(
+        DEFAULT_CONNECTIONS_PER_WEEK, ge=1,
+        description="Systems staying where they are (keep) that the platform team connects "
+        "per week (接入), from the platform_upgrade timeline date (or the plan start); see "
+        "MigrationPlan.platform_connections.")
 
 
 # --------------------------------------------------------------------------- targets
@@ -482,14 +494,89 @@ class CloudTarget(_Frozen):
 
 
 class Milestone(_Frozen):
-    """A dated milestone from the policy documents."""
+    """A dated milestone with a name only (old files): judged as a timeline target of kind other.
+
+    Deprecated: write it under ``targets.timeline`` with a ``kind``.
+    """
 
     name: Name
     date: dt.date = Field(description="ISO date, e.g. 2020-12-31.")
 
 
+#: The kinds of timeline target, each judged by its own rule (see netplan.policy.timeline).
+TIMELINE_KINDS = ("inventory_city", "inventory_county", "three_lists", "unit_plans",
+                  "platform_upgrade", "backbone_upgrade", "systems_on_cloud",
+                  "four_tier_coverage", "platform_connected", "other")
+
+TimelineKind = Literal["inventory_city", "inventory_county", "three_lists", "unit_plans",
+                       "platform_upgrade", "backbone_upgrade", "systems_on_cloud",
+                       "four_tier_coverage", "platform_connected", "other"]
+
+
+class TimelineTarget(_Frozen):
+    """A dated target of the policy documents (e.g. 三张清单完成 by 2020-06-30) and its kind.
+
+    Kinds: ``inventory_city`` / ``inventory_county`` (the city's / counties' systems
+    inventoried), ``three_lists`` (三张清单), ``unit_plans`` (each unit's migration plan handed
+    in), ``platform_upgrade`` (共享交换平台升级), ``backbone_upgrade`` (外网骨干升级),
+    ``systems_on_cloud`` (with ``systems``: a count or ``all``), ``four_tier_coverage``
+    (市县镇村四级全覆盖), ``platform_connected`` (with ``pct``, default 100) and ``other``
+    (judged only from a progress log). A ``systems_on_cloud`` entry names a target of
+    ``targets.systems_on_cloud``, which stays the source the scheduler plans for: it must have
+    the same date and count (``netplan validate`` says so when it does not).
+
+    Examples
+    --------
+    >>> t = TimelineTarget(name="清单系统100%接入共享交换平台", date="2022-12-31",
+    ...                    kind="platform_connected")
+    >>> t.pct
+    100.0
+    """
+
+    name: Name = Field(description="The target as the document words it, e.g. 三张清单完成.")
+    date: dt.date = Field(description="Due date (ISO date), e.g. 2020-06-30.")
+    kind: TimelineKind = Field(description="What is judged: " + ", ".join(TIMELINE_KINDS) + ".")
+    systems: int | Literal["all"] | None = Field(
+        None, description="kind systems_on_cloud only: systems on the cloud by the date, or "
+        "'all'.")
+    pct: float | None = Field(
+        None, ge=0, le=100, description="kind platform_connected only: share of the systems "
+        "in use connected to the exchange platform, % (default 100).")
+    source: str | None = Field(
+        None, max_length=500, description="Where the target comes from, e.g. "
+        "梅市府办函〔2020〕61号.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_pct(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("kind") == "platform_connected" \
+                and data.get("pct") is None:
+            data = {**data, "pct": 100.0}
+        return data
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self) -> TimelineTarget:
+        if self.kind == "systems_on_cloud" and self.systems is None:
+            raise ValueError("kind systems_on_cloud needs `systems`: a count or 'all'")
+        if self.kind != "systems_on_cloud" and self.systems is not None:
+            raise ValueError(f"`systems` is only for kind systems_on_cloud, not {self.kind}")
+        if self.kind != "platform_connected" and self.pct is not None:
+            raise ValueError(f"`pct` is only for kind platform_connected, not {self.kind}")
+        if isinstance(self.systems, int) and self.systems < 0:
+            raise ValueError(f"systems={self.systems} must be >= 0")
+        return self
+
+
 class Targets(_Frozen):
-    """The policy targets a plan is judged against (see the requirements digest)."""
+    """The policy targets a plan is judged against (see the requirements digest).
+
+    ``timeline`` holds the dated targets of the documents, each with a kind that says how it
+    is judged (:func:`netplan.policy.evaluate_timeline`). ``systems_on_cloud`` stays the source
+    of the migration milestones (the scheduler plans for them); a timeline entry of kind
+    ``systems_on_cloud`` gives one of them its document name and must agree with it.
+    ``milestones`` (name and date only) is the old form, still read and judged as kind
+    ``other``.
+    """
 
     internet_egress_mbps: Bandwidth | None = Field(
         None, alias="internet_egress", description="City internet egress, e.g. 10G."
@@ -503,13 +590,46 @@ class Targets(_Frozen):
     min_carriers: int = Field(2, ge=1, description="Carriers that must reach the city ('2+N').")
     village_coverage_pct: float = Field(100.0, ge=0, le=100, description="Villages connected.")
     cloud_utilisation_min_pct: float | None = Field(None, ge=0, le=100)
-    systems_on_cloud: list[CloudTarget] = Field(default_factory=list)
+    systems_on_cloud: list[CloudTarget] = Field(
+        default_factory=list, description="Systems on the cloud by dates: the migration "
+        "milestones the scheduler plans for.")
     platform_connected_pct: float | None = Field(None, ge=0, le=100)
     report_dates: list[MonthDay] = Field(
         default_factory=lambda: ["03-30", "06-30", "09-30", "12-30"],
         description="Quarterly report dates as MM-DD.",
     )
-    milestones: list[Milestone] = Field(default_factory=list)
+    timeline: list[TimelineTarget] = Field(
+        default_factory=list, description="The documents' dated targets, each with its kind.")
+    milestones: list[Milestone] = Field(
+        default_factory=list, description="Deprecated: dated names without a kind (judged as "
+        "kind other); write them under timeline.")
+
+    def full_timeline(self) -> list[TimelineTarget]:
+        """Every dated target to judge: the timeline, the old milestones, the cloud targets.
+
+        The old ``milestones`` not already in the timeline (same name and date) come as kind
+        ``other``; a ``systems_on_cloud`` target without a timeline entry of the same date
+        and count comes as kind ``systems_on_cloud`` named ``"<n> systems on the cloud"``.
+        Sorted by date (stable).
+
+        Examples
+        --------
+        >>> t = Targets(systems_on_cloud=[{"by": "2020-12-31", "systems": 120}],
+        ...             milestones=[{"name": "三张清单完成", "date": "2020-06-30"}])
+        >>> [(x.name, x.kind) for x in t.full_timeline()]
+        [('三张清单完成', 'other'), ('120 systems on the cloud', 'systems_on_cloud')]
+        """
+        out = list(self.timeline)
+        named = {(t.name, t.date) for t in out}
+        out += [TimelineTarget(name=m.name, date=m.date, kind="other",
+                               source="targets.milestones")
+                for m in self.milestones if (m.name, m.date) not in named]
+        cloud = {(t.date, t.systems) for t in self.timeline if t.kind == "systems_on_cloud"}
+        out += [TimelineTarget(name=f"{c.systems} systems on the cloud", date=c.by,
+                               kind="systems_on_cloud", systems=c.systems,
+                               source="targets.systems_on_cloud")
+                for c in self.systems_on_cloud if (c.by, c.systems) not in cloud]
+        return sorted(out, key=lambda t: t.date)
 
 
 # --------------------------------------------------------------------------- later capabilities
