@@ -112,6 +112,7 @@ def test_no_faults_no_spans():
     r = simulate_traffic(tiny_scenario(), duration_s=200, seed=0)
     assert r.events.empty
     fig_u = plot_link_utilisation(r, top=2)
+    assert len(fig_u.axes) == 2  # with the histogram
     fig_l = plot_request_latency(r)
     assert not _spans(fig_u.axes[0]) and not _spans(fig_l.axes[0])
 
@@ -119,35 +120,88 @@ def test_no_faults_no_spans():
 # ------------------------------------------------------------------------------ utilisation
 
 
+def _trunk_lines(ax):
+    return [line for line in ax.lines if (line.get_gid() or "").startswith("trunk:")]
+
+
 def test_utilisation_top_trunks(result):
     fig = plot_link_utilisation(result, top=5)
     ax = fig.axes[0]
     assert isinstance(fig, matplotlib.figure.Figure)
-    mean = result.utilisation.mean()
-    drawn = [int(line.get_gid().removeprefix("trunk:")) for line in ax.lines
-             if (line.get_gid() or "").startswith("trunk:")]
+    util = result.utilisation
+    p95 = pd.Series(np.nanpercentile(util.to_numpy(), 95, axis=0), index=util.columns)
+    mean = util.mean()
+    drawn = [int(line.get_gid().removeprefix("trunk:")) for line in _trunk_lines(ax)]
     assert len(drawn) == 5
-    # the five busiest: none left out is busier than one drawn
-    assert mean[drawn].min() >= mean.drop(drawn).max()
-    assert len(ax.lines) == 5 + 1  # and the 100% line
+    # the five busiest by p95, ties by the mean: none left out is busier than one drawn
+    key = sorted(((p95[t], mean[t]) for t in util.columns), reverse=True)
+    assert sorted(((p95[t], mean[t]) for t in drawn), reverse=True) == key[:5]
     (cap,) = [line for line in ax.lines if line.get_gid() == "capacity"]
     assert set(cap.get_ydata()) == {100.0}
     spans = _spans(ax)
     got = [x for s in spans for x in _span_extent(s)]
     assert got == pytest.approx([x for span in _expected_spans(result) for x in span])
-    assert [t.get_text().strip() for t in ax.texts] == ["carrier:电信"]
+    assert [t.get_text().strip() for t in ax.texts] == ["电信 中断"]
+    # each drawn line says its p95
+    for t, line in zip(drawn, _trunk_lines(ax), strict=True):
+        assert line.get_label().endswith(f"p95 {p95[t] * 100:.0f}%")
 
 
-def test_default_top_is_eight(result):
-    ax = plot_link_utilisation(result).axes[0]
-    assert len(ax.lines) == min(8, len(result.trunks)) + 1
+def test_the_other_trunks_are_a_band(result):
+    ax = plot_link_utilisation(result, top=3).axes[0]
+    util = result.utilisation
+    drawn = [int(line.get_gid().removeprefix("trunk:")) for line in _trunk_lines(ax)]
+    rest = util.drop(columns=drawn).to_numpy() * 100
+    (median,) = [line for line in ax.lines if line.get_gid() == "band:median"]
+    (top,) = [line for line in ax.lines if line.get_gid() == "band:max"]
+    np.testing.assert_allclose(median.get_ydata(), np.nanmedian(rest, axis=1))
+    np.testing.assert_allclose(top.get_ydata(), np.nanmax(rest, axis=1))
+    (fill,) = [c for c in ax.collections if c.get_gid() == "band:p50-p90"]
+    ys = fill.get_paths()[0].vertices[:, 1]
+    p90 = np.nanpercentile(rest, 90, axis=1)
+    assert ys.max() == pytest.approx(p90.max()) and ys.min() == pytest.approx(
+        np.nanmedian(rest, axis=1).min())
+    n = util.shape[1] - 3
+    assert f"其余 {n} 条：中位数" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_the_histogram_counts_every_trunk_by_tier(result):
+    fig = plot_link_utilisation(result, lang="en")
+    hist = fig.axes[1]
+    util = result.utilisation
+    p95 = np.nanpercentile(util.to_numpy(), 95, axis=0) * 100
+    bins = np.clip(np.floor(p95 / 10), 0, 9)
+    for tier in result.trunks["tier"].unique():
+        bars = [p for p in hist.patches if p.get_gid() == f"hist:{tier}"]
+        mine = bins[(result.trunks["tier"] == tier).to_numpy()]
+        assert [b.get_width() for b in bars] == [float((mine == k).sum()) for k in range(10)]
+    assert sum(p.get_width() for p in hist.patches) == util.shape[1]
+    assert {t.get_text() for t in hist.get_legend().get_texts()} == {
+        "city", "county", "town", "village"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_most_top_lines_are_labelled(result, lang):
+    ax = plot_link_utilisation(result, lang=lang).axes[0]
+    assert len(_trunk_lines(ax)) == min(6, len(result.trunks))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(labels) == 6 + 3 + 1  # six trunks, the band's three entries, the fault span
+    assert ("fault to recovery" in labels) == (lang == "en")
+    assert ax.get_xlabel() == {"zh": "时间（秒）", "en": "time (s)"}[lang]
+
+
+def test_unknown_language_is_refused(result):
+    with pytest.raises(ValueError, match="lang='fr'"):
+        plot_link_utilisation(result, lang="fr")
+    with pytest.raises(ValueError, match="rank='median'"):
+        plot_link_utilisation(result, rank="median")
 
 
 def test_utilisation_of_given_trunks(result):
     trunks = result.trunks
     sub = trunks[trunks["source"] == COUNTY_A]
     telecom, unicom = (int(sub.index[sub["carriers"] == c][0]) for c in ("电信", "联通"))
-    ax = plot_link_utilisation(result, trunks=[telecom, unicom]).axes[0]
+    ax = plot_link_utilisation(result, trunks=[telecom, unicom], band=False).axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["A县 → 甲市#电信", "A县 → 甲市#联通", "故障至恢复"]
     assert len(ax.lines) == 2 + 1
@@ -167,9 +221,12 @@ def test_carriers_shown_when_the_far_end_does_not_say_them(result):
     dual = trunks.index[(trunks["lines"] == 2) & (trunks["carriers"] != "")][0]
     cloud = trunks.index[trunks["kind"] == "datacenter"][0]  # no carrier
     ax = plot_link_utilisation(result, trunks=[dual, cloud]).axes[0]
+    lines = _trunk_lines(ax)
     src, dst = _trunk_ends(result, dual)
-    assert ax.lines[0].get_label() == f"{src} → {dst}（{trunks.at[dual, 'carriers']}）"
-    assert ax.lines[1].get_label() == " → ".join(_trunk_ends(result, cloud))
+    assert lines[0].get_label() == f"{src} → {dst}（{trunks.at[dual, 'carriers']}）"
+    assert lines[1].get_label() == " → ".join(_trunk_ends(result, cloud))
+    en = _trunk_lines(plot_link_utilisation(result, trunks=[dual], lang="en").axes[0])
+    assert en[0].get_label() == f"{src} → {dst} ({trunks.at[dual, 'carriers']})"
 
 
 def test_unknown_trunk_is_refused(result):
@@ -278,18 +335,40 @@ def test_validation_bars(validation):
     assert f"{n_pass} 项 PASS，{n_fail} 项 FAIL" in ax.get_title()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["市级", "县级", "镇级", "村级"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["正常运行", "电信 down"]
+    en = plot_validation(validation, lang="en").axes[0]
+    assert [t.get_text() for t in en.get_xticklabels()] == ["city", "county", "town", "village"]
+    assert [t.get_text() for t in en.get_legend().get_texts()] == ["normal operation",
+                                                                   "电信 down"]
 
 
 # ------------------------------------------------------------------------------ rendering
 
 
-def test_chinese_labels_render_without_missing_glyphs(result, validation, telecom_dept):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_labels_render_without_missing_glyphs(result, validation, telecom_dept, lang):
     use_cjk_font()
-    for fig in (plot_link_utilisation(result),
-                plot_request_latency(result),
-                plot_request_latency(result, units=[telecom_dept]),
-                plot_validation(validation)):
+    for fig in (plot_link_utilisation(result, lang=lang),
+                plot_request_latency(result, lang=lang),
+                plot_request_latency(result, units=[telecom_dept], lang=lang),
+                plot_validation(validation, lang=lang)):
         _assert_no_missing_glyphs(fig)
+
+
+def test_many_latency_groups_are_pooled(result):
+    done = _done_requests(result)
+    ax = plot_request_latency(result, by="unit", top=3, window_s=300.0).axes[0]
+    p95 = done.groupby("unit")["latency_ms"].quantile(0.95).sort_values(ascending=False,
+                                                                        kind="stable")
+    n_rest = len(p95) - 3
+    labels = [line.get_label() for line in ax.lines]
+    assert len(labels) == 2 * 4
+    assert labels[-2:] == [f"其余 {n_rest} 组 平均", f"其余 {n_rest} 组 p95"]
+    drawn = {lab.removesuffix(" 平均") for lab in labels[:-2:2]}
+    assert drawn == {u.rsplit("/", 1)[-1] for u in p95.index[:3]}
+    pooled = done[~done["unit"].isin(p95.index[:3])]
+    np.testing.assert_allclose(np.asarray(ax.lines[-2].get_ydata(), dtype=float),
+                               pooled.groupby(np.floor(pooled["start_s"] / 300) * 300)[
+                                   "latency_ms"].mean().to_numpy())
 
 
 def test_plotting_does_not_modify_the_results(result, validation, telecom_dept):
