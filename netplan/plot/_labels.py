@@ -54,6 +54,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sim.tier_axis": ("层级（标注：未通过/检查数）", "tier (labels: failed/checks)"),
     "sim.validation_title": ("互联互通验证：{p} 项 PASS，{f} 项 FAIL（用例 × 层级）",
                              "Interconnection check: {p} PASS, {f} FAIL (case × tier)"),
+    "sim.validation_more": ("，{n} 项 {v}", ", {n} {v}"),
     "sim.cases": ("用例", "case"),
     # migration
     "mig.criticality": ("重要程度 {k}", "criticality {k}"),

