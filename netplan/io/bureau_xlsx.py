@@ -37,7 +37,7 @@ _WORDS = {
            "u_planned": "计划已迁移", "u_achieved": "实际已迁移",
            "plan_submitted": "迁移方案提交日期",
            "not_due": "报告期未到", "no_log": "无进展记录", "behind": "滞后", "ahead": "超前",
-           "on_plan": "按计划", "system_id": "系统编号", "name": "系统名称",
+           "on_plan": "按计划", "no_plan": "计划未列", "system_id": "系统编号", "name": "系统名称",
            "disposition": "处置方式", "start": "开始日期", "cutover": "割接上云日期",
            "weeks": "迁移周数", "teams": "投入团队数", "data_tb": "迁移数据量（TB）",
            "group": "同批割接系统", "n_systems": "系统数", "first_start": "最早开始",
@@ -51,7 +51,8 @@ _WORDS = {
            "u_planned": "planned migrated", "u_achieved": "migrated",
            "plan_submitted": "plan submitted", "not_due": "after the log's date",
            "no_log": "no progress log", "behind": "behind by", "ahead": "ahead by",
-           "on_plan": "on plan", "system_id": "system id", "name": "name",
+           "on_plan": "on plan", "no_plan": "not in the plan", "system_id": "system id",
+           "name": "name",
            "disposition": "disposition", "start": "start", "cutover": "cutover",
            "weeks": "weeks", "teams": "teams", "data_tb": "data (TB)",
            "group": "cut over with", "n_systems": "systems", "first_start": "first start",
@@ -240,7 +241,7 @@ def _note(e, report: QuarterlyReport, w: dict[str, str]) -> str:
     if e.achieved is None:
         return w["no_log"] if report.as_of is None else w["not_due"]
     if e.planned is None or e.gap is None:
-        return ""
+        return w["no_plan"]
     g = e.gap
     if g > 0:
         return f"{w['behind']} {_num(g)}"

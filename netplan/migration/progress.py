@@ -466,7 +466,11 @@ class QuarterlyReport:
                 "planned")
 
 
-#: Keywords of a scenario milestone's name → which report deadline it sets.
+#: Timeline kinds (``targets.timeline``) → the report deadline they set.
+_DEADLINE_KINDS = {"inventory_city": "inventory_city", "inventory_county": "inventory_county",
+                   "three_lists": "lists", "unit_plans": "unit_plans"}
+#: Words of an untyped milestone's name (kind ``other``, old ``targets.milestones``) → the
+#: deadline it sets: (key, any of these words, and any of these when given).
 _DEADLINE_WORDS = (
     ("inventory_city", ("梳理",), ("市级", "市直")),
     ("inventory_county", ("梳理",), ("县级", "县区", "区县")),
@@ -477,11 +481,16 @@ _DEADLINE_WORDS = (
 )
 
 
-def _deadlines(milestones) -> dict[str, dt.date]:
-    """Report deadlines from the scenario's milestones (by the words of their names)."""
+def _deadlines(timeline) -> dict[str, dt.date]:
+    """Report deadlines from dated targets: by their kind, else by the words of their name."""
     out: dict[str, dt.date] = {}
-    for m in milestones or ():
+    for m in timeline or ():
         name, day = (m.name, m.date) if hasattr(m, "name") else m
+        kind = getattr(m, "kind", "other")
+        if kind in _DEADLINE_KINDS:
+            key = _DEADLINE_KINDS[kind]
+            out[key] = min(day, out.get(key, day))
+            continue
         for key, words, also in _DEADLINE_WORDS:
             if any(w in name for w in words) and (not also or any(w in name for w in also)):
                 out.setdefault(key, day)
@@ -492,12 +501,12 @@ def _deadlines(milestones) -> dict[str, dt.date]:
     return out
 
 
-def _connections(plan) -> pd.DataFrame:
+def _connections(plan, scenario) -> pd.DataFrame:
     """Per system: must it connect, is it connected already, the planned date (else None)."""
     if hasattr(plan, "platform_connections"):
-        return plan.platform_connections()
-    # the rule of MigrationPlan.progress(): systems in use must connect, and connect at their
-    # cutover unless connected already
+        return plan.platform_connections(scenario)
+    # the rule of MigrationPlan.progress() before platform_connections: systems in use must
+    # connect, and connect at their cutover unless connected already
     mp = plan.mp
     disposition = {d.system_id: d.disposition.value for d in mp.triage.decisions}
     cut = _cutovers(plan)
@@ -512,7 +521,7 @@ def _connections(plan) -> pd.DataFrame:
 
 
 def _cutovers(plan) -> dict[str, dt.date]:
-    """System id → planned cutover date: the plan shown, and the done systems' dates."""
+    """System id → planned cutover date (the Sunday it is on the cloud) in the plan shown."""
     mp = plan.mp
     out: dict[str, dt.date] = {}
     if plan.starts is not None:
@@ -520,19 +529,6 @@ def _cutovers(plan) -> dict[str, dt.date]:
             day = mp.grid.sunday(int(plan.starts[k]) + g.duration_weeks - 1)
             out.update(dict.fromkeys(g.systems, day))
     return out
-
-
-def _report_dates(plan, report_dates) -> list[dt.date]:
-    first = plan.mp.grid.start
-    shown = plan.shown_mp
-    last = shown.grid.sunday(shown.project.horizon - 1)
-    out = []
-    for year in range(first.year, last.year + 1):
-        for md in report_dates or ["03-30", "06-30", "09-30", "12-30"]:
-            d = dt.date.fromisoformat(f"{year}-{md}")
-            if first <= d <= last:
-                out.append(d)
-    return sorted(out)
 
 
 def _upgrade_due(upgrades: pd.DataFrame | None, report_dates) -> dict[str, dt.date]:
@@ -549,33 +545,42 @@ def _upgrade_due(upgrades: pd.DataFrame | None, report_dates) -> dict[str, dt.da
     return out
 
 
+def _planned_date(v) -> dt.date | None:
+    return None if v is None or pd.isna(v) else v
+
+
 def quarterly_report(plan, log: ProgressLog | None = None, *,
                      report_dates: list[str] | None = None, as_of: dt.date | None = None,
-                     milestones=None, upgrades: pd.DataFrame | None = None) -> QuarterlyReport:
+                     scenario=None, timeline=None,
+                     upgrades: pd.DataFrame | None = None) -> QuarterlyReport:
     """Planned against achieved at each report date of the plan's span.
 
-    Planned (from the plan):
+    The dates are those of :meth:`MigrationPlan.progress
+    <netplan.migration.result.MigrationPlan.progress>`: the report dates from the plan start
+    to the end of the plan shown (and on until every system in use is connected). Planned
+    (from the plan):
 
     - ``systems_inventoried``, ``systems_listed``: every system of the inventory, due by the
-      inventory deadline of its tier (city, county) and the three lists' deadline when
-      ``milestones`` name them, else from the plan's start;
+      inventory deadline of its tier and the three lists' deadline (timeline kinds
+      ``inventory_city``, ``inventory_county``, ``three_lists``), else from the plan start;
     - ``unit_plans_submitted``: the departments with a system to migrate (by the triage),
-      due by the unit plans' deadline when ``milestones`` name it, else from the start;
+      due by the ``unit_plans`` deadline, else from the start;
     - ``systems_integrated``, ``systems_retired``: the triage's integrate and retire
-      dispositions (due by a milestone naming 清理/下线, else from the start: the plan has no
-      date for switching them off);
-    - ``systems_migrated``: systems done before the plan (``plan.mp.done``) and those whose
-      cutover (the Sunday ending its last week) is on or before the date;
-      ``systems_on_cloud`` adds those on the cloud before (as :meth:`MigrationPlan.progress`);
-    - ``platform_connected`` (and ``_pct`` of the systems that must connect):
-      ``plan.platform_connections()`` when the plan has it, else the rule of
-      :meth:`~netplan.migration.result.MigrationPlan.progress` (systems in use connect at
-      their cutover unless connected already);
+      dispositions, from the start (the plan has no date for switching them off; an untyped
+      milestone naming 清理/下线 sets one);
+    - ``systems_migrated``: the systems migrated before the plan (``plan.mp.done``, on their
+      logged date, else from the start) and those whose cutover is on or before the date;
+      ``systems_on_cloud`` adds those on the cloud before (as ``plan.progress()``);
+    - ``platform_connected`` (and ``_pct`` of the systems that must connect): by
+      ``plan.platform_connections(scenario)`` when the plan has it, else at their cutover;
     - ``links_upgraded``: the links of ``upgrades`` due by the date (None without it).
 
+    A replanned plan's inventory lacks the systems the log retired or integrated: they are
+    added to the planned figures (inventoried, listed, integrated, retired) as done.
+
     Achieved (from the log, up to each date; None after ``as_of`` and without a log): the
-    systems (units, links) with the event on or before the date. A ``unit`` row stands for
-    every system of that department. Only what the log says counts: a migrated system is not
+    systems (units, links) with the event on or before the date; a ``unit`` row stands for
+    every system of the department. Only what the log says counts: a migrated system is not
     taken as inventoried. Connected counts the systems that must connect and are connected
     already (inventory) or by a ``connected`` row.
 
@@ -584,14 +589,16 @@ def quarterly_report(plan, log: ProgressLog | None = None, *,
     plan : MigrationPlan
     log : ProgressLog, optional
     report_dates : list of str, optional
-        ``MM-DD``; default ``["03-30", "06-30", "09-30", "12-30"]`` (``targets.report_dates``).
+        ``MM-DD``; default the scenario's ``targets.report_dates``, else 03-30, 06-30, 09-30,
+        12-30.
     as_of : datetime.date, optional
         Achieved figures are known up to it; default ``log.as_of``, else the first report
         date on or after the log's last event.
-    milestones : list of Milestone or (str, date), optional
-        The scenario's ``targets.milestones``: the inventory, lists, unit plans and clean-up
-        deadlines are taken from their names (梳理 with 市级/县级, 三张清单, 方案/计划 with 提交,
-        清理/下线).
+    scenario : Scenario, optional
+        Its ``targets.full_timeline()`` gives the deadlines, its report dates the default
+        and its exchange platform the connection rule of kept systems.
+    timeline : list of TimelineTarget, Milestone or (name, date), optional
+        Instead of the scenario's.
     upgrades : pandas.DataFrame, optional
         The capacity upgrade plan's ``lines`` (``source``, ``target`` and ``year``, or
         ``date``): a line upgraded in year Y is due by the last report date of Y.
@@ -617,57 +624,60 @@ def quarterly_report(plan, log: ProgressLog | None = None, *,
     """
     mp = plan.mp
     inv = mp.inventory
+    by_id = inv.by_id
+    if report_dates is None and scenario is not None:
+        report_dates = list(scenario.targets.report_dates)
+    report_dates = list(report_dates or ["03-30", "06-30", "09-30", "12-30"])
+    if timeline is None and scenario is not None:
+        timeline = scenario.targets.full_timeline()
     disposition = {d.system_id: d.disposition.value for d in mp.triage.decisions}
-    dates = _report_dates(plan, report_dates)
+    dates = list(plan.progress(report_dates, scenario=scenario)["date"])
     if as_of is None and log is not None:
         as_of = log.as_of
         if as_of is None:
             last = log.last_date
             as_of = next((d for d in dates if last is None or d >= last),
                          last or (dates[0] if dates else None))
-    dl = _deadlines(milestones)
+    dl = _deadlines(timeline)
     start = mp.grid.start
     notes = []
-    if not milestones:
-        notes.append("no milestones given: inventory, lists, unit plans and clean-up are "
-                     "planned as done from the plan's start")
+    if not dl:
+        notes.append("no deadlines for the inventory, lists and unit plans: planned as done "
+                     "from the plan start")
 
     def due(key: str) -> dt.date:
         return dl.get(key, start)
 
-    by_id = inv.by_id
-    depts = list(dict.fromkeys(s.department for s in inv))
     need_plan = list(dict.fromkeys(by_id[i].department for i, d in disposition.items()
                                    if d == "migrate"))
     cut = _cutovers(plan)
-    done = {i: d for i, d in zip(mp.done, [None] * len(mp.done), strict=True)}
-    if log is not None:
-        migrated_log = log.dates("migrated")
-        done = {i: migrated_log.get(i) for i in mp.done}
-    conn = _connections(plan)
-    must = conn[conn["must_connect"].astype(bool)]
+    logged = log.dates("migrated") if log is not None else {}
+    done = {i: logged.get(i) for i in mp.done}
+    conn = _connections(plan, scenario)
+    must = [(r.system_id, bool(r.connected_already), _planned_date(r.planned_date))
+            for r in conn.itertuples() if r.must_connect]
     n_must = len(must)
     upgrade_due = _upgrade_due(upgrades, report_dates)
     already = set(mp.already_on_cloud)
-    cleanup = {"integrate": due("cleanup") if "cleanup" in dl else start,
-               "retire": due("cleanup") if "cleanup" in dl else start}
+    gone = {ev: set(log.dates(ev)) - set(by_id) if log is not None else set()
+            for ev in ("integrated", "retired")}
+    n_gone = len(gone["integrated"] | gone["retired"])
+    n_disp = {x: sum(1 for v in disposition.values() if v == x) for x in ("integrate", "retire")}
 
     def planned(d: dt.date) -> dict[str, float | None]:
-        inventoried = sum(1 for s in inv if d >= due(f"inventory_{s.tier}"))
         migrated = sum(1 for day in done.values() if day is None or day <= d) \
             + sum(1 for day in cut.values() if day <= d)
-        pconn = int(sum(1 for r in must.itertuples()
-                        if r.connected_already or (r.planned_date is not None
-                                                   and not pd.isna(r.planned_date)
-                                                   and r.planned_date <= d)))
+        pconn = sum(1 for _, already_c, day in must
+                    if already_c or (day is not None and day <= d))
+        cleaned = d >= due("cleanup")
         return {
-            "systems_inventoried": inventoried,
-            "systems_listed": len(inv) if d >= due("lists") else 0,
+            "systems_inventoried": n_gone + sum(1 for s in inv
+                                                if d >= due(f"inventory_{s.tier}")),
+            "systems_listed": n_gone + (len(inv) if d >= due("lists") else 0),
             "unit_plans_submitted": len(need_plan) if d >= due("unit_plans") else 0,
-            "systems_integrated": (sum(1 for x in disposition.values() if x == "integrate")
-                                   if d >= cleanup["integrate"] else 0),
-            "systems_retired": (sum(1 for x in disposition.values() if x == "retire")
-                                if d >= cleanup["retire"] else 0),
+            "systems_integrated": len(gone["integrated"]) + (n_disp["integrate"] if cleaned
+                                                             else 0),
+            "systems_retired": len(gone["retired"]) + (n_disp["retire"] if cleaned else 0),
             "systems_migrated": migrated,
             "systems_on_cloud": len(already) + migrated,
             "platform_connected": pconn,
@@ -688,8 +698,7 @@ def quarterly_report(plan, log: ProgressLog | None = None, *,
         plans = {by_id[i].department for i in log.dates("plan_submitted", by=d) if i in by_id}
         plans |= set(log.dates("plan_submitted", kind="unit", by=d))
         connected = set(log.dates("connected", by=d))
-        aconn = sum(1 for r in must.itertuples()
-                    if r.connected_already or r.system_id in connected)
+        aconn = sum(1 for sid, already_c, _ in must if already_c or sid in connected)
         return {
             "systems_inventoried": len(unit_systems("inventoried", d)),
             "systems_listed": len(unit_systems("listed", d)),
@@ -705,8 +714,9 @@ def quarterly_report(plan, log: ProgressLog | None = None, *,
 
     entries = []
     units = []
-    plan_dates = {} if log is None else dict(log.dates("plan_submitted", kind="unit"))
+    plan_dates: dict[str, dt.date] = {}
     if log is not None:
+        plan_dates = dict(log.dates("plan_submitted", kind="unit"))
         for i, day in log.dates("plan_submitted").items():
             if i in by_id:
                 u = by_id[i].department
@@ -718,8 +728,7 @@ def quarterly_report(plan, log: ProgressLog | None = None, *,
         entries.extend(ReportEntry(d, m, p[m], a[m]) for m in MEASURES)
         known = log is not None and as_of is not None and d <= as_of
         migrated = set(log.dates("migrated", by=d)) if known else set()
-        for u in [x for x in depts if x in to_migrate]:
-            ids = to_migrate[u]
+        for u, ids in to_migrate.items():
             pu = sum(1 for i in ids if (i in done and (done[i] is None or done[i] <= d))
                      or (i in cut and cut[i] <= d))
             au = sum(1 for i in ids if i in migrated) if known else None
