@@ -222,14 +222,22 @@ def _check_progress(progress: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _first_dates(log: pd.DataFrame, event: str | None) -> dict[str, dt.date]:
-    """Per item id, the first date it recorded ``event`` (any event when None)."""
+def _first_dates(log: pd.DataFrame, event: str | None,
+                 kind: str | None = "system") -> dict[str, dt.date]:
+    """Per item id (of ``kind``; any kind when None), its first date of ``event`` (any: None)."""
     rows = log if event is None else log[log["event"] == event]
+    if kind is not None:
+        rows = rows[rows["item_kind"] == kind]
     out: dict[str, dt.date] = {}
     for i, d in zip(rows["item_id"], rows["date"], strict=True):
         if i not in out or d < out[i]:
             out[i] = d
     return out
+
+
+def _earliest(*dates: dt.date | None) -> dt.date | None:
+    known = [d for d in dates if d is not None]
+    return min(known) if known else None
 
 
 def backbone_positions(links: pd.DataFrame) -> np.ndarray:
@@ -265,19 +273,14 @@ def platform_positions(links: pd.DataFrame, nodes: pd.DataFrame) -> np.ndarray:
 # --------------------------------------------------------------------------- by kind
 
 
-def _recorded(t: TimelineTarget, units: dict[str, list[str]], log: pd.DataFrame | None,
-              event: str | None, as_of: dt.date | None, what: str) -> TimelineEntry:
-    """Judge a target that is done when every unit's items have recorded ``event``."""
-    if log is None:
+def _recorded(t: TimelineTarget, done: dict[str, dt.date | None] | None,
+              as_of: dt.date | None, what: str) -> TimelineEntry:
+    """Judge a progress-judged target from each unit's completion date (None: not recorded)."""
+    if done is None:
         return _not_planned(t, f"judged only from a progress log ({what}), and none is given")
-    first = _first_dates(log, event)
-    done = {}
-    for unit, items in units.items():
-        dates = [first.get(i) for i in items]
-        done[unit] = None if not dates or None in dates else max(dates)
     cutoff = min(t.date, as_of) if as_of is not None else t.date
     achieved = sum(1 for d in done.values() if d is not None and d <= cutoff)
-    n = len(units)
+    n = len(done)
     if all(d is not None for d in done.values()):
         last = max(done.values(), default=None)
         if last is None or last <= t.date:
@@ -343,7 +346,7 @@ def _systems_on_cloud(t: TimelineTarget, plan: MigrationPlan | None, log, as_of)
                        "migration plan", f"{want} systems on the cloud on {reached}{shown}")
     if log is None:
         return entry
-    migrated = _first_dates(log[log["item_kind"] == "system"], "migrated")
+    migrated = _first_dates(log, "migrated")
     base = set(mp.already_on_cloud) | set(mp.done)
 
     def recorded_by(day):
@@ -390,7 +393,7 @@ def _platform_connected(t: TimelineTarget, scenario: Scenario, plan: MigrationPl
                        f"{reached}")
     if log is None:
         return entry
-    recorded = _first_dates(log[log["item_kind"] == "system"], "connected")
+    recorded = _first_dates(log, "connected")
     in_use = set(use["system_id"])
 
     def recorded_count(day):
@@ -401,29 +404,46 @@ def _platform_connected(t: TimelineTarget, scenario: Scenario, plan: MigrationPl
                          "% of the systems in use connected")
 
 
-def _upgrade(t: TimelineTarget, capacity: CapacityPlan | None, what: str):
+def _upgrade(t: TimelineTarget, capacity: CapacityPlan | None, what: str, log, as_of):
+    entry, service = _planned_upgrade(t, capacity, what)
+    if log is None or not service:
+        return entry
+    links = capacity.upgrades.topology.links
+    recorded = _first_dates(log, "upgraded", "link")
+    label = {int(i): (f"{a} -- {b}", f"{b} -- {a}", str(i))
+             for i, a, b in zip(links.index, links["source"], links["target"], strict=True)}
+
+    def recorded_by(day):
+        return sum(1 for i in service
+                   if any(recorded.get(x, dt.date.max) <= day for x in label[i]))
+
+    def planned_by(day):
+        return sum(1 for d in service.values() if d <= day)
+
+    return _with_records(entry, t, recorded_by, planned_by, len(service), as_of,
+                         f"of the plan's {len(service)} {what} line upgrades")
+
+
+def _planned_upgrade(t: TimelineTarget, capacity: CapacityPlan | None, what: str
+                     ) -> tuple[TimelineEntry, dict[int, dt.date]]:
+    """The entry from the capacity plan, and the in-service date per link id it upgrades."""
     if capacity is None:
-        return _not_planned(t, "no capacity plan")
+        return _not_planned(t, "no capacity plan"), {}
     up = capacity.upgrades
     if up is None:
-        return _not_planned(t, "the capacity plan has no upgrade plan (no capacity.catalogue)")
+        return _not_planned(t, "the capacity plan has no upgrade plan "
+                            "(no capacity.catalogue)"), {}
     links, nodes = up.topology.links, up.topology.nodes
     pos = backbone_positions(links) if what == "backbone" else platform_positions(links, nodes)
     if not len(pos):
-        return _not_planned(t, f"the network has no {what} lines")
+        return _not_planned(t, f"the network has no {what} lines"), {}
     mine = set(pos.tolist())
     cap0 = links["capacity_mbps"].to_numpy(dtype=float, na_value=0.0)
-    binds: dict[int, int] = {}  # line position -> first year a requirement on it is not met
     unmet = []
-    for r in up.requirements:
-        if not mine.intersection(r.lines):
-            continue
-        lines = list(r.lines)
-        if cap0[lines].sum() < r.need_mbps - 1e-6:
-            for p in lines:
-                binds[p] = min(binds.get(p, r.year), r.year)
+    touching = [r for r in up.requirements if mine.intersection(r.lines)]
+    for r in touching:
         have = up.capacity_by_year.get(r.year)
-        if have is not None and have[lines].sum() < r.need_mbps - 1e-6:
+        if have is not None and have[list(r.lines)].sum() < r.need_mbps - 1e-6:
             unmet.append(r)
     ids = links.index.to_numpy()
     position = {int(i): p for p, i in enumerate(ids)}
@@ -434,11 +454,11 @@ def _upgrade(t: TimelineTarget, capacity: CapacityPlan | None, what: str):
         return _entry(t, TargetStatus.MISSED, None, n, None, "capacity plan",
                       f"the plan leaves {len(unmet)} requirement(s) on the {what} lines unmet, "
                       f"first {r.where} ({r.rule}, {r.state}) in {r.year}: "
-                      f"{r.need_mbps:,.0f} Mbps needed")
+                      f"{r.need_mbps:,.0f} Mbps needed"), {}
     if not n:
         return _entry(t, TargetStatus.MET, None, 0, 0, "capacity plan",
                       f"no upgrade needed: the {what} lines meet every requirement in every "
-                      "plan year")
+                      "plan year"), {}
     service: dict[int, dt.date] = {}
     for i, y in zip(rows["link_id"], rows["year"], strict=True):
         service[int(i)] = max(service.get(int(i), dt.date.min), dt.date(int(y), 1, 1))
@@ -448,15 +468,28 @@ def _upgrade(t: TimelineTarget, capacity: CapacityPlan | None, what: str):
     if not late:
         return _entry(t, TargetStatus.MET, planned, n, achieved, "capacity plan",
                       f"{n} {what} line(s) upgraded, the last in service on {planned} "
-                      "(a plan year's upgrades are in service by 1 January)")
-    early = [i for i in late if dt.date(binds.get(position[i], 9999), 1, 1) <= t.date]
+                      "(a plan year's upgrades are in service by 1 January)"), service
+    years = sorted(up.capacity_by_year)
+
+    def binds(link_id: int, year: int) -> int:
+        """First year a requirement on the line needs more than it had before ``year``."""
+        p = position[link_id]
+        before = [y for y in years if y < year]
+        prev = up.capacity_by_year[before[-1]] if before else cap0
+        need = [r.year for r in touching if p in r.lines and r.year >= year
+                and prev[list(r.lines)].sum() < r.need_mbps - 1e-6]
+        return min(need, default=9999)
+
+    early = sorted({int(i) for i, y in zip(rows["link_id"], rows["year"], strict=True)
+                    if dt.date(int(y), 1, 1) > t.date
+                    and dt.date(min(binds(int(i), int(y)), 9999), 1, 1) <= t.date})
     if early:
         return _entry(t, TargetStatus.MISSED, planned, n, achieved, "capacity plan",
                       f"{len(early)} {what} line(s) needed by the due date are in service "
-                      f"only on {max(late[i] for i in early)}")
+                      f"only on {max(late[i] for i in early)}"), service
     return _entry(t, TargetStatus.AT_RISK, planned, n, achieved, "capacity plan",
                   f"{len(late)} {what} line(s) are upgraded only on {planned}, after the due "
-                  "date; their traffic needs it only then")
+                  "date; their traffic needs it only then"), service
 
 
 def _coverage(t: TimelineTarget, scenario: Scenario, capacity: CapacityPlan | None):
@@ -498,15 +531,24 @@ def _coverage(t: TimelineTarget, scenario: Scenario, capacity: CapacityPlan | No
                      else "upgraded") + " network)")
 
 
-def _units(kind: str, inventory: Inventory, plan: MigrationPlan | None) -> dict[str, list[str]]:
+_EVENT = {"inventory_city": ("inventoried", "city systems inventoried"),
+          "inventory_county": ("inventoried", "county systems inventoried"),
+          "three_lists": ("listed", "systems on the three lists"),
+          "unit_plans": ("plan_submitted", "units' migration plans handed in")}
+
+
+def _completion(kind: str, inventory: Inventory, plan: MigrationPlan | None,
+                log: pd.DataFrame) -> dict[str, dt.date | None]:
+    """Per system (per unit for unit_plans), the date its event is recorded, or None."""
+    event = _EVENT[kind][0]
+    by_system = _first_dates(log, event, "system")
+    by_unit = _first_dates(log, event, "unit")
     systems = inventory.systems
-    if kind == "inventory_city":
-        return {s.system_id: [s.system_id] for s in systems if s.tier == "city"}
-    if kind == "inventory_county":
-        return {s.system_id: [s.system_id] for s in systems if s.tier == "county"}
-    if kind == "three_lists":
-        return {s.system_id: [s.system_id] for s in systems}
-    # unit_plans: the departments owning a system to migrate (every department without a plan)
+    if kind != "unit_plans":
+        tier = {"inventory_city": "city", "inventory_county": "county"}.get(kind)
+        return {s.system_id: _earliest(by_system.get(s.system_id), by_unit.get(s.department))
+                for s in systems if tier is None or s.tier == tier}
+    # the departments owning a system to migrate (every department without a plan's triage)
     if plan is not None:
         moving = {d.system_id for d in plan.mp.triage.decisions
                   if d.disposition.value == "migrate"}
@@ -516,13 +558,12 @@ def _units(kind: str, inventory: Inventory, plan: MigrationPlan | None) -> dict[
     for s in systems:
         if s.system_id in moving:
             units.setdefault(s.department, []).append(s.system_id)
-    return units
-
-
-_EVENT = {"inventory_city": ("inventoried", "city systems inventoried"),
-          "inventory_county": ("inventoried", "county systems inventoried"),
-          "three_lists": ("listed", "systems on the three lists"),
-          "unit_plans": ("plan_submitted", "units' migration plans handed in")}
+    out = {}
+    for unit, ids in units.items():
+        dates = [by_system.get(i) for i in ids]
+        every = None if None in dates else max(dates)
+        out[unit] = _earliest(by_unit.get(unit), every)
+    return out
 
 
 def evaluate_timeline(scenario: Scenario, *, plan: MigrationPlan | None = None,
@@ -539,12 +580,13 @@ def evaluate_timeline(scenario: Scenario, *, plan: MigrationPlan | None = None,
         The migration plan: systems on the cloud and platform connections.
     capacity : CapacityPlan, optional
         The capacity plan: backbone and platform upgrades, village coverage.
-    progress : pandas.DataFrame, optional
-        The progress log: ``item_kind`` (``system`` or ``link``), ``item_id``, ``event``
-        (``inventoried``, ``listed``, ``plan_submitted``, ``migrated``, ``connected``, ...)
-        and ``date``.
+    progress : pandas.DataFrame or ProgressLog, optional
+        The progress log: ``item_kind`` (``system``, ``unit`` (a department) or ``link``
+        (``SOURCE -- TARGET`` or a link id)), ``item_id``, ``event`` (``inventoried``,
+        ``listed``, ``plan_submitted``, ``migrated``, ``connected``, ``upgraded``, ...) and
+        ``date``, as :func:`netplan.io.progress_io.read_progress` reads it.
     as_of : date, optional
-        The date progress is judged at; default the log's last date.
+        The date progress is judged at; default the log's ``as_of``, else its last date.
     inventory : Inventory, optional
         The systems the progress-judged targets count (default the plan's inventory).
 
@@ -570,6 +612,9 @@ def evaluate_timeline(scenario: Scenario, *, plan: MigrationPlan | None = None,
     >>> tl.ok
     True
     """
+    if progress is not None and not isinstance(progress, pd.DataFrame):
+        as_of = as_of or getattr(progress, "as_of", None)
+        progress = progress.to_frame()  # a ProgressLog
     log = _check_progress(progress) if progress is not None else None
     if as_of is None and log is not None and len(log):
         as_of = max(log["date"])
@@ -582,18 +627,18 @@ def evaluate_timeline(scenario: Scenario, *, plan: MigrationPlan | None = None,
         elif t.kind == "platform_connected":
             e = _platform_connected(t, scenario, plan, log, as_of)
         elif t.kind in ("backbone_upgrade", "platform_upgrade"):
-            e = _upgrade(t, capacity, "backbone" if t.kind == "backbone_upgrade" else "platform")
+            e = _upgrade(t, capacity, "backbone" if t.kind == "backbone_upgrade" else "platform",
+                         log, as_of)
         elif t.kind == "four_tier_coverage":
             e = _coverage(t, scenario, capacity)
         elif t.kind == "other":
-            e = _recorded(t, {t.name: [t.name]}, log, None, as_of, "a record named after it")
+            done = None if log is None else {
+                t.name: _first_dates(log, None, None).get(t.name)}
+            e = _recorded(t, done, as_of, "a record named after it")
+        elif log is not None and inventory is None:
+            e = _not_planned(t, "no inventory to count the records against")
         else:
-            event, what = _EVENT[t.kind]
-            if inventory is None and log is not None:
-                e = _not_planned(t, "no inventory to count the records against")
-            else:
-                units = _units(t.kind, inventory, plan) if inventory is not None else {}
-                sub = None if log is None else log[log["item_kind"] == "system"]
-                e = _recorded(t, units, sub, event, as_of, what)
+            done = None if log is None else _completion(t.kind, inventory, plan, log)
+            e = _recorded(t, done, as_of, _EVENT[t.kind][1])
         entries.append(e)
     return Timeline(tuple(entries), as_of if log is not None else None)
