@@ -18,10 +18,10 @@ GRID = {"name": "tiny", "grid": {"demand.growth_pct_per_year": [0, 50],
 @pytest.fixture(scope="module")
 def _cluster_and_sync(tmp_path_factory):
     """The 4-variant sweep, once on a LocalCluster of 2 worker processes, once synchronously."""
-    from tests.sweep.conftest import tiny_sweep_data  # the fixture's data, made again here
     import yaml
 
     from netplan.io.inventory_io import write_inventory
+    from tests.sweep.conftest import tiny_sweep_data  # the fixture's data, made again here
 
     folder = tmp_path_factory.mktemp("scenario")
     write_inventory(tiny_migration()[1], folder / "systems.csv")
