@@ -11,6 +11,7 @@ every problem of every row at once, located as ``progress.csv row 7, column 编�
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from netplan.errors import InputFileError, Issue
@@ -60,6 +61,12 @@ _KIND_ALIASES = {**{zh: k for k, zh in ITEM_KINDS.items()}, **{k: k for k in ITE
                  "线路": "link", "链接": "link", "部门": "unit", "信息系统": "system"}
 _ALIASES = {_norm(h): c for h, c in PROGRESS_COLUMN_ALIASES.items()}
 _REQUIRED = ("item_id", "event", "date")
+
+
+def _row_of(issue: Issue) -> int:
+    """The row an issue is located at (0 for the file or its header), to report in order."""
+    m = re.search(r" row (\d+),", issue.path)
+    return int(m[1]) if m else 0
 
 
 def _header(cells: list[list[str]]) -> int | None:
@@ -214,5 +221,5 @@ def read_progress(path: str | Path, *, inventory=None, topology=None,
                                      as_of=as_of,
                                      locate=lambda i, col: table.at(rows[i], col)))
     if issues:
-        raise InputFileError(issues, str(path))
+        raise InputFileError(sorted(issues, key=_row_of), str(path))
     return ProgressLog(tuple(events), as_of=as_of, source=path.name)
