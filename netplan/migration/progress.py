@@ -243,9 +243,9 @@ def check_progress(events: Iterable[ProgressEvent], *, inventory: Inventory | No
     >>> from netplan.examples import tiny_migration
     >>> _, inv = tiny_migration()
     >>> e = ProgressEvent("system", "市公安局/人口", "migrated", dt.date(2020, 2, 2))
-    >>> print(check_progress([e], inventory=inv)[0])  # doctest: +NORMALIZE_WHITESPACE
-    events[0].item_id: unknown system id '市公安局/人口'; did you mean 市公安局/人口库,
-    市公安局/警务通?
+    >>> str(check_progress([e], inventory=inv)[0])  # doctest: +NORMALIZE_WHITESPACE
+    "events[0].item_id: unknown system id '市公安局/人口'; did you mean 市公安局/人口库,
+    市公安局/警务通?"
     """
     events = tuple(events)
     where = locate or _default_locate
