@@ -426,7 +426,11 @@ def _simulation_section(results, out_dir: Path, lang: str) -> dict:
 
 def _frame_section(name: str, df: pd.DataFrame, lang: str, heading: str, csv: str) -> dict:
     sec = {"id": name, "title": i18n.label(f"stage.{name}", lang), "note": "", "blocks": []}
-    _add_table(sec, heading, df, lang, csv, max_rows=40)
+    table = _table(df, lang, csv=csv, max_rows=40)
+    if "target" in df.columns:  # a policy target's name, not a link's far end
+        table["headers"][list(df.columns).index("target")] = i18n.label("policy_target", lang)
+    sec["blocks"].append({"type": "table", "heading": i18n.label(heading, lang),
+                          "table": table})
     return sec
 
 

@@ -118,6 +118,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pictures": ("图", "Pictures"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    "policy_target": ("政策目标", "target"),
     "what.reach": ("网络连通", "Connectivity"),
     "what.compliance": ("带宽目标", "Bandwidth targets"),
     "what.milestones": ("迁移节点", "Migration milestones"),
@@ -447,9 +448,6 @@ def _v_compliance(p, lang):
 def _v_cost(p, lang):
     cur = p["currency"]
     status = p["status"]
-    per_year = _list_sep(lang).join(
-        (f"{y} 年 {number(t)}" if lang == "zh" else f"{y}: {number(t)}")
-        for y, t in p["per_year"])
     if status == "no_catalogue":
         return ("升级费用：情景未提供线路目录（capacity.catalogue），未生成升级方案" if lang == "zh"
                 else "Upgrade cost: no upgrade plan (the scenario has no capacity.catalogue)")
@@ -459,6 +457,9 @@ def _v_cost(p, lang):
     if status == "no_solution":
         return ("升级费用：未找到升级方案" if lang == "zh"
                 else "Upgrade cost: no upgrade plan found")
+    per_year = _list_sep(lang).join(
+        (f"{y} 年 {number(t)}" if lang == "zh" else f"{y}: {number(t)}")
+        for y, t in p["per_year"])
     if lang == "zh":
         text = (f"升级费用：合计 {number(p['total'])} {cur}（折现后 {number(p['discounted'])} "
                 f"{cur}）；每年：{per_year}；{p['upgrades']:,} 条线路扩容、{p['new_lines']:,} "
