@@ -170,6 +170,30 @@ class ProgressLog:
                     out[e.item_id] = e.date
         return out
 
+    def by_system(self, inventory: Inventory) -> ProgressLog:
+        """The log with each ``unit`` event replaced by one event per system of the unit.
+
+        For readers that count systems only (e.g. :func:`netplan.policy.evaluate_timeline`,
+        which takes a unit's plan as submitted when each of its systems to migrate has a
+        ``plan_submitted`` row). Events keep their row; other events are unchanged.
+
+        Examples
+        --------
+        >>> from netplan.examples import tiny_migration
+        >>> _, inv = tiny_migration()
+        >>> log = ProgressLog((ProgressEvent("unit", "市公安局", "listed", dt.date(2020, 6, 1)),))
+        >>> [e.item_id for e in log.by_system(inv).events]
+        ['市公安局/人口库', '市公安局/警务通']
+        """
+        events = []
+        for e in self.events:
+            if e.item_kind != "unit":
+                events.append(e)
+                continue
+            events.extend(ProgressEvent("system", s.system_id, e.event, e.date, e.note, e.row)
+                          for s in inventory if s.department == e.item_id)
+        return ProgressLog(tuple(events), as_of=self.as_of, source=self.source)
+
     @property
     def last_date(self) -> dt.date | None:
         """The date of the latest event (None for an empty log)."""

@@ -274,3 +274,16 @@ def test_replan_drops_references_to_removed_systems(tiny):
                   time_limit_s=2)
     assert plan.mp.inventory.by_id["市公安局/警务通"].depends_on == ()
     assert "市公安局/人口库" not in {s for g in plan.mp.groups for s in g.systems}
+
+
+def test_by_system_expands_unit_rows(tiny):
+    _, inventory, plan = tiny
+    log = LOG.by_system(inventory)
+    assert all(e.item_kind in ("system", "link") for e in log.events)
+    assert log.dates("listed") == {"市公安局/人口库": D(2020, 2, 20),
+                                   "市公安局/警务通": D(2020, 2, 20)}
+    assert len(log) == len(LOG) + 2 * 3 - 3  # three unit rows of two systems each
+    # the report counts the same either way
+    a = quarterly_report(plan, LOG, report_dates=DATES).to_frame()
+    b = quarterly_report(plan, log, report_dates=DATES).to_frame()
+    assert a.equals(b)
