@@ -231,12 +231,14 @@ def _timeline_agrees(s: Scenario) -> Iterator[Issue]:
             yield Issue(path, f'"{entry.name}" is a platform upgrade but the scenario has no '
                         "exchange_platform", "add an exchange_platform section",
                         severity="warning")
-    for i, m in enumerate(t.milestones):
+    if t.milestones:
+        names = ", ".join(f'"{m.name}" ({m.date})' for m in t.milestones[:3])
+        more = f" and {len(t.milestones) - 3} more" if len(t.milestones) > 3 else ""
         yield Issue(
-            f"targets.milestones[{i}]",
-            f'"{m.name}" ({m.date}): targets.milestones is deprecated; it is judged as a '
-            "timeline target of kind other, from a progress log only",
-            "move it under targets.timeline with a kind (one of: "
+            "targets.milestones",
+            f"targets.milestones is deprecated: {names}{more} have no kind, so they are "
+            "judged as timeline targets of kind other, from a progress log only",
+            "move them under targets.timeline with a kind (one of: "
             + ", ".join(TIMELINE_KINDS) + ")", severity="warning")
 
 

@@ -46,24 +46,30 @@ Rules by kind (``planned`` is the date the target is reached; ``slack_days`` = d
     after the due date is ``at risk`` when every requirement on its line first binds after
     the due date too (the network is fine, the document's date is not kept), ``missed``
     otherwise; a requirement on those lines the plan leaves unmet (a budget, no catalogue
-    option) is ``missed``. Without an upgrade plan (no catalogue): not planned.
+    option) is ``missed``. Without an upgrade plan (no catalogue): not planned. Recorded
+    ``upgraded`` events of the plan's lines (``SOURCE -- TARGET`` or a link id) overturn it
+    as for systems_on_cloud.
 ``four_tier_coverage``
     From the capacity plan's compliance: reached on 1 January of the first plan year from
     which the ``village_coverage`` rule has no violation on the upgraded network (the
     provisioned network for the first year when it has none already).
 
 *Judged only from the recorded progress* (a DataFrame with ``item_kind``, ``item_id``,
-``event``, ``date``, as the progress reader produces it):
+``event``, ``date``, or the :class:`~netplan.migration.progress.ProgressLog` that
+:func:`netplan.io.progress_io.read_progress` reads; a ``unit`` row is a department and
+stands for each of its systems):
 
 ``inventory_city`` / ``inventory_county``
-    Every city / county system of the inventory recorded ``inventoried``.
+    Every city / county system of the inventory recorded ``inventoried`` (itself or its
+    unit).
 ``three_lists``
     Every system of the inventory recorded ``listed`` (on the three lists, 三张清单).
 ``unit_plans``
-    Every unit (department) owning a system to migrate handed in its plan: each of its
-    systems to migrate recorded ``plan_submitted``.
+    Every unit (department) owning a system to migrate (in the plan's triage; every
+    department without a plan) handed in its plan: a ``plan_submitted`` row of the unit, or
+    one of each of its systems to migrate. ``required`` and ``achieved`` count units.
 ``other``
-    A row whose ``item_id`` is the target's name (any event).
+    A row whose ``item_id`` is the target's name (any kind, any event).
 
 The target is met when everything is recorded by the due date (``planned`` is the date of
 the last record), missed when recorded later or when ``as_of`` (default: the log's last date)
@@ -81,6 +87,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from netplan.errors import InputFileError, Issue
 from netplan.model.scenario import Scenario, TimelineTarget
 
 if TYPE_CHECKING:
@@ -131,8 +138,9 @@ class TimelineEntry:
     required, achieved : float or None
         In :data:`UNITS` of the kind; ``achieved`` by the due date (by ``as_of`` when earlier).
     basis : str
-        What it was judged from: ``migration plan``, ``capacity plan``, ``progress log``,
-        ``nothing``.
+        What it was judged from: ``migration plan``, ``capacity plan``, ``progress log``;
+        for a target not planned, what is lacking (``no progress log``, ``no capacity
+        plan``, ...).
     note : str
         Why, in words.
     """
@@ -159,6 +167,8 @@ class Timeline:
         In date order.
     as_of : date or None
         The date the progress was judged at (None without a log or date).
+    notes : tuple of str
+        What could not be judged and why (it counts against a clean verdict).
     """
 
     entries: tuple[TimelineEntry, ...]
@@ -207,15 +217,16 @@ def _entry(t: TimelineTarget, status: TargetStatus, planned: dt.date | None, req
                          None if achieved is None else float(achieved), basis, note)
 
 
-def _not_planned(t: TimelineTarget, why: str) -> TimelineEntry:
-    return _entry(t, TargetStatus.NOT_PLANNED, None, None, None, "nothing", why)
+def _not_planned(t: TimelineTarget, lacking: str, why: str) -> TimelineEntry:
+    return _entry(t, TargetStatus.NOT_PLANNED, None, None, None, f"no {lacking}", why)
 
 
 def _check_progress(progress: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in PROGRESS_COLUMNS if c not in progress.columns]
     if missing:
-        raise ValueError(f"progress lacks column(s) {', '.join(missing)}; it needs "
-                         f"{', '.join(PROGRESS_COLUMNS)}")
+        raise InputFileError([Issue("progress", f"the progress log lacks column(s) "
+                                    f"{', '.join(missing)}",
+                                    f"it needs {', '.join(PROGRESS_COLUMNS)}")])
     df = progress[PROGRESS_COLUMNS].copy()
     df["date"] = [d.date() if isinstance(d, pd.Timestamp) else d for d in df["date"]]
     df["item_id"] = df["item_id"].astype(str)
@@ -277,7 +288,8 @@ def _recorded(t: TimelineTarget, done: dict[str, dt.date | None] | None,
               as_of: dt.date | None, what: str) -> TimelineEntry:
     """Judge a progress-judged target from each unit's completion date (None: not recorded)."""
     if done is None:
-        return _not_planned(t, f"judged only from a progress log ({what}), and none is given")
+        return _not_planned(t, "progress log",
+                            f"judged only from a progress log ({what}), and none is given")
     cutoff = min(t.date, as_of) if as_of is not None else t.date
     achieved = sum(1 for d in done.values() if d is not None and d <= cutoff)
     n = len(done)
@@ -320,7 +332,7 @@ def _with_records(entry: TimelineEntry, t: TimelineTarget, recorded_by, planned_
 
 def _systems_on_cloud(t: TimelineTarget, plan: MigrationPlan | None, log, as_of):
     if plan is None:
-        return _not_planned(t, "no migration plan")
+        return _not_planned(t, "migration plan", "no migration plan")
     mp = plan.mp
     already = len(mp.already_on_cloud) + len(mp.done)
     n_move = sum(len(g.systems) for g in mp.groups)
@@ -361,7 +373,8 @@ def _systems_on_cloud(t: TimelineTarget, plan: MigrationPlan | None, log, as_of)
 def _platform_connected(t: TimelineTarget, scenario: Scenario, plan: MigrationPlan | None,
                         log, as_of):
     if plan is None:
-        return _not_planned(t, "no migration plan (connections follow its cutovers)")
+        return _not_planned(t, "migration plan",
+                            "no migration plan (connections follow its cutovers)")
     pct = 100.0 if t.pct is None else float(t.pct)
     conns = plan.platform_connections(scenario)
     use = conns[conns["must_connect"]]
@@ -428,15 +441,15 @@ def _planned_upgrade(t: TimelineTarget, capacity: CapacityPlan | None, what: str
                      ) -> tuple[TimelineEntry, dict[int, dt.date]]:
     """The entry from the capacity plan, and the in-service date per link id it upgrades."""
     if capacity is None:
-        return _not_planned(t, "no capacity plan"), {}
+        return _not_planned(t, "capacity plan", "no capacity plan"), {}
     up = capacity.upgrades
     if up is None:
-        return _not_planned(t, "the capacity plan has no upgrade plan "
+        return _not_planned(t, "upgrade plan", "the capacity plan has no upgrade plan "
                             "(no capacity.catalogue)"), {}
     links, nodes = up.topology.links, up.topology.nodes
     pos = backbone_positions(links) if what == "backbone" else platform_positions(links, nodes)
     if not len(pos):
-        return _not_planned(t, f"the network has no {what} lines"), {}
+        return _not_planned(t, f"{what} lines", f"the network has no {what} lines"), {}
     mine = set(pos.tolist())
     cap0 = links["capacity_mbps"].to_numpy(dtype=float, na_value=0.0)
     unmet = []
@@ -494,7 +507,7 @@ def _planned_upgrade(t: TimelineTarget, capacity: CapacityPlan | None, what: str
 
 def _coverage(t: TimelineTarget, scenario: Scenario, capacity: CapacityPlan | None):
     if capacity is None:
-        return _not_planned(t, "no capacity plan")
+        return _not_planned(t, "capacity plan", "no capacity plan")
     want = scenario.targets.village_coverage_pct
 
     def coverage(c) -> float | None:
@@ -596,7 +609,7 @@ def evaluate_timeline(scenario: Scenario, *, plan: MigrationPlan | None = None,
 
     Raises
     ------
-    ValueError
+    InputFileError
         When ``progress`` lacks one of :data:`PROGRESS_COLUMNS`.
 
     Examples
@@ -636,9 +649,14 @@ def evaluate_timeline(scenario: Scenario, *, plan: MigrationPlan | None = None,
                 t.name: _first_dates(log, None, None).get(t.name)}
             e = _recorded(t, done, as_of, "a record named after it")
         elif log is not None and inventory is None:
-            e = _not_planned(t, "no inventory to count the records against")
+            e = _not_planned(t, "inventory", "no inventory to count the records against")
         else:
             done = None if log is None else _completion(t.kind, inventory, plan, log)
             e = _recorded(t, done, as_of, _EVENT[t.kind][1])
         entries.append(e)
-    return Timeline(tuple(entries), as_of if log is not None else None)
+    lacking: dict[str, int] = {}
+    for e in entries:
+        if e.status is TargetStatus.NOT_PLANNED:
+            lacking[e.basis] = lacking.get(e.basis, 0) + 1
+    notes = tuple(f"{n} target(s) not judged: {why}." for why, n in lacking.items())
+    return Timeline(tuple(entries), as_of if log is not None else None, notes)

@@ -76,8 +76,9 @@ def test_diagnose_warns_on_old_milestones_and_platform_pct():
                   platform_connected_pct=90,
                   timeline=[{"name": "p", "date": "2022-12-31", "kind": "platform_connected"}])
     issues = {i.path: i for i in diagnose(s)}
-    m = issues["targets.milestones[0]"]
+    m = issues["targets.milestones"]
     assert m.severity == "warning" and "deprecated" in m.message and "kind other" in m.message
+    assert '"三张清单完成" (2020-06-30)' in m.message
     assert all(k in m.hint for k in TIMELINE_KINDS)
     p = issues["targets.timeline[0].pct"]
     assert p.severity == "warning" and "100%" in p.message and "90%" in p.message
