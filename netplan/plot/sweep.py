@@ -35,7 +35,7 @@ def _label(lang: str, key: str) -> str:
 
 
 def plot_tradeoff(result, x: str, y: str, *, by: str | None = None, lang: str = "zh",
-                  ax=None):
+                  title: str | None = None, ax=None):
     """One line of ``y`` against ``x`` per value of ``by``, averaged over the other parameters.
 
     Variants with an ``error`` (or no value) are left out. Each line's gid is
@@ -51,6 +51,7 @@ def plot_tradeoff(result, x: str, y: str, *, by: str | None = None, lang: str = 
         A parameter column: one line per value (None shown as "no cap").
     lang : {"zh", "en"}
         Language of the labels.
+    title : str, optional
     ax : matplotlib.axes.Axes, optional
         Drawn into; a new figure when None.
 
@@ -59,6 +60,7 @@ def plot_tradeoff(result, x: str, y: str, *, by: str | None = None, lang: str = 
     matplotlib.axes.Axes
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     use_cjk_font()
     df = _frame(result)
@@ -76,14 +78,22 @@ def plot_tradeoff(result, x: str, y: str, *, by: str | None = None, lang: str = 
         line = g.groupby(x, sort=True)[y].mean()
         none = key is None or (isinstance(key, float) and np.isnan(key))
         text = _label(lang, "all") if by is None or by not in ok else \
-            f"{_label(lang, by)} {_label(lang, 'none') if none else _fmt(key)}"
+            f"{_label(lang, by)} {_label(lang, 'none') if none else _fmt(key)}" + \
+            ("" if none or by != BUDGET else " 万元")
         ax.plot(line.index.to_numpy(dtype=float), line.to_numpy(dtype=float), marker="o",
                 label=text, gid=f"by:{'none' if none else key}" if by else "by:all")
     ax.set_xlabel(_label(lang, x))
     ax.set_ylabel(_label(lang, y))
+    if x == TEAMS:  # a count
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, alpha=0.3)
-    if len(groups) > 1 or (by is not None and len(groups) == 1):
+    if y == "min_slack_weeks":  # the deadlines
+        ax.axhline(0, color="tab:red", linestyle="--", linewidth=1, gid="deadline",
+                   label=_label(lang, "deadline"))
+    if len(groups) > 1 or by is not None or y == "min_slack_weeks":
         ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
     ax.figure.tight_layout()
     return ax
 
@@ -136,9 +146,8 @@ def plot_cost_vs_growth(result, *, by: str | None = None, lang: str = "zh", ax=N
     df = _frame(result)
     if by is None:
         by = BUDGET if _varies(df, BUDGET) else TEAMS if _varies(df, TEAMS) else None
-    ax = plot_tradeoff(df, GROWTH, "upgrade_cost", by=by, lang=lang, ax=ax)
-    ax.set_title(_label(lang, "title_cost"))
-    return ax
+    return plot_tradeoff(df, GROWTH, "upgrade_cost", by=by, lang=lang,
+                         title=_label(lang, "title_cost"), ax=ax)
 
 
 def plot_slack_vs_teams(result, *, by: str | None = None, lang: str = "zh", ax=None):
@@ -169,9 +178,5 @@ def plot_slack_vs_teams(result, *, by: str | None = None, lang: str = "zh", ax=N
     >>> [line.get_ydata().tolist() for line in ax.lines if line.get_gid() == "by:all"]
     [[-4.0, 7.0]]
     """
-    ax = plot_tradeoff(result, TEAMS, "min_slack_weeks", by=by, lang=lang, ax=ax)
-    ax.axhline(0, color="tab:red", linestyle="--", linewidth=1, gid="deadline",
-               label=_label(lang, "deadline"))
-    ax.legend(fontsize="small")
-    ax.set_title(_label(lang, "title_slack"))
-    return ax
+    return plot_tradeoff(result, TEAMS, "min_slack_weeks", by=by, lang=lang,
+                         title=_label(lang, "title_slack"), ax=ax)
