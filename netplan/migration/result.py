@@ -243,8 +243,8 @@ class MigrationPlan:
         queue = sorted((s for s in inv.systems if disposition[s.system_id] == "keep"
                         and not s.platform_connected),
                        key=lambda s: (-s.criticality, s.system_id))
-        queued = {s.system_id: begin + dt.timedelta(days=7 * (k // per_week) + 6)
-                  for k, s in enumerate(queue)}
+        rank = {s.system_id: k for k, s in enumerate(queue)}
+        queued = {i: begin + dt.timedelta(days=7 * (k // per_week) + 6) for i, k in rank.items()}
         rows = []
         for sys in inv.systems:
             sid = sys.system_id
@@ -263,7 +263,7 @@ class MigrationPlan:
             else:
                 when = queued[sid]
                 rule = (f"kept: {per_week} per week from {begin}, by criticality then id "
-                        f"(#{queue.index(sys) + 1})")
+                        f"(#{rank[sid] + 1})")
             rows.append({"system_id": sid, "name": sys.name, "department": sys.department,
                          "disposition": d, "must_connect": must,
                          "connected_already": bool(sys.platform_connected),
