@@ -310,18 +310,27 @@ def _milestone_verdict(plan) -> Finding:
 
 
 def _validation_verdict(v, *, upgraded: bool) -> Finding:
+    """Per case: pass or fail; unconfirmed checks and censored flows make a pass unclean.
+
+    A check not confirmed at the validation's confidence, or a flow still running at the end
+    (counted at its bounds), keeps a pass from being a clean one.
+    """
     t = v.table
+    confirmed = t["confirmed"] if "confirmed" in t else pd.Series(True, index=t.index)
     cases = []
     for case in v.cases:
-        g = t[t["case"] == case]
-        bad = g[~g["ok"]]
+        in_case = t["case"] == case
+        bad = t[in_case & ~t["ok"]]
         cases.append({"case": case, "passed": bool(bad.empty),
-                      "failed_units": int(bad["unit"].nunique())})
+                      "failed_units": int(bad["unit"].nunique()),
+                      "unconfirmed": int((in_case & ~confirmed).sum())})
     passed = all(c["passed"] for c in cases)
+    unconfirmed = sum(c["unconfirmed"] for c in cases)
     censored = int(t["unfinished"].sum()) if "unfinished" in t else 0
-    sev = "fail" if not passed else ("incomplete" if censored else "ok")
-    return Finding("verdict.validation", sev, {"upgraded": upgraded, "passed": passed,
-                                               "cases": cases, "censored": censored})
+    sev = "fail" if not passed else ("incomplete" if censored or unconfirmed else "ok")
+    return Finding("verdict.validation", sev, {
+        "upgraded": upgraded, "passed": passed, "cases": cases, "censored": censored,
+        "unconfirmed": unconfirmed, "confidence": getattr(v, "confidence", None)})
 
 
 # --------------------------------------------------------------------------- findings

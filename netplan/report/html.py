@@ -43,7 +43,10 @@ MAX_PICTURE_PX = 1800
 _FREE_TEXT = ("reason", "detail", "worst", "reason_before", "reason_after")
 #: Columns whose values are words to translate.
 _WORD_COLUMNS = ("tier", "kind", "status", "verdict", "rule", "state", "case", "measure",
-                 "disposition", "action", "resource", "before", "after", "stage")
+                 "disposition", "action", "resource", "before", "after", "stage", "milestone",
+                 "cuts_off")
+#: Integer columns shown without thousands separators (years, weeks, ids).
+_PLAIN_INT = ("year", "plan_year", "week", "start_week", "cutover_week", "link_id", "group")
 #: Severity -> badge label key.
 _BADGE = {"ok": "ok", "fail": "fail", "incomplete": "incomplete_badge", "warning": "warning",
           "info": "info", "critical": "critical"}
@@ -299,8 +302,11 @@ def _topology_section(results, out_dir: Path, lang: str) -> dict:
         if len(ap) and topo is not None:
             ap = ap.assign(node_id=[place_name(topo.nodes, n) for n in ap["node_id"]])
         _add_table(sec, "topology.spofs", ap, lang, "topology/spofs.csv", max_rows=10)
-        _add_table(sec, "topology.bridges", surv.bridges, lang, "topology/bridges.csv",
-                   max_rows=10)
+        br = surv.bridges
+        if len(br) and topo is not None:
+            br = br.assign(source=[place_name(topo.nodes, n) for n in br["source"]],
+                           target=[place_name(topo.nodes, n) for n in br["target"]])
+        _add_table(sec, "topology.bridges", br, lang, "topology/bridges.csv", max_rows=10)
     _add_pictures(sec, results, out_dir,
                   ["topology.png", *_files_named(results, "topology", "_down.png")], lang)
     return sec
@@ -325,7 +331,11 @@ def _migration_section(results, out_dir: Path, lang: str) -> dict:
                               "items": list(plan.explanation)})
     progress = plan.progress(results.scenario.targets.report_dates)
     _add_table(sec, "migration.progress", progress, lang, "migration/progress.csv")
-    _add_table(sec, "migration.schedule", plan.to_frame(), lang, "migration/schedule.csv")
+    sched = plan.to_frame()
+    keep = ["name", "department", "tier", "group", "start_date", "cutover_date",
+            "duration_weeks", "data_tb"]
+    _add_table(sec, "migration.schedule", sched[[c for c in keep if c in sched.columns]], lang,
+               "migration/schedule.csv")
     _add_pictures(sec, results, out_dir, ["gantt.png", "load.png"], lang)
     return sec
 
@@ -337,6 +347,19 @@ def _where_place(nodes, where: str) -> str:
     return place_name(nodes, parts[0])
 
 
+def _state_words(topo, state: str, lang: str) -> str:
+    """A load state in words; a single line down is named by its ends and carrier."""
+    if str(state).startswith("link:"):
+        try:
+            r = topo.links.iloc[int(str(state).split(":", 1)[1])]
+        except (ValueError, IndexError):
+            return i18n.state_name(str(state), lang)
+        ends = f"{place_name(topo.nodes, r['source'])}—{place_name(topo.nodes, r['target'])}"
+        carrier = r["carrier"] or ""
+        return (f"{ends} {carrier}线路故障" if lang == "zh" else f"{ends} {carrier} line down")
+    return i18n.state_name(str(state), lang)
+
+
 def _capacity_section(results, out_dir: Path, lang: str) -> dict:
     sec = _section(results, "capacity", lang)
     cp = results.capacity
@@ -344,9 +367,11 @@ def _capacity_section(results, out_dir: Path, lang: str) -> dict:
         return sec
     nodes = cp.loads.topology.nodes
     c = cp.compliance
-    _add_table(sec, "capacity.checked", c.checked, lang, "capacity/compliance_checked.csv")
+    _add_table(sec, "capacity.checked", c.checked.rename(columns={"target": "required"}), lang,
+               "capacity/compliance_checked.csv")
     v = c.violations
     if len(v):
+        v = v.assign(state=[_state_words(cp.loads.topology, x, lang) for x in v["state"]])
         by = (v.groupby(["rule", "state"], sort=False)
               .agg(violations=("where", "size"), worst_shortfall=("shortfall", "max"))
               .reset_index().sort_values("violations", ascending=False, kind="stable"))
@@ -384,7 +409,11 @@ def _capacity_section(results, out_dir: Path, lang: str) -> dict:
                          "utilisation_pct": last.get(f"{r}_utilisation_pct")})
         _add_table(sec, "capacity.cloud", pd.DataFrame(rows), lang, "capacity/cloud_weekly.csv")
         if len(cp.cloud.shrink):
-            _add_table(sec, "capacity.shrink", cp.cloud.shrink, lang,
+            sh = cp.cloud.shrink
+            keep = ["name", "department", "idle_pct", "action",
+                    *[f"{r}_{x}" for r in ("vcpu", "memory_gb", "storage_tb")
+                      for x in ("allocated", "proposed")]]
+            _add_table(sec, "capacity.shrink", sh[[c for c in keep if c in sh.columns]], lang,
                        "capacity/cloud_shrink.csv")
     _add_pictures(sec, results, out_dir, ["utilisation.png", "extranet_before.png",
                                           "extranet_after.png", "cloud.png"], lang)
@@ -451,7 +480,7 @@ def _cell(v, col: str, lang: str, words) -> str:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, (int, np.integer)):
-        return f"{int(v):,}"
+        return str(int(v)) if col in _PLAIN_INT else f"{int(v):,}"
     if isinstance(v, (float, np.floating)):
         return i18n.number(v, 2)
     return str(v)

@@ -151,7 +151,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "carriers": ("运营商", "carriers"),
     "node_id": ("节点", "node"), "name": ("名称", "name"), "source": ("起点", "from"),
     "target": ("终点 / 目标", "to / target"), "link_id": ("线路编号", "link"),
-    "dual_homed": ("双归属", "dual-homed"), "single_homed": ("单归属", "single-homed"),
+    "dual_homed": ("双归属比例", "dual-homed"), "single_homed": ("单归属", "single-homed"),
     "reach_all": ("全部可达", "reach all"), "unreachable": ("不可达", "unreachable"),
     "bridges": ("桥", "bridges"), "spofs": ("单点故障", "SPOFs"),
     "nodes_cut_off": ("断开节点数", "nodes cut off"),
@@ -209,7 +209,33 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "slack_days": ("提前（天）", "slack (days)"),
     "disposition": ("处置", "disposition"), "systems": ("系统数", "systems"),
     "lines": ("线路数", "lines"),
+    "divisions": ("行政区划数", "divisions"), "departments": ("部门数", "departments"),
+    "uplink": ("上联带宽", "uplink"),
+    "objective": ("目标值", "objective"), "bound": ("下界", "bound"),
+    "backend": ("算法", "backend"), "stopped_by": ("停止原因", "stopped by"),
+    "gap_pct": ("差距（%）", "gap (%)"), "cost": ("费用", "cost"),
+    "not_checked": ("未检查项", "not checked"), "offered": ("负载", "offered"),
+    "cuts_off": ("断开的目标", "cuts off"),
+    "unconfirmed_checks": ("未确认检查", "unconfirmed checks"),
+    "confirmed": ("已确认", "confirmed"),
+    "measured_s_to_confirm": ("确认所需仿真时长（秒）", "measured s to confirm"),
 }
+
+
+#: Column name patterns: regex -> (zh, en) with ``{0}`` the captured word (a target, carrier).
+_COLUMN_PATTERNS: tuple[tuple[str, tuple[str, str]], ...] = (
+    (r"lost_(.+)", ("{0}故障失联", "lost with {0} down")),
+    (r"(vcpu|memory_gb|storage_tb|network_mbps)_allocated", ("{0}已分配", "{0} allocated")),
+    (r"(vcpu|memory_gb|storage_tb|network_mbps)_proposed", ("{0}建议", "{0} proposed")),
+    (r"(vcpu|memory_gb|storage_tb|network_mbps)_used", ("{0}已用", "{0} used")),
+    (r"(vcpu|memory_gb|storage_tb|network_mbps)_freed", ("{0}释放", "{0} freed")),
+    (r"reach_(.+)_pct", ("可达{0}（%）", "reach {0} (%)")),
+    (r"max_hops_(.+)", ("至{0}最多跳数", "max hops to {0}")),
+    (r"max_latency_ms_(.+)", ("至{0}最大时延（ms）", "max latency to {0} (ms)")),
+    (r"sites_cut_off_(.+)", ("与{0}断开站点", "sites cut off from {0}")),
+    (r"(.+)_mbps", ("{0}（Mbps）", "{0} (Mbps)")),
+    (r"(.+)_pct", ("{0}（%）", "{0} (%)")),
+)
 
 
 def column(name: object, lang: str) -> str:
@@ -217,11 +243,21 @@ def column(name: object, lang: str) -> str:
 
     Examples
     --------
-    >>> column("shortfall", "zh"), column("whatever_x", "zh")
-    ('缺口', 'whatever_x')
+    >>> column("shortfall", "zh"), column("lost_电信", "zh"), column("whatever_x", "zh")
+    ('缺口', '电信故障失联', 'whatever_x')
     """
+    k = LANGUAGES.index(lang)
     pair = COLUMNS.get(str(name))
-    return str(name) if pair is None else pair[LANGUAGES.index(lang)]
+    if pair is not None:
+        return pair[k]
+    for pattern, texts in _COLUMN_PATTERNS:
+        m = re.fullmatch(pattern, str(name))
+        if m:
+            word = m.group(1)
+            inner = COLUMNS.get(word)
+            word = inner[k] if inner else (value(word, lang) if word in VALUES else word)
+            return texts[k].format(word)
+    return str(name)
 
 
 # --------------------------------------------------------------------------- values
@@ -229,8 +265,10 @@ def column(name: object, lang: str) -> str:
 #: Categorical values shown in tables and sentences: value -> (zh, en).
 VALUES: dict[str, tuple[str, str]] = {
     "met": ("已达成", "met"), "missed": ("未达成", "missed"), "at risk": ("有风险", "at risk"),
-    "not planned": ("未安排", "not planned"), "PASS": ("通过", "PASS"), "FAIL": ("未通过", "FAIL"),
+    "not planned": ("未安排", "not planned"),
+    "PASS": ("通过", "PASS"), "FAIL": ("未通过", "FAIL"),
     "pass": ("通过", "pass"), "fail": ("未通过", "fail"),
+    "INCONCLUSIVE": ("未能确认", "INCONCLUSIVE"),
     "done": ("完成", "done"), "failed": ("失败", "failed"), "skipped": ("跳过", "skipped"),
     "province": ("省", "province"), "city": ("市", "city"), "county": ("县（区）", "county"),
     "town": ("镇（街道）", "town"), "village": ("村（社区）", "village"),
@@ -278,6 +316,15 @@ def value(v: object, lang: str) -> str:
     pair = VALUES.get(text)
     if pair is not None:
         return pair[LANGUAGES.index(lang)]
+    parts = text.split(",")
+    if len(parts) > 1 and all(x in VALUES for x in parts):  # e.g. cuts_off "cloud,platform"
+        return ("、" if lang == "zh" else ", ").join(value(x, lang) for x in parts)
+    m = re.fullmatch(r"(all|\d+) systems by (\d{4}-\d{2}-\d{2})", text)
+    if m:  # a dated target's name, as the migration planner writes it
+        n, day = m.groups()
+        if lang == "zh":
+            return f"{day} 前{'全部' if n == 'all' else f' {n} 个'}系统上云"
+        return text
     return state_name(text, lang) if (":" in text or text.endswith(" down")) else text
 
 
@@ -549,21 +596,30 @@ def _v_validation(p, lang):
     cases = []
     for c in p["cases"]:
         name = case_name(c["case"], lang)
-        n = c["failed_units"]
+        n, u = c["failed_units"], c.get("unconfirmed", 0)
         if lang == "zh":
-            cases.append(f"{name}通过" if c["passed"] else f"{name}未通过（{n:,} 个单位）")
+            cases.append(f"{name}未通过（{n:,} 个单位）" if not c["passed"] else
+                         f"{name}未能确认（{u:,} 项检查）" if u else f"{name}通过")
         else:
-            cases.append(f"{name} passed" if c["passed"] else f"{name} FAILED ({n:,} units)")
+            cases.append(f"{name} FAILED ({n:,} units)" if not c["passed"] else
+                         f"{name} inconclusive ({u:,} checks)" if u else f"{name} passed")
     body = ("、" if lang == "zh" else ", ").join(cases)
+    unsure = p.get("unconfirmed", 0)
+    conf = p.get("confidence")
     if lang == "zh":
-        head = f"互联互通验证（{net}）" + ("全部通过" if p["passed"] else "未全部通过")
-        text = f"{head}：{body}"
+        word = ("未全部通过" if not p["passed"] else "未能全部确认" if unsure else "全部通过")
+        text = f"互联互通验证（{net}）{word}：{body}"
+        if unsure and conf:
+            text += f"；{unsure:,} 项检查在 {number(100 * conf)}% 置信度下未能确认，需延长仿真"
         if p.get("censored"):
             text += (f"；{p['censored']:,} 条流在仿真结束时尚未完成，按其界值计入，"
                      "结论不完全确定")
     else:
-        head = f"Interconnect validation on {net} " + ("passed" if p["passed"] else "FAILED")
-        text = f"{head}: {body}"
+        word = ("FAILED" if not p["passed"] else "inconclusive" if unsure else "passed")
+        text = f"Interconnect validation on {net} {word}: {body}"
+        if unsure and conf:
+            text += (f"; {unsure:,} checks are not confirmed at {number(100 * conf)}% "
+                     "confidence: simulate longer")
         if p.get("censored"):
             text += (f"; {p['censored']:,} flows were still running at the end and count at "
                      "their bounds, so the verdict is not certain")
