@@ -376,8 +376,10 @@ def run_sweep(scenario_path: str | Path, grid: SweepGrid | str | Path, *,
 
             n = workers or _cpus()
             label = f"local:{n} worker{'s' if n != 1 else ''}"
+            # no dashboard; the scheduler's HTTP routes (/health) on a free port, not 8787
             with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                              dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                              dashboard_address=None, silence_logs=logging.ERROR,
+                              scheduler_kwargs={"dashboard_address": ":0"}) as cluster, \
                     Client(cluster) as client:
                 rows = _on_cluster(client, tasks, grid, time_limit_s, report)
         else:

@@ -122,3 +122,24 @@ def test_parameter_columns_keep_numbers_and_write_lists_as_json():
     assert df["capacity.budget"].isna().tolist() == [True, False]
     assert df["capacity.budget"].dtype.kind == "f"
     assert df["extranet.carriers"].tolist() == ['["电信"]', '["电信", "联通"]']
+
+
+def test_existing_cluster_by_address_and_by_environment(tiny_file, monkeypatch):
+    import logging
+
+    from distributed import LocalCluster
+
+    g = parse_grid({"name": "addr", "stages": ["migration"],
+                    "variants": [{"migration.teams": 1}, {"migration.teams": 2}]})
+    sync = run_sweep(tiny_file, g, scheduler="sync", progress=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                      silence_logs=logging.ERROR) as cluster:
+        address = cluster.scheduler_address
+        by_address = run_sweep(tiny_file, g, scheduler=address, progress=False)
+        monkeypatch.setenv("NETPLAN_DASK_SCHEDULER", address)
+        by_env = run_sweep(tiny_file, g, progress=False)
+    assert by_address.scheduler == by_env.scheduler == address
+    for r in (by_address, by_env):
+        pd.testing.assert_frame_equal(r.to_frame(wall_clock=False),
+                                      sync.to_frame(wall_clock=False))
