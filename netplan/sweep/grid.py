@@ -14,7 +14,8 @@ A grid file names scenario settings by their dotted path and lists the values to
 
 With both ``grid`` and ``variants`` every grid point is combined with every listed variant
 (a listed variant's value wins over the grid's for the same path); ``seeds`` multiplies again,
-setting ``simulation.seed`` and ``migration.seed`` (where the scenario has those sections).
+setting ``simulation.seed`` and ``migration.seed`` (the latter when the scenario has a
+``migration`` section).
 Paths are dotted scenario paths; list items are indexed as ``simulation.failures[0].name`` (or
 ``simulation.failures.0.name``). A section missing from the scenario is created.
 
@@ -43,7 +44,7 @@ __all__ = ["STAGES", "DEFAULT_STAGES", "Variant", "SweepGrid", "read_grid", "par
 STAGES = ("migration", "capacity", "simulation")
 #: What runs when the grid file says nothing (the simulation takes minutes per variant).
 DEFAULT_STAGES = ("migration", "capacity")
-#: The seeds' paths in the scenario (each set only when its section is there).
+#: The seeds' paths in the scenario (``migration.seed`` only with a migration section).
 SEED_PATHS = ("simulation.seed", "migration.seed")
 
 _KEYS = ("name", "description", "grid", "variants", "stages", "seeds")
@@ -62,11 +63,14 @@ class Variant:
         Dotted scenario path → value, in the grid file's order.
     seed : int or None
         From the grid's ``seeds`` (set as ``simulation.seed`` and ``migration.seed``).
+    listed : int or None
+        Index of the grid file's listed variant it comes from (None without ``variants:``).
     """
 
     id: str
     params: dict[str, object]
     seed: int | None = None
+    listed: int | None = None
 
     def label(self) -> str:
         """``path=value, ...`` (and ``seed=N``): the variant in words."""
@@ -122,18 +126,19 @@ class SweepGrid:
         keys = list(self.grid)
         points = [dict(zip(keys, combo, strict=True))
                   for combo in itertools.product(*(self.grid[k] for k in keys))]
-        listed = self.variants or [{}]
+        listed = list(enumerate(self.variants)) or [(None, {})]
         seeds: list[int | None] = list(self.seeds) or [None]
-        combos = [({**p, **v}, s) for p in points for v in listed for s in seeds]
+        combos = [({**p, **v}, s, i) for p in points for i, v in listed for s in seeds]
         width = max(3, len(str(len(combos) - 1)))
-        return [Variant(f"v{i:0{width}d}", params, seed)
-                for i, (params, seed) in enumerate(combos)]
+        return [Variant(f"v{n:0{width}d}", params, seed, i)
+                for n, (params, seed, i) in enumerate(combos)]
 
     def line(self, variant: Variant, path: str) -> int | None:
         """Grid-file line where ``variant`` gets its value for ``path``."""
-        for key, line in self.lines.items():
-            if key.endswith(f".{path}") and key.startswith(("grid.", "variants[")):
-                return line
+        if variant.listed is not None and f"variants[{variant.listed}].{path}" in self.lines:
+            return self.lines[f"variants[{variant.listed}].{path}"]
+        if f"grid.{path}" in self.lines:
+            return self.lines[f"grid.{path}"]
         return self.lines.get("seeds") if path in SEED_PATHS else None
 
 
@@ -406,17 +411,20 @@ def variant_scenarios(scenario_path: str | Path, grid: SweepGrid
     for variant in grid.expand():
         params = dict(variant.params)
         if variant.seed is not None:
-            for p in SEED_PATHS:
-                if isinstance(base.get(p.split(".")[0]), dict):
-                    params.setdefault(p, variant.seed)
+            params.setdefault("simulation.seed", variant.seed)  # the section has defaults
+            if isinstance(base.get("migration"), dict):  # a migration section needs a start
+                params.setdefault("migration.seed", variant.seed)
         where = f"variant {variant}"
-        try:
-            data = apply_variant(base, params)
-        except KeyError as exc:
-            key = next((k for k in params if str(exc.args[0]).startswith(k.split(".")[0])), "")
-            issues.append(Issue(f"{where}: {key}", str(exc.args[0]),
-                                "fix the path in the grid file",
-                                line=grid.line(variant, key)))
+        data, bad_path = base, False
+        for key, value in params.items():
+            try:
+                data = apply_variant(data, {key: value})
+            except KeyError as exc:
+                issues.append(Issue(f"{where}: {key}", str(exc.args[0]),
+                                    "fix the path in the grid file",
+                                    line=grid.line(variant, key)))
+                bad_path = True
+        if bad_path:
             continue
         try:
             scenario, _ = parse_scenario(data, str(scenario_path), base_dir=scenario_path.parent)

@@ -125,3 +125,14 @@ def test_seeds_leave_out_a_missing_migration_section(tmp_path):
     pairs = variant_scenarios(path, parse_grid({"name": "g", "seeds": [5],
                                                 "variants": [{"demand.growth_pct_per_year": 1}]}))
     assert [(s.migration, s.simulation.seed) for _, s in pairs] == [(None, 5)]
+
+
+def test_a_listed_variants_error_points_at_its_own_line(tiny_file, write_grid):
+    path = write_grid({"name": "l", "variants": [{"migration.teams": 2},
+                                                 {"migration.teams": -1}]})
+    with pytest.raises(ScenarioError) as err:
+        variant_scenarios(tiny_file, read_grid(path))
+    (issue,) = err.value.issues
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "-1" in lines[issue.line - 1]
+    assert issue.path == "variant v001 (migration.teams=-1): migration.teams"
