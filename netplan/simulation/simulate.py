@@ -194,6 +194,28 @@ class TrafficResult:
                              "target_to_source_mbps": cap[1::2]}, index=self.trunks.index)
 
 
+def _with_probes(streams: pd.DataFrame, minimum: dict[tuple[str, ...], int],
+                 window_s: float) -> tuple[pd.DataFrame, float]:
+    """Raise each (unit, destination)'s rate of some classes to ``minimum[classes]`` flows per
+    ``window_s`` (every stream of the group in proportion).
+
+    Returns the streams and the load the extra flows add, in Mbps.
+    """
+    out, extra = streams, 0.0
+    for classes, least in minimum.items():
+        rows = streams["klass"].isin(classes).to_numpy()
+        if least <= 0 or not rows.any():
+            continue
+        r = streams.loc[rows]
+        total = r.groupby(["unit", "destination"], observed=True)["rate_per_s"].transform("sum")
+        factor = np.maximum(1.0, least / (total.to_numpy() * window_s))
+        out = out.copy() if out is streams else out
+        out.loc[rows, "rate_per_s"] = r["rate_per_s"].to_numpy() * factor
+        extra += float(((factor - 1.0) * r["rate_per_s"].to_numpy()
+                        * r["mean_mbit"].to_numpy()).sum())
+    return out, extra
+
+
 def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
                      faults: list[Fault] | tuple[Fault, ...] = (), case: str = "normal",
                      seed: int | None = None, duration_s: float | None = None,
@@ -201,7 +223,8 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
                      systems: CloudSystems | None = None,
                      system_mbps: dict[str, float] | None = None,
                      cutovers: pd.DataFrame | None = None, scale: float = 1.0,
-                     size_scale: float = 1.0, requests: bool = True) -> TrafficResult:
+                     size_scale: float = 1.0, requests: bool = True,
+                     min_requests: int = 0, min_transfers: int = 0) -> TrafficResult:
     """Simulate the busy hour (or any period) of the extranet.
 
     Parameters
@@ -239,6 +262,13 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
         fewer, larger flows (coarser events for long periods).
     requests : bool
         Simulate interactive requests (off: bulk and sync traffic only, e.g. as background).
+    min_requests : int
+        Requests each unit makes to each destination in the measured period at least: a unit
+        whose busy-hour rate gives fewer sends more (*probes*, like an SLA monitor's test
+        requests: the same sizes, their load simulated with the rest), so that its latency
+        quantiles rest on enough samples. ``stats["probe_mbps"]`` is the load they add.
+    min_transfers : int
+        The same for bulk transfers (their mean throughput is a service level).
 
     Returns
     -------
@@ -282,6 +312,11 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
                               scale=scale)
     if not requests:
         streams = streams[streams["klass"] != "request"].reset_index(drop=True)
+    probe_mbps = 0.0
+    if min_requests > 0 or min_transfers > 0:
+        streams, probe_mbps = _with_probes(
+            streams, {("request",): min_requests, ("bulk", "sync"): min_transfers},
+            duration - warm)
     if size_scale != 1.0:
         coarse = streams["klass"].isin(["bulk", "sync"]).to_numpy()
         streams.loc[coarse, "rate_per_s"] /= size_scale
@@ -324,6 +359,7 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
     stats = {"flows": len(arrivals), "measured": int(measured.sum()),
              "measured_from_s": window[0], "measured_to_s": window[1],
              "simulated_s": float(env.now), "wall_s": time.perf_counter() - wall0,
+             "probe_mbps": probe_mbps,
              **run.engine.stats}
     return TrafficResult(flows=flows, utilisation=util, trunks=trunks.to_frame(),
                          routes=[arc_trunks(p) for p in run.route_list],
