@@ -18,9 +18,14 @@ from matplotlib.colors import to_hex  # noqa: E402
 from netplan.errors import UnknownNodeError  # noqa: E402
 from netplan.examples import TINY_SCENARIO, meizhou_2020, tiny_scenario  # noqa: E402
 from netplan.model import Scenario  # noqa: E402
-from netplan.plot import plot_extranet, use_cjk_font  # noqa: E402
+from netplan.plot import plot_extranet, save_figure, use_cjk_font  # noqa: E402
 from netplan.plot._style import CJK_FONT, bundled_font_path  # noqa: E402
-from netplan.plot.topology import HIGHLIGHT_COLOR  # noqa: E402
+from netplan.plot.topology import (  # noqa: E402
+    CARRIER_COLORS,
+    DOWN_COLOR,
+    HIGHLIGHT_COLOR,
+    plot_county,
+)
 from netplan.topology import build_topology, survivability  # noqa: E402
 
 
@@ -43,6 +48,16 @@ def topo(request):
 def _close_figures():
     yield
     plt.close("all")
+
+
+_TOWN_VIEWS: dict = {}
+
+
+def _town_view(topo):
+    """``plot_extranet(topo, level="town")``, drawn once per topology (read-only use)."""
+    if id(topo) not in _TOWN_VIEWS:
+        _TOWN_VIEWS[id(topo)] = (topo, plot_extranet(topo, level="town"))
+    return _TOWN_VIEWS[id(topo)][1]
 
 
 def _texts(ax, prefix):
@@ -117,7 +132,7 @@ def test_one_village_marker_per_town_with_villages(topo):
     nodes = topo.nodes
     villages = nodes[nodes["kind"] == "village"]
     towns_with_villages = set(villages["parent"])
-    ax = plot_extranet(topo)
+    ax = _town_view(topo)
     labels = _texts(ax, "villages:")
     assert set(labels) == towns_with_villages
     assert len(_scatter(ax, "villages").get_offsets()) == len(towns_with_villages)
@@ -130,7 +145,7 @@ def test_one_village_marker_per_town_with_villages(topo):
 
 def test_one_department_marker_per_division(topo):
     deps = topo.nodes[topo.nodes["kind"] == "department"]
-    ax = plot_extranet(topo)
+    ax = _town_view(topo)
     labels = _texts(ax, "departments:")
     per_division = deps.groupby("parent").size()
     assert {d: t.get_text() for d, t in labels.items()} == {
@@ -139,7 +154,7 @@ def test_one_department_marker_per_division(topo):
 
 
 def test_meizhou_counts(meizhou):
-    ax = plot_extranet(meizhou)
+    ax = _town_view(meizhou)
     assert len(_texts(ax, "town:")) == 112
     assert len(_texts(ax, "county:")) == 8
     assert len(_texts(ax, "villages:")) == 112
@@ -148,7 +163,7 @@ def test_meizhou_counts(meizhou):
 
 
 def test_tiers_are_rows_top_down(meizhou):
-    ax = plot_extranet(meizhou)
+    ax = _town_view(meizhou)
 
     def y(prefix):
         return {round(t.get_position()[1], 6) for t in _texts(ax, prefix).values()}
@@ -161,7 +176,7 @@ def test_tiers_are_rows_top_down(meizhou):
 
 def test_figure_width_grows_with_towns(tiny, meizhou):
     w_tiny = plot_extranet(tiny).figure.get_figwidth()
-    w_meizhou = plot_extranet(meizhou).figure.get_figwidth()
+    w_meizhou = _town_view(meizhou).figure.get_figwidth()
     assert w_meizhou > 2.5 * w_tiny
     assert w_meizhou >= 112 * 0.3  # at least 0.3 inch per town column
 
@@ -213,7 +228,7 @@ def test_telecom_failure_reference_agrees_with_networkx(topo):
 
 def test_highlight_labels_show_affected_counts(topo):
     hit = survivability(topo).affected_by_carrier("电信")
-    ax = plot_extranet(topo, highlight=hit)
+    ax = plot_extranet(topo, highlight=hit, level="town")
     nodes = topo.nodes
     lost = _telecom_only(topo)
     villages = nodes[nodes["kind"] == "village"]
@@ -239,7 +254,8 @@ def test_highlight_labels_show_affected_counts(topo):
 
 
 def test_meizhou_highlight_example(meizhou):
-    ax = plot_extranet(meizhou, highlight=survivability(meizhou).affected_by_carrier("电信"))
+    ax = plot_extranet(meizhou, level="town",
+                       highlight=survivability(meizhou).affected_by_carrier("电信"))
     # 梅江区 is on 电信+联通; its first street's 17 villages alternate 电信, 联通, ...
     label = _texts(ax, "villages:")["广东省/梅州市/梅江区/金山街道"].get_text()
     assert label == "9/17村"
@@ -292,7 +308,13 @@ def test_a_province_is_drawn_down_to_the_counties():
         vs = nodes[(nodes["kind"] == "village") & nodes["parent"].isin(towns.index)]
         a = len(lost & set(vs.index))
         village_part = f"{a}/{len(vs)}村" if a else f"{len(vs)}村"
-        assert below[county].get_text() == f"{len(towns)}镇·{village_part}"
+        # few counties: wide columns, the departments counted in the same marker
+        divisions = {county, *towns.index}
+        deps = nodes[(nodes["kind"] == "department") & nodes["parent"].isin(divisions)]
+        d = len(lost & set(deps.index))
+        dept_part = (f"·{d}/{len(deps)}部门" if d else f"·部门×{len(deps)}") if len(deps) else ""
+        assert below[county].get_text() == "\n".join(
+            f"{len(towns)}镇·{village_part}{dept_part}".split("·"))
     assert ax.get_title().startswith("测试省")
     ax.figure.canvas.draw()
 
@@ -327,3 +349,166 @@ def test_saves_a_png(meizhou, tmp_path):
     path = tmp_path / "meizhou.png"
     ax.figure.savefig(path, dpi=60)
     assert path.stat().st_size > 50_000
+
+
+# ------------------------------------------------------------------------------ A4 overview
+
+
+def _county_totals(topo, county):
+    """Towns, villages and departments under a county, from the node table."""
+    n = topo.nodes
+    towns = n.index[(n["kind"] == "town") & (n["parent"] == county)]
+    villages = n.index[(n["kind"] == "village") & n["parent"].isin(towns)]
+    deps = n.index[(n["kind"] == "department") & n["parent"].isin([county, *towns])]
+    return towns, villages, deps
+
+
+@pytest.fixture(scope="module")
+def overview(meizhou):
+    return plot_extranet(meizhou)
+
+
+def test_meizhou_overview_fits_an_a4_page(overview, tmp_path):
+    fig = overview.figure
+    assert fig.get_figwidth() * 110 <= 1800
+    png, svg = save_figure(fig, tmp_path / "topology")
+    assert plt.imread(png).shape[1] <= 1800  # the saved picture, tight box included
+
+
+def test_meizhou_overview_is_drawn_down_to_the_counties(meizhou, overview):
+    nodes = meizhou.nodes
+    counties = set(nodes.index[nodes["kind"] == "county"])
+    assert set(_texts(overview, "county:")) == counties
+    assert not _texts(overview, "town:") and not _texts(overview, "villages:")
+    below = _texts(overview, "towns:")
+    assert set(below) == counties
+    for county in counties:
+        towns, villages, deps = _county_totals(meizhou, county)
+        assert below[county].get_text() == f"{len(towns)}镇\n{len(villages)}村\n部门×{len(deps)}"
+    total = sum(int(t.get_text().split("\n")[1].removesuffix("村")) for t in below.values())
+    assert total == (nodes["kind"] == "village").sum() == 2234
+    # the city's own departments keep their marker beside the core
+    (city_deps,) = _texts(overview, "departments:").values()
+    city = nodes.index[nodes["kind"] == "city"][0]
+    n_city = ((nodes["kind"] == "department") & (nodes["parent"] == city)).sum()
+    assert city_deps.get_text() == f"部门×{n_city}"
+
+
+def test_a_narrow_width_draws_the_counties_a_wide_one_the_towns(meizhou, tiny):
+    assert _texts(plot_extranet(tiny), "town:")  # a small city: its towns fit
+    wide = plot_extranet(meizhou, max_width_in=40)
+    assert len(_texts(wide, "town:")) == 112
+    with pytest.raises(ValueError, match="level='village'"):
+        plot_extranet(tiny, level="village")
+
+
+# ------------------------------------------------------------------------------ carrier down
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_down_carrier_is_grey_dashed_and_named_in_the_legend(meizhou, lang):
+    ax = plot_extranet(meizhou, down="电信", lang=lang)
+    links = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("links:")}
+    down = links["links:电信"]
+    assert {to_hex(c) for c in down.get_edgecolors()} == {DOWN_COLOR}
+    assert DOWN_COLOR == "#b0b0b0"  # grey: equal red, green and blue
+    assert all(dashes for _, dashes in down.get_linestyles())  # dashed
+    for carrier in ("联通", "移动"):
+        (color,) = {to_hex(c) for c in links[f"links:{carrier}"].get_edgecolors()}
+        assert color == to_hex(CARRIER_COLORS[carrier])
+        assert not any(d for _, d in links[f"links:{carrier}"].get_linestyles())  # solid
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[:3] == {"zh": ["电信 (中断)", "联通", "移动"],
+                         "en": ["电信 (down)", "联通", "移动"]}[lang]
+    pops = _scatter(ax, "pop")
+    faces = [to_hex(c) for c in pops.get_facecolors()]
+    pop_ids = [t.get_gid().removeprefix("pop:") for t in ax.texts
+               if (t.get_gid() or "").startswith("pop:")]
+    assert dict(zip(pop_ids, faces, strict=True))["广东省/梅州市#电信"] == DOWN_COLOR
+    assert ax.get_title().endswith({"zh": "（电信中断）", "en": "(电信 down)"}[lang])
+
+
+def test_an_unknown_down_carrier_is_refused(tiny):
+    with pytest.raises(UnknownNodeError, match="no carrier '广电'"):
+        plot_extranet(tiny, down=["广电"])
+
+
+# ------------------------------------------------------------------------------ county detail
+
+
+def test_county_detail_has_its_towns_only(meizhou):
+    county = "广东省/梅州市/兴宁市"
+    ax = plot_county(meizhou, "兴宁市")
+    towns, villages, deps = _county_totals(meizhou, county)
+    assert set(_texts(ax, "town:")) == set(towns)
+    assert set(_texts(ax, "county:")) == {county}
+    nodes = meizhou.nodes
+    per_town = nodes.loc[villages].groupby("parent").size()
+    assert {t: x.get_text() for t, x in _texts(ax, "villages:").items()} == {
+        t: f"{n}村" for t, n in per_town.items()}
+    assert ax.get_title() == "梅州市电子政务外网拓扑（兴宁市）"
+    assert ax.figure.get_figwidth() * 110 <= 1800
+    assert plot_county(meizhou, county).get_title() == ax.get_title()  # by id too
+
+
+def test_every_meizhou_county_detail_fits_an_a4_page(meizhou):
+    for county in meizhou.nodes.index[meizhou.nodes["kind"] == "county"]:
+        towns, _, _ = _county_totals(meizhou, county)
+        fig = plot_county(meizhou, county, lang="en").figure
+        assert fig.get_figwidth() * 110 <= 1800, county
+        plt.close(fig)
+
+
+def test_county_detail_with_highlight_and_down(meizhou):
+    hit = survivability(meizhou).affected_by_carrier("电信")
+    ax = plot_county(meizhou, "梅江区", highlight=hit, down="电信", lang="en")
+    label = _texts(ax, "villages:")["广东省/梅州市/梅江区/金山街道"].get_text()
+    assert label == "9/17 villages"  # as in the town-level overview
+    assert ax.get_title() == ("梅州市 e-government extranet: 梅江区 (电信 down) "
+                              "(red: affected sites)")
+
+
+def test_an_unknown_county_is_refused(meizhou):
+    with pytest.raises(UnknownNodeError, match="no county 'Z县'"):
+        plot_county(meizhou, "Z县")
+
+
+# ------------------------------------------------------------------------------ language, files
+
+
+def test_english_labels(tiny):
+    ax = plot_extranet(tiny, lang="en")
+    villages = tiny.nodes[tiny.nodes["kind"] == "village"].groupby("parent").size()
+    assert {t: x.get_text() for t, x in _texts(ax, "villages:").items()} == {
+        t: f"{n} villages" for t, n in villages.items()}
+    assert {x.get_text() for x in _texts(ax, "tier:").values()} >= {"town", "county"}
+    assert ax.get_title() == "甲市 e-government extranet"
+    legend = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert {"villages (per town)", "departments (per division)", "1 link"} <= legend
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_missing_glyphs(meizhou, lang):
+    hit = survivability(meizhou).affected_by_carrier("联通")
+    for ax in (plot_extranet(meizhou, highlight=hit, down="联通", lang=lang),
+               plot_county(meizhou, "五华县", lang=lang)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ax.figure.canvas.draw()
+        assert not [w for w in caught if "missing from" in str(w.message)]
+
+
+def test_svg_is_parseable_with_text_as_paths_and_png_is_reproducible(tiny, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    first = save_figure(plot_extranet(tiny).figure, tmp_path / "a")
+    second = save_figure(plot_extranet(tiny).figure, tmp_path / "b.svg")
+    assert [p.name for p in first] == ["a.png", "a.svg"]
+    assert [p.name for p in second] == ["b.png", "b.svg"]
+    root = ET.parse(first[1]).getroot()
+    assert root.tag.endswith("svg")
+    assert not [e for e in root.iter() if e.tag.endswith("}text")]  # glyphs drawn as paths
+    assert [e for e in root.iter() if e.tag.endswith("}path")]
+    assert first[0].read_bytes() == second[0].read_bytes()
+    assert first[1].read_bytes() == second[1].read_bytes()
+    assert not plt.get_fignums()  # save_figure closed them
