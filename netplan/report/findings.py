@@ -163,11 +163,14 @@ def _stage_status(results, name: str) -> str | None:
     return None if rec.status == "done" else rec.status
 
 
-def _not_run(results, stage: str, what: str) -> Finding:
+def _not_run(results, stage: str, what: str) -> list[Finding]:
+    """The verdict of a stage that failed or was skipped; none for a stage not in the run."""
     status = _stage_status(results, stage)
-    return Finding("verdict.not_run", "incomplete",
-                   {"stage": stage, "what": what,
-                    "status": None if status == "not run" else status})
+    if status == "not run" and results.stage(stage) is None and results.complete:
+        return []  # not asked for (``netplan topology`` runs one stage)
+    return [Finding("verdict.not_run", "incomplete",
+                    {"stage": stage, "what": what,
+                     "status": None if status == "not run" else status})]
 
 
 def _not_checked_items(texts: list[str]) -> list[dict]:
@@ -203,11 +206,11 @@ def _verdicts(results) -> list[Finding]:
         n = len(results.reach.unreachable())
         out.append(Finding("verdict.reach", "ok" if n == 0 else "fail", {"unreachable": n}))
     else:
-        out.append(_not_run(results, "topology", "reach"))
+        out.extend(_not_run(results, "topology", "reach"))
     # bandwidth, cost
     cp = results.capacity
     if cp is None:
-        out.append(_not_run(results, "capacity", "compliance"))
+        out.extend(_not_run(results, "capacity", "compliance"))
     else:
         years = list(cp.loads.years)
         sev, p = _compliance_params(cp.compliance.violations, cp.compliance.not_checked,
@@ -224,7 +227,7 @@ def _verdicts(results) -> list[Finding]:
     # migration
     plan = results.plan
     if plan is None:
-        out.append(_not_run(results, "migration", "milestones"))
+        out.extend(_not_run(results, "migration", "milestones"))
     else:
         out.append(_milestone_verdict(plan))
     # cloud
@@ -238,11 +241,11 @@ def _verdicts(results) -> list[Finding]:
             "utilisation_pct": util, "floor_pct": floor, "met": met,
             "shrink": int(len(c.shrink)), "after_shrink_pct": c.utilisation_after_shrink_pct}))
     elif results.scenario.targets.cloud_utilisation_min_pct is not None:
-        out.append(_not_run(results, "capacity" if cp is None else "migration", "cloud"))
+        out.extend(_not_run(results, "capacity" if cp is None else "migration", "cloud"))
     # validation
     v = results.validation
     if v is None:
-        out.append(_not_run(results, "simulation", "validation"))
+        out.extend(_not_run(results, "simulation", "validation"))
     else:
         up = cp.upgrades if cp is not None else None
         upgraded = results.before is not None or (

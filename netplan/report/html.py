@@ -44,7 +44,7 @@ _FREE_TEXT = ("reason", "detail", "worst", "reason_before", "reason_after")
 #: Columns whose values are words to translate.
 _WORD_COLUMNS = ("tier", "kind", "status", "verdict", "rule", "state", "case", "measure",
                  "disposition", "action", "resource", "before", "after", "stage", "milestone",
-                 "cuts_off")
+                 "cuts_off", "destinations")
 #: Integer columns shown without thousands separators (years, weeks, ids).
 _PLAIN_INT = ("year", "plan_year", "week", "start_week", "cutover_week", "link_id", "group")
 #: Severity -> badge label key.
@@ -179,11 +179,16 @@ def _context(results, out_dir: Path, lang: str) -> dict:
         "description": s.description or "", "verdicts": verdicts, "worst": worst,
         "failed": failed, "complete": results.complete,
         "sections": [x for x in sections if x is not None],
-        "timings": _table(results.timings_frame(), lang, max_rows=50),
+        "timings": _table(_timings(results, lang), lang, max_rows=50),
         "source": results.source, "version": __version__,
         "written": dt.datetime.now().isoformat(timespec="seconds"),
         "warnings": [str(w) for w in results.warnings],
     }
+
+
+def _timings(results, lang: str) -> pd.DataFrame:
+    df = results.timings_frame()
+    return df.assign(stage=[i18n.label(f"stage.{x}", lang) for x in df["stage"]])
 
 
 def _item(f: Finding, lang: str) -> dict:
@@ -208,9 +213,15 @@ def _section(results, name: str, lang: str) -> dict:
 
 
 def _add_table(sec: dict, heading: str, df, lang: str, csv: str | None = None, *,
-               max_rows: int = MAX_ROWS) -> None:
+               max_rows: int = MAX_ROWS, places: tuple = (), nodes=None) -> None:
+    """Add a table block; the node ids in columns ``places`` shown as place names."""
     if df is None or not len(df.columns):
         return
+    if places and nodes is not None and len(df):
+        head = df.head(max_rows).copy()
+        for col in places:
+            head[col] = [_where_place(nodes, w) for w in head[col]]
+        df = pd.concat([head, df.iloc[max_rows:]])
     sec["blocks"].append({"type": "table", "heading": i18n.label(heading, lang),
                           "table": _table(df, lang, csv=csv, max_rows=max_rows)})
 
@@ -298,15 +309,11 @@ def _topology_section(results, out_dir: Path, lang: str) -> dict:
     if surv is not None:
         _add_table(sec, "topology.surv", surv.to_frame(), lang,
                    "topology/survivability_by_tier.csv")
-        ap = surv.articulation_points
-        if len(ap) and topo is not None:
-            ap = ap.assign(node_id=[place_name(topo.nodes, n) for n in ap["node_id"]])
-        _add_table(sec, "topology.spofs", ap, lang, "topology/spofs.csv", max_rows=10)
-        br = surv.bridges
-        if len(br) and topo is not None:
-            br = br.assign(source=[place_name(topo.nodes, n) for n in br["source"]],
-                           target=[place_name(topo.nodes, n) for n in br["target"]])
-        _add_table(sec, "topology.bridges", br, lang, "topology/bridges.csv", max_rows=10)
+        nodes = None if topo is None else topo.nodes
+        _add_table(sec, "topology.spofs", surv.articulation_points, lang, "topology/spofs.csv",
+                   max_rows=10, places=("node_id",), nodes=nodes)
+        _add_table(sec, "topology.bridges", surv.bridges, lang, "topology/bridges.csv",
+                   max_rows=10, places=("source", "target"), nodes=nodes)
     _add_pictures(sec, results, out_dir,
                   ["topology.png", *_files_named(results, "topology", "_down.png")], lang)
     return sec
@@ -371,14 +378,15 @@ def _capacity_section(results, out_dir: Path, lang: str) -> dict:
                "capacity/compliance_checked.csv")
     v = c.violations
     if len(v):
-        v = v.assign(state=[_state_words(cp.loads.topology, x, lang) for x in v["state"]])
+        words = {x: _state_words(cp.loads.topology, x, lang) for x in v["state"].unique()}
+        v = v.assign(state=v["state"].map(words))
         by = (v.groupby(["rule", "state"], sort=False)
               .agg(violations=("where", "size"), worst_shortfall=("shortfall", "max"))
               .reset_index().sort_values("violations", ascending=False, kind="stable"))
         _add_table(sec, "capacity.by_rule", by, lang, "capacity/compliance.csv")
         worst = v.sort_values("shortfall", ascending=False, kind="stable")
-        worst = worst.assign(where=[_where_place(nodes, w) for w in worst["where"]])
-        _add_table(sec, "capacity.worst", worst, lang, "capacity/compliance.csv")
+        _add_table(sec, "capacity.worst", worst, lang, "capacity/compliance.csv",
+                   places=("where",), nodes=nodes)
     up = cp.upgrades
     if up is not None:
         rows = [{"status": up.status, "cost": up.cost, "bound": up.bound,
@@ -538,7 +546,10 @@ def _font_css(page: str) -> str:
     options.name_IDs = [1, 2]
     options.hinting = False
     options.notdef_outline = True
-    options.drop_tables = [*options.drop_tables, "FFTM"]  # else fontTools logs "not subset"
+    # no layout tables (plain CJK text needs none; decompiling them is most of the time), and
+    # FFTM, which fontTools would log as "not subset"
+    options.drop_tables = [*options.drop_tables, "FFTM", "GSUB", "GPOS", "GDEF", "BASE",
+                           "JSTF", "kern", "morx"]
     sub = subset.Subsetter(options)
     sub.populate(unicodes=[ord(c) for c in chars])
     sub.subset(font)

@@ -316,7 +316,7 @@ def value(v: object, lang: str) -> str:
     pair = VALUES.get(text)
     if pair is not None:
         return pair[LANGUAGES.index(lang)]
-    parts = text.split(",")
+    parts = [x.strip() for x in text.split(",")]
     if len(parts) > 1 and all(x in VALUES for x in parts):  # e.g. cuts_off "cloud,platform"
         return ("、" if lang == "zh" else ", ").join(value(x, lang) for x in parts)
     m = re.fullmatch(r"(all|\d+) systems by (\d{4}-\d{2}-\d{2})", text)
