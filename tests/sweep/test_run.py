@@ -143,3 +143,24 @@ def test_existing_cluster_by_address_and_by_environment(tiny_file, monkeypatch):
     for r in (by_address, by_env):
         pd.testing.assert_frame_equal(r.to_frame(wall_clock=False),
                                       sync.to_frame(wall_clock=False))
+
+
+def test_simulation_stage_matches_a_direct_validation(tiny_file):
+    from netplan.io.cloud_systems_io import systems_on_cloud
+    from netplan.simulation import validate_interconnect
+    from netplan.topology import build_topology
+
+    g = parse_grid({"name": "sim", "stages": ["simulation"], "seeds": [7],
+                    "variants": [{"simulation.duration_s": 300, "simulation.warmup_s": 60,
+                                  "simulation.failures": [{"name": "电信 down",
+                                                           "faults": [{"carrier": "电信"}]}]}]})
+    r = run_sweep(tiny_file, g, scheduler="sync", progress=False)
+    row = r.to_frame().iloc[0]
+    assert row["error"] == "" and "upgrade_cost" not in row and "migration_feasible" not in row
+    # the same by hand: no migration stage, so today's systems on the provisioned network
+    ((_, scenario),) = variant_scenarios(tiny_file, g)
+    assert scenario.simulation.seed == 7
+    inv = read_inventory(scenario.inventory.path)
+    v = validate_interconnect(scenario, build_topology(scenario),
+                              systems=systems_on_cloud(scenario, inventory=inv))
+    assert (row["simulation_passed"], row["failing_units"]) == (v.passed, len(v.failing_units()))
