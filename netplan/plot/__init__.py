@@ -2,18 +2,26 @@
 
 matplotlib is imported inside the functions only, so ``import netplan`` (and even
 ``import netplan.plot``) never loads it. Every plot function calls :func:`use_cjk_font` first, so
-Chinese labels render on machines without CJK fonts.
+Chinese labels render on machines without CJK fonts, and takes ``lang="zh"`` or ``"en"`` for
+its titles, axis labels and legends. :func:`save_figure` writes a figure as PNG and SVG.
 """
 
 from netplan.plot._style import save_figure, use_cjk_font
+from netplan.plot.capacity import plot_cloud_utilisation, plot_utilisation_by_tier
+from netplan.plot.migration import plot_schedule, plot_weekly_load
 from netplan.plot.simulation import plot_link_utilisation, plot_request_latency, plot_validation
-from netplan.plot.topology import plot_extranet
+from netplan.plot.topology import plot_county, plot_extranet
 
 __all__ = [
+    "plot_cloud_utilisation",
+    "plot_county",
     "plot_extranet",
     "plot_link_utilisation",
     "plot_request_latency",
+    "plot_schedule",
+    "plot_utilisation_by_tier",
     "plot_validation",
+    "plot_weekly_load",
     "save_figure",
     "use_cjk_font",
 ]
