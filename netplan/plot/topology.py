@@ -423,9 +423,25 @@ def _groups(nodes: pd.DataFrame, lowest: int, core: bool,
     return key, gkind, anchor
 
 
+_SINGULAR = {"villages": "village", "towns": "town", "counties": "county", "depts": "dept"}
+
+
+def _one(text: str, n: int, lang: str) -> str:
+    """English count labels of one: ``1 villages`` → ``1 village``."""
+    if lang != "en" or n != 1:
+        return text
+    head, _, word = text.rpartition(" ")
+    return f"{head} {_SINGULAR.get(word, word)}"
+
+
 def _count(tier: str, n: int, a: int, lang: str) -> str:
-    return (label(f"topo.unit_hit.{tier}", lang, a=a, n=n) if a
-            else label(f"topo.unit.{tier}", lang, n=n))
+    return _one(label(f"topo.unit_hit.{tier}", lang, a=a, n=n) if a
+                else label(f"topo.unit.{tier}", lang, n=n), n, lang)
+
+
+def _dept_count(n: int, a: int, lang: str) -> str:
+    return _one(label("topo.dept_hit", lang, a=a, n=n) if a
+                else label("topo.dept_count", lang, n=n), n, lang)
 
 
 def _group_table(nodes, key, gkind, anchor, hit, lang: str) -> pd.DataFrame:
@@ -450,16 +466,14 @@ def _group_table(nodes, key, gkind, anchor, hit, lang: str) -> pd.DataFrame:
         parts = []
         if gk == "departments":
             n, a = int(counts.at[k, "department"]), int(hits.at[k, "department"])
-            parts = [label("topo.dept_hit", lang, a=a, n=n) if a
-                     else label("topo.dept_count", lang, n=n)]
+            parts = [_dept_count(n, a, lang)]
             labels.append(parts[0])
         elif gk in ("counties", "towns", "villages"):
             for tier in ("county", "town", "village", "department"):
                 if tier in counts.columns and counts.at[k, tier]:
                     n, a = int(counts.at[k, tier]), int(hits.at[k, tier])
                     parts.append(_count(tier, n, a, lang) if tier != "department" else
-                                 label("topo.dept_hit", lang, a=a, n=n) if a else
-                                 label("topo.dept_count", lang, n=n))
+                                 _dept_count(n, a, lang))
             labels.append("·".join(parts) if lang == "zh" else " · ".join(parts))
         else:
             labels.append(names.get(row["anchor"], k))

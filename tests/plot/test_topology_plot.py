@@ -480,7 +480,7 @@ def test_english_labels(tiny):
     ax = plot_extranet(tiny, lang="en")
     villages = tiny.nodes[tiny.nodes["kind"] == "village"].groupby("parent").size()
     assert {t: x.get_text() for t, x in _texts(ax, "villages:").items()} == {
-        t: f"{n} villages" for t, n in villages.items()}
+        t: f"{n} village{'s' if n > 1 else ''}" for t, n in villages.items()}
     assert {x.get_text() for x in _texts(ax, "tier:").values()} >= {"town", "county"}
     assert ax.get_title() == "甲市 e-government extranet"
     legend = {t.get_text() for t in ax.get_legend().get_texts()}
