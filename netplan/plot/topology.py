@@ -42,13 +42,14 @@ _HIGHLIGHT_FILL = "#fde0dd"
 _INK = "#333333"
 
 _RANK = {"national": 0, "province": 1, "city": 2, "county": 3, "town": 4, "village": 5}
-_LEVELS = {"city": 2, "county": 3, "town": 4}
-_PLURAL = {3: "counties", 4: "towns", 5: "villages"}
+_LEVELS = {"province": 1, "city": 2, "county": 3, "town": 4}
+_PLURAL = {2: "cities", 3: "counties", 4: "towns", 5: "villages"}
 _TIER_NAME = {t: tier_name(t) for t in _RANK}  # Chinese tier names, for other plot modules
 # marker, size (pt²) of the kinds drawn as markers
 _MARKERS = {
     "pop": ("D", 70), "egress": ("*", 190), "cloud": ("^", 150), "platform": ("h", 140),
-    "departments": ("s", 26), "counties": ("o", 40), "towns": ("o", 38), "villages": ("o", 34),
+    "departments": ("s", 26), "cities": ("o", 42), "counties": ("o", 40), "towns": ("o", 38),
+    "villages": ("o", 34),
 }
 
 # geometry, inches
@@ -58,7 +59,6 @@ _GAP = 0.12  # between the spans of two parents
 _LINK_GAP_PT = 1.2  # between parallel lines of two carriers
 _MIN_COL = 0.3  # narrowest column (vertical labels)
 _WIDE_COL = 1.0  # columns at least this wide get horizontal labels
-_FEW_COLS = 10  # up to this many county or city columns are wide
 #: Default widest figure, inches: 1,760 pixels at 110 dpi, the width of an A4 page's text.
 MAX_WIDTH_IN = 16.0
 
@@ -205,8 +205,9 @@ def plot_extranet(topology: Topology, *, highlight: Iterable[str] | None = None,
         topology.require(ids)
         hit = nodes.index.isin(ids)
 
-    n_cols = int((kind.map(_RANK) == lowest).sum())
-    merge = lowest <= 3 and n_cols <= _FEW_COLS  # wide columns: one aggregate under each
+    # counties or higher as columns: the departments below them are counted in the column's
+    # aggregate marker (a marker of their own would be linked to it by a horizontal line)
+    merge = lowest <= 3
     key, gkind, anchor = _groups(nodes, lowest, core, merge)
     groups = _group_table(nodes, key, gkind, anchor, hit, lang)
     layout = _layout(nodes, groups, lowest, core, lang)
@@ -367,14 +368,14 @@ def _auto_level(nodes: pd.DataFrame, deepest: int, max_width_in: float) -> int:
     """The deepest tier, from ``deepest`` up to the cities, whose columns fit the width."""
     kind = nodes["kind"]
     room = max_width_in - _MARGIN_L - _MARGIN_R
-    for lowest in range(deepest, 2, -1):
+    for lowest in range(deepest, 1, -1):
         tier = [t for t, r in _RANK.items() if r == lowest][0]
         parent_tier = [t for t, r in _RANK.items() if r == lowest - 1][0]
         n_cols = int((kind == tier).sum())
         n_parents = int((kind == parent_tier).sum())
         if n_cols * _MIN_COL + max(n_parents - 1, 0) * _GAP <= room:
             return lowest
-    return 2
+    return 1 if (kind == "province").sum() > 1 and (kind == "national").any() else 2
 
 
 # --------------------------------------------------------------------------- grouping
@@ -415,15 +416,18 @@ def _groups(nodes: pd.DataFrame, lowest: int, core: bool,
         folded = dept & (base.map(kind).map(_RANK) == lowest).to_numpy()
         key[folded] = plural + ":" + base[folded]
         gkind[folded] = plural
-    if not core:  # several cities: the POPs and the egress are part of the city marker
-        merged = kind.isin(["pop", "egress"]).to_numpy()
-        key[merged] = parent[merged]
-        gkind[merged] = "city"
-        anchor[merged] = parent[merged]
+    if not core:  # several cities: the POPs and the egress are part of their city's marker
+        services = ["pop", "egress"] if lowest >= 2 else ["pop", "egress", "cloud", "platform"]
+        merged = kind.isin(services).to_numpy()
+        city = parent[merged].to_numpy()
+        key[merged] = key.reindex(city).to_numpy()
+        gkind[merged] = gkind.reindex(city).to_numpy()
+        anchor[merged] = anchor.reindex(city).to_numpy()
     return key, gkind, anchor
 
 
-_SINGULAR = {"villages": "village", "towns": "town", "counties": "county", "depts": "dept"}
+_SINGULAR = {"villages": "village", "towns": "town", "counties": "county", "cities": "city",
+             "depts": "dept"}
 
 
 def _one(text: str, n: int, lang: str) -> str:
@@ -468,8 +472,8 @@ def _group_table(nodes, key, gkind, anchor, hit, lang: str) -> pd.DataFrame:
             n, a = int(counts.at[k, "department"]), int(hits.at[k, "department"])
             parts = [_dept_count(n, a, lang)]
             labels.append(parts[0])
-        elif gk in ("counties", "towns", "villages"):
-            for tier in ("county", "town", "village", "department"):
+        elif gk in _PLURAL.values():
+            for tier in ("city", "county", "town", "village", "department"):
                 if tier in counts.columns and counts.at[k, tier]:
                     n, a = int(counts.at[k, tier]), int(hits.at[k, tier])
                     parts.append(_count(tier, n, a, lang) if tier != "department" else
@@ -506,11 +510,11 @@ def _layout(nodes: pd.DataFrame, groups: pd.DataFrame, lowest: int, core: bool,
     rank = kind.map(_RANK)
     cols = nodes.index[(rank == lowest).to_numpy()]
     parents = nodes.index[(rank == lowest - 1).to_numpy()]
-    widest = 1.35 if lowest <= 3 and len(cols) <= 10 else 0.8
+    widest = 1.35 if lowest <= 3 and len(cols) <= 10 else 0.8  # few: horizontal labels
     col = min(widest, max(_MIN_COL, 9.0 / max(len(cols), 1)))
     lay.col = col
     # the parent row has horizontal labels (and its departments' marker beside them)
-    min_span = 1.0 if lowest == 2 else 1.35
+    min_span = 1.0 if lowest <= 2 else 1.35
     children = pd.Series(cols, index=cols).groupby(parent.loc[cols].to_numpy(), sort=False)
     children = {p: list(c) for p, c in children}
     xs: dict[str, float] = {}
@@ -569,7 +573,7 @@ def _layout(nodes: pd.DataFrame, groups: pd.DataFrame, lowest: int, core: bool,
         groups["gkind"] == "departments").any()
     rows[0].name = label(f"topo.below.{lowest}{'d' if merged else ''}", lang)
     lay.rows = rows
-    lay.y_min = y_agg - (0.8 if not lay.wide else 0.55)
+    lay.y_min = y_agg - max(0.8 if not lay.wide else 0.55, 0.2 + _labels_below_in(groups, lay))
     lay.y_max = y + 0.55
 
     delta = col * 0.25
@@ -577,7 +581,7 @@ def _layout(nodes: pd.DataFrame, groups: pd.DataFrame, lowest: int, core: bool,
     y_top = ys.get("province", y_pop + 0.95)
     for k, row in groups.iterrows():
         gk, a = row["gkind"], row["anchor"]
-        if gk in ("counties", "towns", "villages"):
+        if gk in _PLURAL.values():
             has_dept = f"departments:{a}" in groups.index
             lay.x[k], lay.y[k] = xs[a] + (delta if has_dept else 0.0), y_agg
         elif gk == "departments":
@@ -599,6 +603,23 @@ def _layout(nodes: pd.DataFrame, groups: pd.DataFrame, lowest: int, core: bool,
             lay.x[k] = xs[city] + (-0.22 if j == 0 else 0.22)
             lay.y[k] = ys["city"] + (0.42 if lowest == 3 else 0.62)
     return lay
+
+
+def _text_in(text: str, fontsize: float) -> float:
+    """Rough length of a one-line label, inches (CJK one em a character, others half an em)."""
+    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.5 for ch in text)
+    return ems * fontsize / 72.0
+
+
+def _labels_below_in(groups: pd.DataFrame, lay: _Layout) -> float:
+    """How far the labels under the summary row's markers reach down, inches."""
+    below = groups[groups["gkind"].isin([*_PLURAL.values(), "departments"])]
+    if below.empty:
+        return 0.0
+    if lay.wide:  # horizontal, one count per line
+        lines = max((len(p) for p in below["parts"]), default=1)
+        return 6 / 72 + lines * 8 * 1.25 / 72
+    return 6 / 72 + max(_text_in(str(t), 6.5) for t in below["label"])
 
 
 def _city_block(lay: _Layout, k: str, gk: str, nodes, groups, xm: float, y_core: float,
