@@ -198,6 +198,9 @@ def plot_extranet(topology: Topology, *, highlight: Iterable[str] | None = None,
         lowest = _auto_level(nodes, 4 if core else 3 if n_provinces <= 1 else 2, max_width_in)
     else:
         lowest = _LEVELS[level]
+    if lowest == 1 and not (kind == "national").any():
+        raise ValueError("level='province' draws the provinces under a national backbone node; "
+                         f"{topology.name or 'the topology'} has none")
 
     hit = np.zeros(len(nodes), bool)
     if highlight is not None:

@@ -512,3 +512,30 @@ def test_svg_is_parseable_with_text_as_paths_and_png_is_reproducible(tiny, tmp_p
     assert first[0].read_bytes() == second[0].read_bytes()
     assert first[1].read_bytes() == second[1].read_bytes()
     assert not plt.get_fignums()  # save_figure closed them
+
+
+def test_a_country_can_be_drawn_down_to_the_provinces(tiny):
+    topo = _two_cities(provinces=2)
+    ax = plot_extranet(topo, level="province", lang="en")
+    nodes = topo.nodes
+    provinces = nodes.index[nodes["kind"] == "province"]
+    below = _texts(ax, "cities:")
+    assert set(below) == set(provinces)
+    for p in provinces:
+        # every node of the province, found by walking the parents up
+        under = [n for n in nodes.index if n != p and _walks_up_to(nodes, n, p)]
+        kinds = nodes.loc[under, "kind"].value_counts()
+        assert below[p].get_text().split("\n") == [
+            f"{kinds['city']} cities", f"{kinds['county']} counties", f"{kinds['town']} towns",
+            f"{kinds['village']} villages", f"{kinds['department']} depts"]
+    with pytest.raises(ValueError, match="national backbone"):
+        plot_extranet(tiny, level="province")
+
+
+def _walks_up_to(nodes, n, target):
+    parent = nodes["parent"]
+    while isinstance(n, str) and n in nodes.index:
+        if n == target:
+            return True
+        n = parent[n]
+    return False
