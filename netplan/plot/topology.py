@@ -389,44 +389,50 @@ def _groups(nodes: pd.DataFrame, lowest: int, core: bool,
     """Per node: the key of the marker it is drawn in, that marker's kind and anchor node.
 
     With ``merge``, the departments of a drawn column's divisions are counted in the column's
-    aggregate marker instead of a marker of their own.
+    aggregate marker instead of a marker of their own. Works on positions (numpy), not on
+    the string ids: a country has half a million nodes.
     """
-    kind = nodes["kind"]
-    parent = nodes["parent"]
-    rank = kind.map(_RANK)
+    ids = nodes.index.to_numpy(dtype=object)
+    kind = nodes["kind"].to_numpy(dtype=object)
+    parent = nodes.index.get_indexer(nodes["parent"].to_numpy(dtype=object))
+    rank = pd.Series(kind).map(_RANK).to_numpy(dtype=float)
+    pos = np.arange(len(ids))
+    dept = kind == "department"
     # walk up from each division (departments: from their division) to the lowest drawn tier
-    base = pd.Series(nodes.index, index=nodes.index).where(kind != "department", parent)
-    r = base.map(kind).map(_RANK)
+    base = np.where(dept, parent, pos)
     for _ in range(len(_RANK)):
-        deeper = r > lowest
+        ok = base >= 0
+        deeper = ok & (np.where(ok, rank[np.maximum(base, 0)], np.nan) > lowest)
         if not deeper.any():
             break
-        base = base.where(~deeper, base.map(parent))
-        r = base.map(kind).map(_RANK)
-    key = pd.Series(nodes.index, index=nodes.index)
+        base = np.where(deeper, parent[np.maximum(base, 0)], base)
+    key = ids.copy()
     gkind = kind.copy()
-    anchor = key.copy()
-    below = (rank > lowest).to_numpy()
+    anchor = ids.copy()
     plural = _PLURAL[lowest + 1]
-    key[below] = plural + ":" + base[below]
-    gkind[below] = plural
-    anchor[below] = base[below]
-    dept = (kind == "department").to_numpy()
-    key[dept] = "departments:" + base[dept]
-    gkind[dept] = "departments"
-    anchor[dept] = base[dept]
+    below = rank > lowest
+    base_ok = base >= 0
+    base_rank = np.where(base_ok, rank[np.maximum(base, 0)], np.nan)
+    base_id = np.where(base_ok, ids[np.maximum(base, 0)], None)
     if merge:
-        folded = dept & (base.map(kind).map(_RANK) == lowest).to_numpy()
-        key[folded] = plural + ":" + base[folded]
-        gkind[folded] = plural
+        below = below | (dept & (base_rank == lowest))
+    dept_only = dept & ~below
+    key[below] = [f"{plural}:{b}" for b in base_id[below]]
+    gkind[below] = plural
+    anchor[below] = base_id[below]
+    key[dept_only] = [f"departments:{b}" for b in base_id[dept_only]]
+    gkind[dept_only] = "departments"
+    anchor[dept_only] = base_id[dept_only]
     if not core:  # several cities: the POPs and the egress are part of their city's marker
         services = ["pop", "egress"] if lowest >= 2 else ["pop", "egress", "cloud", "platform"]
-        merged = kind.isin(services).to_numpy()
-        city = parent[merged].to_numpy()
-        key[merged] = key.reindex(city).to_numpy()
-        gkind[merged] = gkind.reindex(city).to_numpy()
-        anchor[merged] = anchor.reindex(city).to_numpy()
-    return key, gkind, anchor
+        merged = np.isin(kind, services) & (parent >= 0)
+        city = parent[merged]
+        key[merged] = key[city]
+        gkind[merged] = gkind[city]
+        anchor[merged] = anchor[city]
+    index = nodes.index
+    return (pd.Series(key, index=index, dtype=object), pd.Series(gkind, index=index, dtype=object),
+            pd.Series(anchor, index=index, dtype=object))
 
 
 _SINGULAR = {"villages": "village", "towns": "town", "counties": "county", "cities": "city",
