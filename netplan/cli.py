@@ -1,54 +1,111 @@
-"""The ``netplan`` command line: validate, schema, topology, schedule, capacity, simulate, run.
+"""The ``netplan`` command line: validate, schema, topology, schedule, capacity, run, sweep...
 
-Every command reads a scenario file, reports bad input as ``file: line N: path: message; hint``
-lines on stderr and exits with status 2, and writes its outputs only when everything succeeded.
+The commands: validate, schema, topology, schedule, capacity, simulate, run, replan, sweep.
+Every command reads a scenario file and checks all of it first: bad input is reported as
+``file: line N: path: message; hint`` lines on stderr, exit status 2, nothing written. A run
+then goes stage by stage (topology → migration → capacity → simulation → policy → report);
+each stage writes into a staging folder whose files move into ``--out`` only when the stage
+succeeded, so a stage that fails stops the run with its error, leaves the earlier stages'
+outputs in place and the report marked incomplete.
+
+Exit status: 0 every target met; 1 the plan misses a target or a verdict is not a clean pass
+(:data:`EXIT_TARGET_MISSED`: the outputs are complete, so a pipeline can gate on it); 2 bad
+input (or an unwritable ``--out``); 3 an internal error (a bug); 4 ``netplan sweep``: some
+variant failed; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import sys
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from netplan.errors import NetplanError, ScenarioError
 
-__all__ = ["main"]
+__all__ = ["main", "EXIT_OK", "EXIT_TARGET_MISSED", "EXIT_INPUT", "EXIT_INTERNAL"]
 
 EXIT_OK = 0
+#: The run finished, and the plan misses a target or a verdict is not a clean pass.
+EXIT_TARGET_MISSED = 1
 EXIT_INPUT = 2
+EXIT_INTERNAL = 3
 
 
 class _Progress:
-    """Step lines with timings on stderr (quiet with ``--quiet``)."""
+    """Progress of a run on stderr: a bar per stage on a terminal, plain lines otherwise.
 
-    def __init__(self, total: int, quiet: bool = False):
-        self.total = total
+    ``progress("what")`` starts the next step of the current stage; :meth:`stage` wraps a
+    stage (its bar shows the step, the steps done and the elapsed time). Nothing is shown with
+    ``quiet``; plain ``netplan: [stage k/n] what …`` lines when stderr is not a terminal (a log
+    file, CI) or ``rich`` is missing.
+    """
+
+    def __init__(self, quiet: bool = False, n_stages: int = 0):
         self.quiet = quiet
-        self.step = 0
+        self.n_stages = n_stages
         self.t0 = time.perf_counter()
         self.timings: dict[str, float] = {}
-        self._last: tuple[str, float] | None = None
+        self._stage: str | None = None
+        self._k = 0
+        self._step = -1
+        self._bar = None
+        self._task = None
+        if not quiet and sys.stderr.isatty():
+            try:
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    SpinnerColumn,
+                    TextColumn,
+                    TimeElapsedColumn,
+                )
+            except ImportError:  # pragma: no cover - rich is a dependency
+                pass
+            else:
+                self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                     BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                     console=Console(stderr=True), transient=False)
+
+    @contextmanager
+    def stage(self, name: str, steps: int):
+        """A stage of ``steps`` steps (its bar); records its wall time in :attr:`timings`."""
+        self._stage, self._k, self._step = name, self._k + 1, -1
+        start = time.perf_counter()
+        if self._bar is not None:
+            if self._task is None:
+                self._bar.start()
+            self._task = self._bar.add_task(name, total=steps)
+        try:
+            yield
+        finally:
+            self.timings[name] = time.perf_counter() - start
+            if self._bar is not None:
+                self._bar.update(self._task, completed=steps,
+                                 description=f"{name} ({self.timings[name]:.1f} s)")
 
     def __call__(self, what: str) -> None:
-        self._close()
-        self.step += 1
-        self._last = (what, time.perf_counter())
-        if not self.quiet:
-            of = f"/{self.total}" if self.total else ""  # 0: not known yet
-            print(f"netplan: [{self.step}{of}] {what} …", file=sys.stderr, flush=True)
-
-    def _close(self) -> None:
-        if self._last is not None:
-            what, start = self._last
-            self.timings[what] = time.perf_counter() - start
-            self._last = None
+        if self.quiet:
+            return
+        self._step += 1
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, description=f"{self._stage}: {what}",
+                             completed=self._step)
+            return
+        where = f"{self._stage} {self._k}/{self.n_stages}" if self._stage else "netplan"
+        print(f"netplan: [{where}] {what} …", file=sys.stderr, flush=True)
 
     def done(self, message: str) -> None:
-        self._close()
+        """The last line: what was written and the total time."""
+        if self._bar is not None and self._task is not None:
+            self._bar.stop()
         if not self.quiet:
             print(f"netplan: {message} ({time.perf_counter() - self.t0:.1f} s)", file=sys.stderr)
 
@@ -87,7 +144,7 @@ def _cmd_schema(args) -> int:
 
 
 def _topology_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
-                      ctx: dict):
+                      ctx: dict, results):
     from netplan.report.topology_report import write_topology_report
     from netplan.topology import reachability, summarize, survivability
 
@@ -98,9 +155,10 @@ def _topology_section(scenario, out_dir: Path, progress: _Progress, *, pictures:
     reach = reachability(topo)
     progress(f"checking survivability ({len(topo.carriers)} carrier failures, links, nodes)")
     surv = survivability(topo)
+    results.topology, results.summary, results.reach, results.surv = topo, summary, reach, surv
     progress("writing topology tables" + (" and pictures" if pictures else ""))
     return write_topology_report(scenario, topo, summary, reach, surv, out_dir,
-                                 pictures=pictures)
+                                 pictures=pictures, lang=ctx["lang"])
 
 
 def _topology(scenario, ctx: dict):
@@ -112,59 +170,90 @@ def _topology(scenario, ctx: dict):
     return ctx["topology"]
 
 
+def _inventory(scenario, ctx: dict):
+    """The scenario's inventory, read once per run (None without one)."""
+    if "inventory" not in ctx:
+        from netplan.io.inventory_io import read_inventory
+
+        ctx["inventory"] = (None if scenario.inventory is None else
+                            read_inventory(scenario.inventory.path,
+                                           encoding=scenario.inventory.encoding))
+    return ctx["inventory"]
+
+
+def _progress_log(scenario, ctx: dict):
+    """``--progress``: the progress log read against the inventory and topology (or None)."""
+    path = ctx.get("progress_path")
+    if path is None:
+        return None
+    if "progress_log" not in ctx:
+        from netplan.io.progress_io import read_progress
+
+        ctx["progress_log"] = read_progress(path, inventory=_inventory(scenario, ctx),
+                                            topology=_topology(scenario, ctx),
+                                            as_of=ctx.get("as_of"))
+    return ctx["progress_log"]
+
+
 def _migration_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
-                       ctx: dict):
-    from netplan.io.inventory_io import read_inventory
+                       ctx: dict, results):
     from netplan.migration.plan import plan_migration
     from netplan.report.migration_report import write_migration_report
     from netplan.report.topology_report import ReportSection
 
     if scenario.inventory is None or scenario.migration is None:
-        progress("migration: skipped (no inventory or migration section)")
+        progress("skipped (no inventory or migration section)")
         return ReportSection("Migration", "## Migration\n\nNo `inventory` or `migration` "
-                             "section in the scenario: nothing to schedule.\n", [])
+                             "section in the scenario: nothing to schedule.\n", [],
+                             skipped="no inventory or migration section in the scenario")
     progress(f"reading the inventory {Path(scenario.inventory.path).name}")
-    inventory = read_inventory(scenario.inventory.path, encoding=scenario.inventory.encoding)
-    progress(f"scheduling {len(inventory.systems)} systems "
-             f"({scenario.migration.backend}, ≤ {scenario.migration.time_limit_s:g} s)")
-    plan = plan_migration(scenario, inventory, topology=_topology(scenario, ctx))
-    ctx["plan"] = plan
-    if not plan.feasible:  # a result, not an error (exit 0), but said even with --quiet
+    inventory = _inventory(scenario, ctx)
+    log = _progress_log(scenario, ctx)
+    policy = scenario.migration
+    if ctx.get("replan"):
+        from netplan.migration.progress import replan
+
+        progress(f"re-planning the rest from {Path(ctx['progress_path']).name} as of "
+                 f"{ctx['as_of']} ({policy.backend}, ≤ {policy.time_limit_s:g} s)")
+        plan = replan(scenario, inventory, log, as_of=ctx["as_of"],
+                      topology=_topology(scenario, ctx))
+    else:
+        progress(f"scheduling {len(inventory.systems)} systems "
+                 f"({policy.backend}, ≤ {policy.time_limit_s:g} s)")
+        plan = plan_migration(scenario, inventory, topology=_topology(scenario, ctx))
+    ctx["plan"] = results.plan = plan
+    if not plan.feasible:  # a result, not an error, but said even with --quiet
         for line in plan.summary():
             print(f"netplan: warning: {line}", file=sys.stderr)
-    progress("writing the schedule, lists and charts")
-    return write_migration_report(scenario, plan, out_dir, pictures=pictures)
+    progress("writing the schedule, lists, unit plans and charts")
+    return write_migration_report(scenario, plan, out_dir, pictures=pictures,
+                                  language=ctx["lang"])
 
 
 def _capacity_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
-                      ctx: dict):
+                      ctx: dict, results):
     from netplan.capacity import plan_capacity
     from netplan.report.capacity_report import write_capacity_report
 
     topo = _topology(scenario, ctx)
     plan = ctx.get("plan")
-    inventory = plan.mp.inventory if plan is not None else None
-    if inventory is None and scenario.inventory is not None:
-        from netplan.io.inventory_io import read_inventory
-
-        inventory = read_inventory(scenario.inventory.path,
-                                   encoding=scenario.inventory.encoding)
+    inventory = plan.mp.inventory if plan is not None else _inventory(scenario, ctx)
     years = scenario.capacity.years or [scenario.year]
     progress(f"loading {topo.n_links:,} links per year ({', '.join(map(str, years))}), normal, "
              f"each carrier and each single line down; checking the targets; planning the "
              f"upgrades (≤ {scenario.capacity.time_limit_s:g} s)")
     cp = plan_capacity(scenario, topo, inventory=inventory, migration=plan)
-    ctx["capacity"] = cp
+    ctx["capacity"] = results.capacity = cp
     up = cp.upgrades
     if up is not None and up.status in ("infeasible", "over_budget", "no_solution"):
         for line in up.summary()[:3]:
             print(f"netplan: warning: {line}", file=sys.stderr)
     progress("writing loads, compliance, the upgrade plan, cloud and address tables")
-    return write_capacity_report(scenario, cp, out_dir, pictures=pictures)
+    return write_capacity_report(scenario, cp, out_dir, pictures=pictures, lang=ctx["lang"])
 
 
 def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
-                        ctx: dict):
+                        ctx: dict, results):
     from netplan.report.simulation_report import write_simulation_report
     from netplan.simulation import (
         cloud_system_mbps,
@@ -180,25 +269,31 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
                 and cp.upgrades.status != "no_solution")
     opts = ctx.get("simulation", {})
     cases = opts.get("cases") or default_failure_cases(scenario)
-    duration = opts.get("duration_s") or scenario.simulation.duration_s
+    duration = opts.get("duration_s")
     systems = _systems_on_cloud(scenario, ctx)
     system_mbps = cloud_system_mbps(topo, systems.systems,
                                     default_mbps=scenario.demand.system_mbps)
-    progress(f"simulating {duration:g} s of traffic, {systems.label} "
-             f"({sum(system_mbps.values()):,.0f} Mbps): normal and {len(cases)} "
-             f"failure case(s) ({', '.join(c.name for c in cases) or 'none'})")
+    length = (f"{duration:g} s" if duration else
+              f"a {900:g} s pilot, longer where a verdict needs it (≤ "
+              f"{scenario.simulation.duration_s:g} s)")
+    common = dict(systems=systems, cases=cases, seed=opts.get("seed"), duration_s=duration,
+                  workers=_workers())
+    if upgraded and opts.get("compare_provisioned"):
+        progress(f"simulating the provisioned network: {length}, {systems.label} "
+                 f"({sum(system_mbps.values()):,.0f} Mbps), normal and {len(cases)} "
+                 f"failure case(s)")
+        before = validate_interconnect(scenario, topo, **common)
     if upgraded:
-        before = validate_interconnect(scenario, topo, systems=systems, cases=cases,
-                                       seed=opts.get("seed"),
-                                       duration_s=opts.get("duration_s"), workers=_workers())
         year = scenario.year or (scenario.capacity.years or [None])[0]
         topo = cp.upgrades.upgraded(year)
-        progress(f"simulating the same on the network upgraded by the plan ({year})")
+        where = f"the network upgraded by the plan ({year})"
     else:
-        progress("no upgrade plan: the provisioned network only")
-    validation = validate_interconnect(scenario, topo, systems=systems, cases=cases,
-                                       seed=opts.get("seed"),
-                                       duration_s=opts.get("duration_s"), workers=_workers())
+        where = "the provisioned network (no upgrade plan)"
+    progress(f"simulating {where}: {length}, {systems.label} "
+             f"({sum(system_mbps.values()):,.0f} Mbps), normal and {len(cases)} failure "
+             f"case(s) ({', '.join(c.name for c in cases) or 'none'})")
+    validation = validate_interconnect(scenario, topo, **common)
+    results.validation, results.before = validation, before
     cutovers = None
     if "plan" in ctx and ctx["plan"].starts is not None:
         progress(f"simulating the {scenario.simulation.cutover_weeks} heaviest cutover weeks")
@@ -206,9 +301,36 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
                                      systems=systems, workers=_workers())
     else:
         progress("cutover windows: skipped (no migration plan in this run)")
+    results.cutovers = cutovers
     progress("writing validation tables, link loads and time series")
     return write_simulation_report(scenario, validation, out_dir, cutovers=cutovers,
-                                   pictures=pictures, before=before)
+                                   pictures=pictures, before=before, lang=ctx["lang"])
+
+
+def _policy_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
+                    ctx: dict, results):
+    """The policy timeline judged against the plans, and the quarterly progress report."""
+    from netplan.policy import evaluate_timeline
+    from netplan.report.policy_report import write_policy_report
+
+    log = _progress_log(scenario, ctx)
+    progress("judging the policy timeline" + (f" and the recorded progress of "
+                                              f"{Path(ctx['progress_path']).name}" if log else ""))
+    plan, cp = ctx.get("plan"), ctx.get("capacity")
+    timeline = evaluate_timeline(scenario, plan=plan, capacity=cp, progress=log,
+                                 as_of=ctx.get("as_of"), inventory=_inventory(scenario, ctx))
+    quarterly = None
+    if plan is not None:
+        from netplan.migration.progress import quarterly_report
+
+        progress("the quarterly progress report (季度工作进展)")
+        upgrades = cp.upgrades.lines if cp is not None and cp.upgrades is not None else None
+        quarterly = quarterly_report(plan, log, report_dates=scenario.targets.report_dates,
+                                     as_of=ctx.get("as_of"), scenario=scenario,
+                                     timeline=scenario.targets.full_timeline(),
+                                     upgrades=upgrades)
+    results.timeline, results.quarterly = timeline, quarterly
+    return write_policy_report(scenario, timeline, quarterly, out_dir, lang=ctx["lang"])
 
 
 def _systems_on_cloud(scenario, ctx: dict):
@@ -243,40 +365,154 @@ def _workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-#: Capabilities that ``netplan run`` runs, in order: (name, steps, section writer).
+#: Stages that ``netplan run`` runs, in order: (name, steps, section writer).
 CAPABILITIES: list[tuple[str, int, Callable]] = [
     ("topology", 4, _topology_section),
     ("migration", 3, _migration_section),
     ("capacity", 2, _capacity_section),
     ("simulation", 4, _simulation_section),
+    ("policy", 2, _policy_section),
 ]
 
 
+def _what_ifs(args, scenario):
+    """The scenario with ``--teams``, ``--time-limit`` and ``--seed`` applied (validated)."""
+    changes: dict = {}
+    teams = getattr(args, "teams", None)
+    limit = getattr(args, "time_limit", None)
+    seed = getattr(args, "seed", None)
+    if (teams is not None or limit is not None or seed is not None) and scenario.migration:
+        m = {}
+        if teams is not None:
+            if teams < 1:
+                raise NetplanError(f"--teams {teams}: at least 1 team")
+            m.update(teams=teams, team_changes=[])
+        if limit is not None:
+            m["time_limit_s"] = limit
+        if seed is not None:
+            m["seed"] = seed
+        changes["migration"] = scenario.migration.model_copy(update=m)
+    if limit is not None:
+        if limit <= 0:
+            raise NetplanError(f"--time-limit {limit:g}: give a positive number of seconds")
+        changes["capacity"] = scenario.capacity.model_copy(update={"time_limit_s": limit})
+    return scenario.model_copy(update=changes) if changes else scenario
+
+
 def _run(args, names: list[str] | Callable) -> int:
-    """Run the capabilities ``names`` (or ``names(scenario)``, once the scenario is read)."""
-    from netplan.report import staged_output, write_index
+    """Run the stages ``names`` (or ``names(scenario)``, once the scenario is read)."""
+    from netplan.report import staged_output
+    from netplan.report.run_results import RunResults, StageRecord
 
-    def total(chosen_names) -> int:
-        return 1 + sum(c[1] for c in CAPABILITIES if c[0] in chosen_names) + 1
-
-    # the steps are known up front, or (names a function of the scenario) once it is read
-    progress = _Progress(total=0 if callable(names) else total(names), quiet=args.quiet)
-    progress(f"reading {args.file}")
-    scenario, warnings = _read(args.file)
+    quiet = args.quiet
+    scenario, warnings = _read(args.file)   # bad input: exit 2 before anything is written
     _print_warnings(args.file, warnings)
+    scenario = _what_ifs(args, scenario)
     if callable(names):
         names = names(scenario)
-        progress.total = total(names)
     chosen = [c for c in CAPABILITIES if c[0] in names]
-    ctx = {"simulation": _simulation_options(args, scenario)}
-    with staged_output(args.out) as stage:
-        sections = [fn(scenario, stage, progress, pictures=not args.no_plot, ctx=ctx)
-                    for _, _, fn in chosen]
-        progress("writing the report index")
-        write_index(scenario, sections, stage, source=args.file, warnings=warnings,
-                    timings_s=progress.timings)
-    progress.done(f"wrote {Path(args.out) / 'index.md'}")
+    ctx = _context(args, scenario)
+    progress = _Progress(quiet=quiet, n_stages=len(chosen) + 1)
+    results = RunResults(scenario, source=args.file, warnings=list(warnings))
+    out = Path(args.out)
+    sections, failure = [], None
+    if ctx.get("progress_path"):  # a broken progress file is bad input: before anything runs
+        _progress_log(scenario, ctx)
+    for name, steps, fn in chosen:
+        start = time.perf_counter()
+        try:
+            with progress.stage(name, steps), staged_output(out) as stage:
+                section = fn(scenario, stage, progress, pictures=not args.no_plot, ctx=ctx,
+                             results=results)
+        except (KeyboardInterrupt, OSError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - recorded, reported, re-raised below
+            failure = exc
+            results.stages.append(StageRecord(name, "failed", time.perf_counter() - start,
+                                              error=f"{type(exc).__name__}: {exc}"))
+            break
+        skipped = getattr(section, "skipped", None)
+        results.stages.append(StageRecord(name, "skipped" if skipped else "done",
+                                          time.perf_counter() - start, list(section.files),
+                                          error=skipped))
+        sections.append(section)
+    with progress.stage("report", 1):
+        progress("writing report.html, index.md and tables.xlsx")
+        _write_report(results, sections, out, ctx)
+    if failure is not None:
+        progress.done(f"stopped at the {results.stages[-1].name} stage; the earlier stages' "
+                      f"outputs and the report (marked incomplete) are in {out}")
+        raise _StageFailed(results.stages[-1].name) from failure
+    missed = _missed_targets(results)
+    progress.done(f"wrote {out / 'report.html'}")
+    if missed:
+        for line in missed:
+            print(f"netplan: not met: {line}", file=sys.stderr)
+        return EXIT_TARGET_MISSED
     return EXIT_OK
+
+
+class _StageFailed(Exception):
+    """A stage of a run failed after earlier stages' outputs were written (cause chained)."""
+
+
+def _write_report(results, sections, out: Path, ctx: dict) -> None:
+    """report.html, index.md and tables.xlsx into ``out`` (each file replaced atomically)."""
+    from netplan.report import staged_output, write_index
+    from netplan.report.html import write_html_report
+    from netplan.report.tables import write_workbook
+
+    timings = {s.name: s.seconds for s in results.stages}
+    with staged_output(out) as stage:
+        write_index(results.scenario, sections, stage, source=results.source,
+                    warnings=results.warnings, timings_s=timings,
+                    incomplete=None if results.complete else results.stages[-1])
+        write_workbook(out, results.files(), stage / "tables.xlsx")
+    write_html_report(results, out, lang=ctx["lang"])
+
+
+def _missed_targets(results) -> list[str]:
+    """The verdicts that are not a clean pass, one line each (empty: every target met)."""
+    lines = []
+    plan = results.plan
+    if plan is not None and not plan.feasible:
+        lines.append("migration milestones: " + plan.summary()[0])
+    cp = results.capacity
+    if cp is not None:
+        if cp.upgrades is not None and len(cp.upgrades.lines):
+            if not cp.compliant_after:
+                lines.append("bandwidth targets: the upgrade plan leaves violations or states "
+                             "unchecked (capacity/compliance_after.csv)")
+        elif not cp.compliance.ok:
+            lines.append(f"bandwidth targets: {cp.compliance.summary()[0]}")
+    v = results.validation
+    if v is not None and not v.passed:
+        verdict = v.verdict()
+        bad = verdict[verdict["verdict"] != "PASS"]
+        lines.append("interconnect validation: " + "; ".join(
+            f"{r.case} {r.tier} {r.verdict}" for r in bad.itertuples()))
+    c = results.cutovers
+    if c is not None and not c.passed:
+        lines.append("cutover windows: some transfers do not finish in their window")
+    t = results.timeline
+    if t is not None and not t.ok:
+        df = t.to_frame()
+        lines.append("policy timeline: " + ", ".join(
+            f"{n} {status}" for status, n in df["status"].value_counts().items()
+            if status != "met"))
+    return lines
+
+
+def _context(args, scenario) -> dict:
+    """The run's options: language, simulation options, progress file and as-of date."""
+    ctx = {"lang": getattr(args, "lang", "zh"),
+           "simulation": _simulation_options(args, scenario)}
+    progress_file = getattr(args, "progress", None)
+    if progress_file is not None:
+        ctx["progress_path"] = progress_file
+        ctx["as_of"] = getattr(args, "as_of", None)
+    ctx["replan"] = getattr(args, "command", "") == "replan"
+    return ctx
 
 
 def _cmd_topology(args) -> int:
@@ -284,7 +520,7 @@ def _cmd_topology(args) -> int:
 
 
 def _cmd_schedule(args) -> int:
-    return _run(args, ["migration"])
+    return _run(args, ["migration", "policy"])
 
 
 def _cmd_capacity(args) -> int:
@@ -303,6 +539,10 @@ def _cmd_run(args) -> int:
     return _run(args, [c[0] for c in CAPABILITIES])
 
 
+def _cmd_replan(args) -> int:
+    return _run(args, ["topology", "migration", "policy"])
+
+
 def _simulation_options(args, scenario) -> dict:
     """``--failure``, ``--seed`` and ``--duration``, checked against the scenario up front."""
     from netplan.errors import UnknownNodeError
@@ -311,7 +551,8 @@ def _simulation_options(args, scenario) -> dict:
 
     opts: dict = {"seed": getattr(args, "seed", None),
                   "duration_s": getattr(args, "duration", None),
-                  "systems": getattr(args, "systems", None)}
+                  "systems": getattr(args, "systems", None),
+                  "compare_provisioned": getattr(args, "compare_provisioned", False)}
     specs = getattr(args, "failure", None) or []
     cases = []
     for text in specs:
@@ -382,11 +623,23 @@ def _parse_failure(text: str):
 # --------------------------------------------------------------------------- entry point
 
 
+_FAILURE_HELP = ("a failure case instead of the scenario's (repeatable): carrier:NAME, "
+                 "link:SOURCE -- TARGET (node ids; quote the whole spec, e.g. --failure "
+                 "'link:广东省/梅州市 -- 广东省/梅州市/梅县区'), cloud:NAME@PCT%%, each optionally "
+                 "@START+DURATION, e.g. carrier:电信@5min+10min")
+
+
 def _parser() -> argparse.ArgumentParser:
+    from netplan import __version__
+
     p = argparse.ArgumentParser(
         prog="netplan",
         description="Plan and simulate e-government extranets and government-cloud migrations.",
+        epilog="Exit status: 0 every target met; 1 a target missed or a verdict not a clean "
+        "pass (the outputs are complete); 2 bad input; 3 internal error; 4 sweep: some "
+        "variant failed.",
     )
+    p.add_argument("--version", action="version", version=f"netplan {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     v = sub.add_parser("validate", help="check a scenario file and list every problem")
@@ -399,37 +652,78 @@ def _parser() -> argparse.ArgumentParser:
 
     for name, func, text in (
         ("topology", _cmd_topology, "build the extranet; write tables, survivability, picture"),
-        ("schedule", _cmd_schedule, "triage the inventory and schedule the migration"),
+        ("schedule", _cmd_schedule, "triage the inventory and schedule the migration; the "
+         "policy timeline and the quarterly report"),
         ("capacity", _cmd_capacity, "link loads in every failure state, target compliance, "
          "the least-cost upgrade plan, cloud node sizing and the address plan"),
         ("simulate", _cmd_simulate, "simulate the busy hour and validate every site's service "
          "levels, normal and in failure cases"),
-        ("run", _cmd_run, "run every capability and write a report index"),
+        ("run", _cmd_run, "every stage, then report.html (the verdicts first), index.md and "
+         "tables.xlsx"),
+        ("replan", _cmd_replan, "re-plan the rest of the migration from a progress file as of "
+         "a date; the timeline and the quarterly report"),
     ):
-        c = sub.add_parser(name, help=text)
+        c = sub.add_parser(name, help=text, description=text)
         c.add_argument("file", help="scenario YAML file")
         c.add_argument("--out", required=True, help="output folder (created if missing)")
         c.add_argument("--no-plot", action="store_true", help="skip the pictures")
-        c.add_argument("--quiet", action="store_true", help="no progress lines")
+        c.add_argument("--quiet", action="store_true", help="no progress output")
+        c.add_argument("--lang", choices=["zh", "en"], default="zh",
+                       help="language of report.html, the pictures and the bureau workbooks "
+                       "(default zh)")
+        if name in ("schedule", "run", "replan"):
+            c.add_argument("--teams", type=int, metavar="N",
+                           help="migration teams (instead of the scenario's, team changes "
+                           "dropped)")
+            c.add_argument("--time-limit", type=float, metavar="S",
+                           help="time budget of the scheduler and of the upgrade plan, "
+                           "seconds each")
+            c.add_argument("--progress", metavar="FILE",
+                           help="progress file (CSV/XLSX: what was inventoried, listed, "
+                           "migrated, retired, connected or upgraded, with dates) for the "
+                           "timeline and the quarterly report" + (" (required)"
+                                                                 if name == "replan" else ""),
+                           required=name == "replan")
+            c.add_argument("--as-of", type=_date_arg, metavar="DATE",
+                           required=name == "replan",
+                           help="the date the progress file is complete to (ISO, e.g. "
+                           "2020-09-30)" + ("; the new schedule starts the Monday after"
+                                            if name == "replan" else ""))
+        if name in ("schedule", "simulate", "run", "replan"):
+            c.add_argument("--seed", type=int, help="random seed of the heuristic scheduler "
+                           "and the simulation (default: the scenario's)")
         if name in ("simulate", "run"):
-            c.add_argument("--failure", action="append", metavar="SPEC",
-                           help="a failure case instead of the scenario's (repeatable): "
-                           "carrier:NAME, link:SOURCE -- TARGET, cloud:NAME@PCT%%, optionally "
-                           "@START+DURATION, e.g. carrier:电信@5min+10min")
-            c.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+            c.add_argument("--failure", action="append", metavar="SPEC", help=_FAILURE_HELP)
             c.add_argument("--duration", type=_duration_arg, metavar="TIME",
-                           help='simulated time, e.g. "1h", "15min", "900s"')
+                           help='simulated time, e.g. "1h", "15min", "900s" (default: '
+                           "dimensioned — a 900 s pilot, longer where a verdict needs it)")
             c.add_argument("--systems", type=_systems_arg, metavar="today|planned|DATE",
                            help="which inventory systems are on the cloud in the busy hour: "
                            "today's (default, or the scenario's simulation.systems_on_cloud), "
                            "after the migration plan, or by a date such as 2020-12-31 "
                            "(planned and dates schedule the migration first)")
+        if name == "run":
+            c.add_argument("--compare-provisioned", action="store_true",
+                           help="also simulate the provisioned network, to list which failing "
+                           "units the upgrades make pass (twice the simulation time)")
         if name == "simulate":
             c.add_argument("--cutovers", action="store_true",
                            help="also schedule the migration and simulate its heaviest "
                            "cutover weeks")
         c.set_defaults(func=func)
+
+    from netplan.sweep.cli import add_parser as add_sweep
+
+    add_sweep(sub)
     return p
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: write an ISO date such as 2020-09-30"
+                                         ) from None
 
 
 def _systems_arg(text: str):
@@ -456,13 +750,26 @@ def _duration_arg(text: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
-    0 ok; 2 bad input (or an output folder that cannot be written), with the problems on
-    stderr; 3 an internal error (a bug: any other exception, reported in one line, nothing
-    written); 130 interrupted.
+    0 every target met; 1 (:data:`EXIT_TARGET_MISSED`) the run finished and the plan misses
+    a target or a verdict is not a clean pass; 2 bad input (or an output folder that cannot be
+    written), with the problems on stderr; 3 an internal error (a bug: any other exception,
+    reported in one line); 4 ``sweep``: some variant failed; 130 interrupted. When a stage
+    fails after others finished, their outputs and the report (marked incomplete) stay.
     """
     args = _parser().parse_args(argv)
+    wrote = "nothing was written"
     try:
         return args.func(args)
+    except _StageFailed as stopped:
+        exc, wrote = stopped.__cause__, (f"the {stopped} stage wrote nothing; the earlier "
+                                         "stages' outputs and the report (marked incomplete) "
+                                         f"are in {args.out}")
+        if isinstance(exc, NetplanError):
+            print(f"netplan: error: {exc}; {wrote}.", file=sys.stderr)
+            return EXIT_INPUT
+        print(f"netplan: internal error: {type(exc).__name__}: {exc} — please report it; "
+              f"{wrote}.", file=sys.stderr)
+        return EXIT_INTERNAL
     except ScenarioError as exc:
         print(f"netplan: error: {exc}", file=sys.stderr)
         if getattr(args, "out", None):
@@ -472,15 +779,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"netplan: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("netplan: interrupted; nothing was written.", file=sys.stderr)
+        print("netplan: interrupted; the stage running wrote nothing (stages finished "
+              "before it keep their outputs).", file=sys.stderr)
         return 130
     except OSError as exc:  # the disk, not the input: an unwritable --out, a full disk
-        print(f"netplan: error: {exc}; nothing was written.", file=sys.stderr)
+        print(f"netplan: error: {exc}; {wrote}.", file=sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - the last resort: a bug, said in one line
         print(f"netplan: internal error: {type(exc).__name__}: {exc} — please report it; "
-              "nothing was written.", file=sys.stderr)
-        return 3
+              f"{wrote}.", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,8 @@ from netplan.report.topology_report import ReportSection
 __all__ = ["write_capacity_report"]
 
 
-def write_capacity_report(scenario, cp, out_dir: Path, *, pictures: bool = True) -> ReportSection:
+def write_capacity_report(scenario, cp, out_dir: Path, *, pictures: bool = True,
+                          lang: str = "zh") -> ReportSection:
     """Write the capacity outputs into ``out_dir/capacity``; return the report section.
 
     Files: ``loads.csv`` (every trunk in normal operation and each carrier down, per plan
@@ -66,21 +67,19 @@ def write_capacity_report(scenario, cp, out_dir: Path, *, pictures: bool = True)
         files.append("capacity/netbox_prefixes.csv")
     pics = []
     if pictures:
-        import matplotlib.pyplot as plt
-
+        from netplan.plot import save_figure
         from netplan.plot.capacity import plot_cloud_utilisation, plot_utilisation_by_tier
 
-        ax = plot_utilisation_by_tier(loads, cp.after_loads)
-        ax.figure.savefig(sub / "utilisation.png", dpi=110, bbox_inches="tight")
-        plt.close(ax.figure)
+        ax = plot_utilisation_by_tier(loads, cp.after_loads, lang=lang)
+        save_figure(ax.figure, sub / "utilisation")
         pics.append("utilisation.png")
-        pics += _extranet_pictures(scenario, cp, sub)
+        pics += _extranet_pictures(scenario, cp, sub, lang)
         if cp.cloud is not None:
-            ax = plot_cloud_utilisation(cp.cloud)
-            ax.figure.savefig(sub / "cloud.png", dpi=110, bbox_inches="tight")
-            plt.close(ax.figure)
+            ax = plot_cloud_utilisation(cp.cloud, lang=lang)
+            save_figure(ax.figure, sub / "cloud")
             pics.append("cloud.png")
         files += [f"capacity/{p}" for p in pics]
+        files += [f"capacity/{Path(p).with_suffix('.svg')}" for p in pics]
 
     v = cp.compliance.violations
     lines = [f"## Capacity — {scenario.name}", "", *[f"- {x}" for x in cp.summary()], "",
@@ -117,26 +116,28 @@ def _over_ceiling(compliance) -> list[str]:
     return sorted({w.split(" -- ")[0] for w in hit})
 
 
-def _extranet_pictures(scenario, cp, sub: Path) -> list[str]:
+def _extranet_pictures(scenario, cp, sub: Path, lang: str = "zh") -> list[str]:
     """The extranet drawn twice: the sites and divisions breaking a rule before and after."""
-    import matplotlib.pyplot as plt
-
+    from netplan.plot import save_figure
     from netplan.plot.topology import plot_extranet
 
     out = []
     topo = cp.loads.topology
     if topo.nodes_of_kind("city").empty:
         return out  # an imported graph: no tiers to draw
-    pictures = [("extranet_before.png", topo, _over_ceiling(cp.compliance),
-                 "升级前：超过利用率上限或断开的站点 (before the upgrades)")]
+    zh = lang == "zh"
+    pictures = [("extranet_before", topo, _over_ceiling(cp.compliance),
+                 "升级前：超过利用率上限或断开的站点" if zh else
+                 "Before the upgrades: sites over a ceiling or cut off")]
     if cp.upgrades is not None and cp.after:
         last = max(cp.after)
-        pictures.append(("extranet_after.png", cp.upgraded(last),
+        pictures.append(("extranet_after", cp.upgraded(last),
                          _over_ceiling(cp.after[last]),
-                         f"升级后（{last}）：仍违反的站点 (after the upgrades)"))
+                         f"升级后（{last}年）：仍违反规则的站点" if zh else
+                         f"After the upgrades ({last}): sites still breaking a rule"))
     for name, t, nodes, title in pictures:
-        ax = plot_extranet(t, highlight=[n for n in nodes if n in t.nodes.index], title=title)
-        ax.figure.savefig(sub / name, dpi=80, bbox_inches="tight")
-        plt.close(ax.figure)
-        out.append(name)
+        ax = plot_extranet(t, highlight=[n for n in nodes if n in t.nodes.index], title=title,
+                           lang=lang)
+        save_figure(ax.figure, sub / name)
+        out.append(f"{name}.png")
     return out

@@ -14,8 +14,12 @@ __all__ = ["write_index"]
 
 def write_index(scenario: Scenario, sections: list[ReportSection], out_dir: Path, *,
                 source: str = "", warnings: list[Issue] | None = None,
-                timings_s: dict[str, float] | None = None) -> Path:
-    """Write ``index.md`` into ``out_dir`` and return its path."""
+                timings_s: dict[str, float] | None = None, incomplete=None) -> Path:
+    """Write ``index.md`` into ``out_dir`` and return its path.
+
+    ``incomplete`` is the :class:`~netplan.report.run_results.StageRecord` of a stage that
+    failed: the page then says, first, that the report is incomplete and why.
+    """
     from netplan import __version__
 
     lines = [
@@ -27,6 +31,12 @@ def write_index(scenario: Scenario, sections: list[ReportSection], out_dir: Path
         f"written {dt.datetime.now().isoformat(timespec='seconds')}",
         "",
     ]
+    if incomplete is not None:
+        lines += [f"**INCOMPLETE: the {incomplete.name} stage failed ({incomplete.error}); the "
+                  "stages after it did not run.** The sections below are the stages that "
+                  "finished.", ""]
+    lines += ["The page for readers is [report.html](report.html); every table is also a "
+              "sheet of [tables.xlsx](tables.xlsx).", ""]
     if warnings:
         lines += ["## Warnings", ""] + [f"- {w}" for w in warnings] + [""]
     lines += ["## Contents", ""]

@@ -41,11 +41,11 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
     with pd.ExcelWriter(sub / "schedule.xlsx", engine="openpyxl") as xl:
         schedule.to_excel(xl, sheet_name="schedule", index=False)
         plan.milestones().to_excel(xl, sheet_name="milestones", index=False)
-        plan.progress(scenario.targets.report_dates).to_excel(xl, sheet_name="progress",
-                                                               index=False)
+        plan.progress(scenario.targets.report_dates, scenario=scenario).to_excel(
+            xl, sheet_name="progress", index=False)
     files.append("migration/schedule.xlsx")
     milestones = plan.milestones()
-    progress = plan.progress(scenario.targets.report_dates)
+    progress = plan.progress(scenario.targets.report_dates, scenario=scenario)
     csv(milestones, "milestones.csv")
     csv(plan.weekly_load(), "weekly_load.csv")
     csv(progress, "progress.csv")
@@ -55,20 +55,25 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
     for path in write_three_lists(lists, sub / "lists", language=language):
         files.append(f"migration/lists/{Path(path).name}")
 
+    if plan.starts is not None:  # each unit's own migration plan (迁云、上云计划)
+        from netplan.io.bureau_xlsx import write_unit_plans_xlsx
+
+        write_unit_plans_xlsx(plan, sub / "unit_plans.xlsx", lang=language)
+        files.append("migration/unit_plans.xlsx")
+        connections = plan.platform_connections(scenario)
+        csv(connections, "platform_connections.csv")
+
     pics = []
     if pictures and plan.starts is not None:
-        import matplotlib.pyplot as plt
-
+        from netplan.plot import save_figure
         from netplan.plot.migration import plot_schedule, plot_weekly_load
 
-        ax = plot_schedule(plan)
-        ax.figure.savefig(sub / "gantt.png", dpi=110, bbox_inches="tight")
-        plt.close(ax.figure)
-        axes = plot_weekly_load(
-            plan, floor_pct=scenario.targets.cloud_utilisation_min_pct)
-        axes[0].figure.savefig(sub / "load.png", dpi=110, bbox_inches="tight")
-        plt.close(axes[0].figure)
-        files += ["migration/gantt.png", "migration/load.png"]
+        save_figure(plot_schedule(plan, lang=language).figure, sub / "gantt")
+        axes = plot_weekly_load(plan, floor_pct=scenario.targets.cloud_utilisation_min_pct,
+                                lang=language)
+        save_figure(axes[0].figure, sub / "load")
+        files += ["migration/gantt.png", "migration/gantt.svg", "migration/load.png",
+                  "migration/load.svg"]
         pics = ["gantt.png", "load.png"]
 
     s = plan.schedule

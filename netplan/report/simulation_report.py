@@ -29,7 +29,8 @@ def case_slug(index: int, name: str) -> str:
 
 
 def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=None,
-                            pictures: bool = True, before=None) -> ReportSection:
+                            pictures: bool = True, before=None,
+                            lang: str = "zh") -> ReportSection:
     """Write the simulation outputs into ``out_dir/simulation``; return the report section.
 
     Files: ``validation.csv`` (every site × destination × case, with the numbers, service
@@ -85,11 +86,13 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
         st = result.stats
         runs.append({"systems_on_cloud": systems, "case": case, "flows": st["flows"],
                      "measured": st["measured"],
+                     "measured_s": round(st["measured_to_s"] - st["measured_from_s"], 1),
+                     "probe_mbps": round(st.get("probe_mbps", 0.0), 1),
                      "simulated_s": round(st["simulated_s"], 1), "wall_s": round(st["wall_s"], 1)})
         if pictures:
-            pics += _pictures(result, sub, slug)
+            pics += _pictures(result, sub, slug, lang)
     if pictures:
-        pics += _save(sub, "validation.png", "plot_validation", validation)
+        pics += _save(sub, "validation.png", "plot_validation", validation, lang)
     files += [f"simulation/{p}" for p in pics]
 
     lines = [f"## Simulation — {scenario.name} · systems on the cloud: {systems}", "",
@@ -109,6 +112,14 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
              "bottleneck (the busiest link direction on its routes against the capacity in "
              "force) and the capacity at which it would "
              "pass (M/G/1 processor-sharing estimate).", "",
+             f"Each verdict must hold at {validation.confidence:.0%} one-sided confidence "
+             "(t bound on the mean throughput; chi-square bound on the exponential latency "
+             "excess for p95/p99; Clopper–Pearson on the share of requests over the level for "
+             "failures): a check that does not is *unconfirmed* and its tier is INCONCLUSIVE, "
+             f"not PASS ({validation.unconfirmed} unconfirmed checks). Every case is simulated "
+             "for a pilot first and again, longer, only when an unconfirmed verdict needs it "
+             "(`measured_s`); units whose busy-hour rates give too few samples send probe "
+             "requests and transfers (their load, `probe_mbps`, is simulated too).", "",
              markdown_table(pd.DataFrame(runs)), "", "### Verdict per tier", "",
              markdown_table(verdict), ""]
     failing = validation.failing_units()
@@ -153,7 +164,8 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
                   if len(cutovers.weeks) else
                   "No cutover transfers in the plan.", ""]
     for pic in pics:
-        lines += [f"![{pic}](simulation/{pic})", ""]
+        if pic.endswith(".png"):
+            lines += [f"![{pic}](simulation/{pic})", ""]
     return ReportSection("Simulation", "\n".join(lines), files)
 
 
@@ -168,18 +180,18 @@ def _upgrade_effect(before, after) -> pd.DataFrame:
     return both.sort_values(["after", "case", "tier"], kind="stable").reset_index(drop=True)
 
 
-def _pictures(result, sub: Path, slug: str) -> list[str]:
-    out = _save(sub, f"{slug}-utilisation.png", "plot_link_utilisation", result)
-    out += _save(sub, f"{slug}-latency.png", "plot_request_latency", result)
+def _pictures(result, sub: Path, slug: str, lang: str = "zh") -> list[str]:
+    out = _save(sub, f"{slug}-utilisation.png", "plot_link_utilisation", result, lang)
+    out += _save(sub, f"{slug}-latency.png", "plot_request_latency", result, lang)
     return out
 
 
-def _save(sub: Path, name: str, function: str, obj) -> list[str]:
-    import matplotlib.pyplot as plt
-
+def _save(sub: Path, name: str, function: str, obj, lang: str = "zh") -> list[str]:
+    """Draw ``function(obj)``; write it as PNG and SVG; return both names."""
+    from netplan.plot import save_figure
     from netplan.plot import simulation as plots
 
-    fig = getattr(plots, function)(obj)
-    fig.savefig(sub / name, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return [name]
+    fig = getattr(plots, function)(obj, lang=lang)
+    fig = getattr(fig, "figure", fig)
+    save_figure(fig, sub / Path(name).stem)
+    return [name, str(Path(name).with_suffix(".svg"))]

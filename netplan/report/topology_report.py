@@ -27,6 +27,7 @@ class ReportSection:
     title: str
     markdown: str
     files: list[str]
+    skipped: str | None = None  #: why the stage had nothing to do (None: it ran)
 
 
 def write_topology_report(
@@ -39,6 +40,7 @@ def write_topology_report(
     *,
     pictures: bool = True,
     progress=None,
+    lang: str = "zh",
 ) -> ReportSection:
     """Write the topology tables and pictures into ``out_dir``; return the report section.
 
@@ -69,38 +71,42 @@ def write_topology_report(
 
     pics: list[tuple[str, str]] = []
     if pictures:
-        from netplan.plot import plot_extranet
+        from netplan.plot import plot_county, plot_extranet, save_figure
 
+        zh = lang == "zh"
         carriers = topology.carriers
         n_cities = int((topology.nodes["kind"] == "city").sum())
         if n_cities > _MANY_CITIES:
             carriers = carriers[:1]
         if progress:
             progress("drawing the extranet")
-        ax = plot_extranet(topology, title=f"{scenario.region.name} 电子政务外网")
-        _save(ax.figure, sub / "topology.png")
-        files.append("topology/topology.png")
-        pics.append(("extranet", "topology/topology.png"))
+
+        def picture(ax, stem: str, caption: str) -> None:
+            save_figure(ax.figure, sub / stem)
+            files.extend([f"topology/{stem}.png", f"topology/{stem}.svg"])
+            pics.append((caption, f"topology/{stem}.png"))
+
+        region = scenario.region.name
+        picture(plot_extranet(topology, lang=lang,
+                              title=f"{region} 电子政务外网" if zh else f"{region} extranet"),
+                "topology", "extranet")
         for carrier in carriers:
             hit = surv.affected_by_carrier(carrier)
-            ax = plot_extranet(topology, highlight=hit,
-                               title=f"{scenario.region.name}：{carrier}故障时受影响节点（{len(hit)}个）")
-            name = f"topology_{_safe(carrier)}_down.png"
-            _save(ax.figure, sub / name)
-            files.append(f"topology/{name}")
-            pics.append((f"carrier {carrier} down", f"topology/{name}"))
+            title = (f"{region}：{carrier}故障时受影响节点（{len(hit)}个）" if zh else
+                     f"{region}: nodes affected when {carrier} is down ({len(hit):,})")
+            picture(plot_extranet(topology, highlight=hit, down=carrier, title=title,
+                                  lang=lang),
+                    f"topology_{_safe(carrier)}_down", f"carrier {carrier} down")
+        if n_cities == 1:  # one city: a detail per county (its towns)
+            for county in topology.nodes_of_kind("county"):
+                name = topology.nodes.loc[county, "name"]
+                picture(plot_county(topology, county, lang=lang),
+                        f"county_{_safe(name)}", f"county {name}")
 
     args = (scenario, topology, summary_df, reach, reach_tier, surv, surv_tier, pics)
     (sub / "survivability.md").write_text(_markdown(*args, prefix=""), encoding="utf-8")
     files.append("topology/survivability.md")
     return ReportSection("Topology", _markdown(*args, prefix="topology/"), files)
-
-
-def _save(fig, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
 
 
 def _safe(text: str) -> str:

@@ -46,7 +46,8 @@ from netplan.topology import Topology, build_topology
 from netplan.topology.analysis import TIER_ORDER
 
 __all__ = ["InterconnectValidation", "validate_interconnect", "default_failure_cases",
-           "CutoverValidation", "cutover_load", "validate_cutovers", "CHECKED_DESTINATIONS"]
+           "CutoverValidation", "cutover_load", "validate_cutovers", "CHECKED_DESTINATIONS",
+           "pool_replications"]
 
 #: Destinations validated (internet traffic is simulated but has no service level here).
 CHECKED_DESTINATIONS = ("cloud", "platform", "province")
@@ -206,9 +207,11 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
         tier's verdict from PASS.
     pilot_s : float or None
         Without ``duration_s``: every case is simulated for ``pilot_s`` seconds (the
-        scenario's warm-up included) first; a case with unconfirmed checks is simulated once
-        more, as long as its slowest-to-confirm check needs (at the pilot's rates), at most
-        ``simulation.duration_s``. None: simulate ``simulation.duration_s`` at once.
+        scenario's warm-up included) first; a case with unconfirmed checks gets one more,
+        independent replication (the next seed, its own warm-up) as long as its
+        slowest-to-confirm check needs (at the pilot's rates), the two pooled
+        (:func:`pool_replications`), at most ``simulation.duration_s`` measured in all. None:
+        simulate ``simulation.duration_s`` at once.
     workers : int
         Cases simulated at once in separate processes (each case has its own seeded random
         streams, so the numbers do not depend on it).
@@ -260,21 +263,71 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
     simulated = _simulate_all(scenario, topology, runs, workers)
     tables = {r.case: score(r) for r in simulated}
     results = {r.case: r for r in simulated}
-    if adaptive:  # one more round, each case as long as its unconfirmed verdicts need
+    if adaptive:  # one more replication, each case as long as its unconfirmed checks need
         again = []
+        pilot_measured = first_s - warm
         for run in runs:
             need = tables[run["case"]]["measured_s_to_confirm"]
-            need = need[need <= (sim.duration_s - warm) / 1.1]  # those a longer run confirms
+            need = need[need <= (sim.duration_s - warm) / 1.1]  # those more time confirms
             if len(need):
-                longer = min(sim.duration_s, warm + 1.1 * float(need.max()))
-                if longer > first_s + 1.0:
-                    again.append(dict(run, duration_s=longer))
+                more = min(sim.duration_s - warm, 1.1 * float(need.max())) - pilot_measured
+                if more > 1.0:
+                    again.append(dict(run, duration_s=warm + more,
+                                      seed=(sim.seed if seed is None else seed) + 1))
         for r in _simulate_all(scenario, topology, again, workers):
-            tables[r.case], results[r.case] = score(r), r
+            pooled = pool_replications(results[r.case], r)
+            tables[r.case], results[r.case] = score(pooled), pooled
     table = pd.concat([tables[r["case"]] for r in runs], ignore_index=True)
     table.insert(0, "systems_on_cloud", label)
     results = {r["case"]: results[r["case"]] for r in runs}
     return InterconnectValidation(table, results, systems=label, confidence=confidence)
+
+
+def pool_replications(first: TrafficResult, second: TrafficResult) -> TrafficResult:
+    """Two independent runs of the same case as one result: their measured flows together.
+
+    The flows of ``second`` are appended to ``first``'s with their routes renumbered into
+    ``first``'s route list; the measured time is the sum of both (``stats["replications"]``
+    counts the runs). Link tables, utilisation series and events stay ``first``'s.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.simulation import simulate_traffic
+    >>> a = simulate_traffic(tiny_scenario(), duration_s=300, seed=1)
+    >>> b = simulate_traffic(tiny_scenario(), duration_s=300, seed=2)
+    >>> both = pool_replications(a, b)
+    >>> len(both.flows) == len(a.flows) + len(b.flows), both.stats["replications"]
+    (True, 2)
+    """
+    import dataclasses
+
+    routes = list(first.route_arcs)
+    labels = list(first.routes)
+    index = {arcs: k for k, arcs in enumerate(routes)}
+    renumber = np.full(len(second.route_arcs) + 1, -1, dtype=np.int64)
+    for k, arcs in enumerate(second.route_arcs):
+        if arcs not in index:
+            index[arcs] = len(routes)
+            routes.append(arcs)
+            labels.append(second.routes[k])
+        renumber[k] = index[arcs]
+    extra = second.flows.copy()
+    r = extra["route"].to_numpy()
+    extra["route"] = np.where(r >= 0, renumber[np.maximum(r, 0)], r)
+    flows = pd.concat([first.flows, extra], ignore_index=True)
+    stats = dict(first.stats)
+    measured = (first.stats["measured_to_s"] - first.stats["measured_from_s"]
+                + second.stats["measured_to_s"] - second.stats["measured_from_s"])
+    stats.update(measured_to_s=stats["measured_from_s"] + measured,
+                 replications=first.stats.get("replications", 1)
+                 + second.stats.get("replications", 1),
+                 flows=first.stats["flows"] + second.stats["flows"],
+                 measured=first.stats["measured"] + second.stats["measured"],
+                 wall_s=first.stats["wall_s"] + second.stats["wall_s"],
+                 simulated_s=first.stats["simulated_s"] + second.stats["simulated_s"])
+    return dataclasses.replace(first, flows=flows, routes=labels, route_arcs=routes,
+                               stats=stats)
 
 
 def _simulate_all(scenario: Scenario, topology: Topology, runs: list[dict],

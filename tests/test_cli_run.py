@@ -1,0 +1,143 @@
+"""``netplan run`` as a pipeline step: version, stage failures, exit codes, what-ifs, replan.
+
+All on the tiny scenario of ``tests/test_cli.py`` (two counties, eight systems), without
+pictures, so that each command takes seconds.
+"""
+
+from __future__ import annotations
+
+import filecmp
+
+import pandas as pd
+import pytest
+
+from netplan.cli import EXIT_INTERNAL, EXIT_OK, EXIT_TARGET_MISSED, main
+from tests.test_cli import Broken, _set, _write_case
+
+
+def _quick(command: str, path, out, *extra: str) -> list[str]:
+    return [command, str(path), "--out", str(out), "--no-plot", "--quiet", *extra]
+
+
+def test_version(capsys):
+    from netplan import __version__
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"netplan {__version__}"
+
+
+def test_schedule_meeting_every_target_exits_0_and_a_missed_deadline_exits_1(tmp_path, capsys):
+    good = _write_case(Broken("good"), tmp_path / "good")
+    assert main(_quick("schedule", good, tmp_path / "a")) == EXIT_OK, capsys.readouterr().err
+    # 人口库 alone takes 2 weeks: every system by the end of the first week is impossible
+    late = _write_case(Broken("late", _set(("targets", "systems_on_cloud"),
+                                           [{"by": "2020-01-12", "systems": "all"}])),
+                       tmp_path / "late")
+    assert main(_quick("schedule", late, tmp_path / "b")) == EXIT_TARGET_MISSED
+    err = capsys.readouterr().err
+    assert "netplan: not met: migration milestones: Targets NOT met" in err
+    # the outputs are complete all the same: the report and the tables say why
+    assert (tmp_path / "b" / "report.html").exists()
+    assert (tmp_path / "b" / "migration" / "milestones.csv").exists()
+
+
+def test_a_failing_stage_keeps_the_earlier_stages_and_marks_the_report_incomplete(
+        tmp_path, capsys, monkeypatch):
+    import netplan.capacity
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("capacity boom")
+
+    monkeypatch.setattr(netplan.capacity, "plan_capacity", boom)
+    path = _write_case(Broken("good"), tmp_path / "case")
+    out = tmp_path / "out"
+    assert main(_quick("run", path, out, "--duration", "60s")) == EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: capacity boom" in err
+    assert "the capacity stage wrote nothing" in err
+    # topology and migration finished before it: their files are in place
+    assert (out / "topology" / "topology_summary.csv").exists()
+    assert (out / "migration" / "schedule.csv").exists()
+    assert not (out / "capacity").exists() and not (out / "simulation").exists()
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "INCOMPLETE: the capacity stage failed (RuntimeError: capacity boom)" in index
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "capacity boom" in page
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_the_same_scenario_gives_byte_identical_tables(tmp_path):
+    path = _write_case(Broken("good"), tmp_path / "case")
+    for out in ("a", "b"):
+        assert main(_quick("run", path, tmp_path / out, "--duration", "60s")) in (
+            EXIT_OK, EXIT_TARGET_MISSED)
+    tables = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.csv"))
+    assert len(tables) > 30  # topology, migration, capacity, simulation and policy tables
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b",
+                                           [str(t) for t in tables], shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_teams_what_if_replaces_the_scenarios_teams(tmp_path):
+    path = _write_case(Broken("good", _set(("migration", "teams"), 1)), tmp_path / "case")
+    main(_quick("schedule", path, tmp_path / "one"))
+    main(_quick("schedule", path, tmp_path / "three", "--teams", "3"))
+    one = pd.read_csv(tmp_path / "one" / "migration" / "weekly_load.csv", encoding="utf-8-sig")
+    three = pd.read_csv(tmp_path / "three" / "migration" / "weekly_load.csv",
+                        encoding="utf-8-sig")
+    assert set(one["teams_capacity"]) == {1} and set(three["teams_capacity"]) == {3}
+
+
+def test_replan_moves_only_what_the_progress_file_leaves(tmp_path, capsys):
+    path = _write_case(Broken("good"), tmp_path / "case")
+    progress = tmp_path / "case" / "progress.csv"
+    progress.write_text("item_kind,item_id,event,date\n"
+                        "system,市公安局/人口库,inventoried,2020-01-03\n"
+                        "system,市公安局/人口库,migrated,2020-01-19\n", encoding="utf-8")
+    out = tmp_path / "out"
+    rc = main(_quick("replan", path, out, "--progress", str(progress), "--as-of", "2020-01-20"))
+    assert rc in (EXIT_OK, EXIT_TARGET_MISSED), capsys.readouterr().err
+    sched = pd.read_csv(out / "migration" / "schedule.csv", encoding="utf-8-sig")
+    assert "市公安局/人口库" not in set(sched["system_id"])
+    assert pd.to_datetime(sched["start_date"]).min() >= pd.Timestamp("2020-01-20")
+    assert (out / "policy" / "quarterly_report.xlsx").exists()
+
+
+def test_replan_needs_its_progress_file_and_date(tmp_path, capsys):
+    path = _write_case(Broken("good"), tmp_path / "case")
+    with pytest.raises(SystemExit) as exc:
+        main(["replan", str(path), "--out", str(tmp_path / "o")])
+    assert exc.value.code == 2
+    assert "--progress" in capsys.readouterr().err
+
+
+def test_a_broken_progress_file_is_bad_input_before_anything_runs(tmp_path, capsys):
+    path = _write_case(Broken("good"), tmp_path / "case")
+    progress = tmp_path / "case" / "progress.csv"
+    progress.write_text("item_kind,item_id,event,date\nsystem,市公安局/无此系统,migrated,"
+                        "2020-01-19\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(_quick("run", path, out, "--progress", str(progress), "--as-of",
+                       "2020-01-20")) == 2
+    err = capsys.readouterr().err
+    assert "progress.csv row" in err and "市公安局/无此系统" in err
+    assert not out.exists()
+
+
+def test_workbook_keeps_formula_like_text_as_text(tmp_path):
+    import openpyxl
+
+    from netplan.report.tables import write_csv, write_workbook
+
+    (tmp_path / "t").mkdir()
+    write_csv(pd.DataFrame({"unit": ["=HYPERLINK(\"http://x\")", "市公安局"], "mbps": [1, 2]}),
+              tmp_path / "t" / "units.csv")
+    write_workbook(tmp_path, ["t/units.csv"], tmp_path / "tables.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")["t-units"]
+    assert ws["A2"].data_type == "s" and ws["A2"].value.startswith("=HYPERLINK")
+    assert ws["B3"].value == 2
+    contents = pd.read_excel(tmp_path / "tables.xlsx", sheet_name="contents")
+    assert contents.to_dict("records") == [{"table": "t/units.csv", "sheet": "t-units",
+                                            "rows": 2}]
