@@ -101,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for label, r in results.items():
         task = [row["seconds"] for row in r.rows]
-        print(f"{label}: seconds inside one variant: mean {sum(task) / len(task):.2f}, "
-              f"max {max(task):.2f}")
+        cpu = [row["cpu_seconds"] for row in r.rows]
+        print(f"{label}: one variant: wall s mean {sum(task) / len(task):.2f} (max "
+              f"{max(task):.2f}), CPU s mean {sum(cpu) / len(cpu):.2f}")
     print("tables identical: " + ("yes" if not diff else f"NO, {len(diff)} cells differ"))
     for line in diff[:20]:
         print(f"  {line}")
