@@ -323,7 +323,9 @@ def run_sweep(scenario_path: str | Path, grid: SweepGrid | str | Path, *,
         of ``workers`` processes with one thread each (closed at the end); ``"sync"``: a
         plain loop in this process (``dask.config.set(scheduler="synchronous")``);
         ``"tcp://HOST:PORT"``: an existing cluster's scheduler. Workers need netplan
-        installed, but no file: the scenarios and inventories are sent to them.
+        installed, but no file: the scenarios and inventories are sent to them. The local
+        cluster's workers are spawned processes: a script calling this needs the
+        ``if __name__ == "__main__":`` guard, as with :mod:`multiprocessing`.
     workers : int, optional
         Of the local cluster (default: the CPUs this process may use).
     progress : bool
