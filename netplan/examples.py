@@ -32,8 +32,8 @@ def _folder() -> Path:
 
 
 def list_scenarios() -> list[str]:
-    """Names of the bundled scenarios."""
-    return sorted(p.stem for p in _folder().glob("*.yaml"))
+    """Names of the bundled scenarios (sweep grids, ``*-sweep.yaml``, beside them are not)."""
+    return sorted(p.stem for p in _folder().glob("*.yaml") if not p.stem.endswith("-sweep"))
 
 
 def scenario_path(name: str) -> Path:

@@ -140,4 +140,4 @@ def test_workbook_keeps_formula_like_text_as_text(tmp_path):
     assert ws["B3"].value == 2
     contents = pd.read_excel(tmp_path / "tables.xlsx", sheet_name="contents")
     assert contents.to_dict("records") == [{"table": "t/units.csv", "sheet": "t-units",
-                                            "rows": 2}]
+                                            "rows": 2, "columns": 2}]

@@ -130,7 +130,7 @@ def _platform_rows(scenario: Scenario, migration) -> pd.DataFrame | None:
     target = scenario.targets.platform_connected_pct
     if target is None or migration is None:
         return None
-    prog = migration.progress(scenario.targets.report_dates)
+    prog = migration.progress(scenario.targets.report_dates, scenario=scenario)
     cols = ["where", "rule", "required", "provisioned", "shortfall", "unit", "state", "year",
             "detail"]
     if not len(prog):

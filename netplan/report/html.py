@@ -108,6 +108,9 @@ def write_html_report(results, out_dir: Path, *, lang: str = "zh") -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is for reading
         path = out_dir / "report.html"
         os.replace(tmp, path)
     except BaseException:

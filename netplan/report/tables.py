@@ -9,8 +9,9 @@ import pandas as pd
 
 __all__ = ["write_csv", "markdown_table", "write_workbook"]
 
-#: Rows of a worksheet at most (Excel's limit, the header row included).
-EXCEL_MAX_ROWS = 1_048_576
+#: Cells of a table copied into the workbook at most (bigger ones stay in their CSV: nobody
+#: reads 40,000 link loads in Excel, and writing them takes longer than the planning).
+WORKBOOK_MAX_CELLS = 200_000
 
 
 def write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> Path:
@@ -44,41 +45,34 @@ def write_workbook(folder: Path, files: list[str], path: Path) -> Path:
     """One XLSX workbook with a sheet per CSV table of ``files`` (paths under ``folder``).
 
     Sheet names are the tables' paths (``topology-reachability``), shortened to Excel's 31
-    characters and made unique; a contents sheet lists every table with its sheet and rows.
-    A table longer than a sheet holds is listed there and left in its CSV. Text that starts
-    like a formula (``=``, ``+``, ``-``, ``@``: a unit named ``=HYPERLINK(…)``) stays text.
+    characters and made unique; a contents sheet lists every table with its sheet, rows and
+    columns. A table of more than :data:`WORKBOOK_MAX_CELLS` cells (the link loads of every
+    state, the per-case time series) is listed there and left in its CSV. Text is written as
+    text: a value that starts like a formula (a unit named ``=HYPERLINK(…)``) or looks like a
+    URL stays a plain string.
     """
     from netplan.io.bureau_xlsx import sheet_name
 
     folder = Path(folder)
     taken: set[str] = {"contents"}
     contents = []
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        pd.DataFrame(columns=["table", "sheet", "rows"]).to_excel(xl, sheet_name="contents",
-                                                                 index=False)
-        for f in files:
-            if not f.endswith(".csv"):
-                continue
-            df = pd.read_csv(folder / f, encoding="utf-8-sig", low_memory=False)
-            if len(df) + 1 > EXCEL_MAX_ROWS:
-                contents.append({"table": f, "sheet": "(too long: see the CSV)",
-                                 "rows": len(df)})
-                continue
-            name = sheet_name(f.removesuffix(".csv").replace("/", "-"), taken)
-            taken.add(name)
-            df.to_excel(xl, sheet_name=name, index=False)
-            _as_text(xl.sheets[name], df)
-            contents.append({"table": f, "sheet": name, "rows": len(df)})
-        pd.DataFrame(contents, columns=["table", "sheet", "rows"]).to_excel(
-            xl, sheet_name="contents", index=False)
-    return path
-
-
-def _as_text(ws, df: pd.DataFrame) -> None:
-    """Mark the cells of ``df``'s text that starts like a formula as text (openpyxl sheet)."""
-    for j, col in enumerate(df.columns):
-        if not (df[col].dtype == object or pd.api.types.is_string_dtype(df[col])):
+    tables = []
+    for f in files:
+        if not f.endswith(".csv"):
             continue
-        risky = df[col].map(lambda v: isinstance(v, str) and v[:1] in ("=", "+", "-", "@"))
-        for i in risky.to_numpy().nonzero()[0]:
-            ws.cell(row=int(i) + 2, column=j + 1).data_type = "s"
+        df = pd.read_csv(folder / f, encoding="utf-8-sig", low_memory=False)
+        row = {"table": f, "rows": len(df), "columns": df.shape[1]}
+        if df.size > WORKBOOK_MAX_CELLS:
+            contents.append({**row, "sheet": f"(over {WORKBOOK_MAX_CELLS:,} cells: the CSV)"})
+            continue
+        name = sheet_name(f.removesuffix(".csv").replace("/", "-"), taken)
+        contents.append({**row, "sheet": name})
+        tables.append((name, df))
+    options = {"strings_to_formulas": False, "strings_to_urls": False,
+               "strings_to_numbers": False}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as xl:
+        pd.DataFrame(contents, columns=["table", "sheet", "rows", "columns"]).to_excel(
+            xl, sheet_name="contents", index=False)
+        for name, df in tables:
+            df.to_excel(xl, sheet_name=name, index=False)
+    return path

@@ -143,8 +143,7 @@ class TrafficResult:
         path = self.routes[route]
         if not path:
             return ""
-        t = self.trunks
-        src, dst = t["source"].to_numpy(), t["target"].to_numpy()
+        src, dst = self._ends()
         nodes = [src[path[0]], dst[path[0]]]
         for tr in path[1:]:
             a, b = src[tr], dst[tr]
@@ -177,10 +176,19 @@ class TrafficResult:
             out["capacity_in_force_mbps"] = a["capacity_in_force_mbps"].to_numpy()[::2][keep]
         return out.sort_values("mean_utilisation", ascending=False, kind="stable")
 
+    def _ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """The trunks' source and target node ids as object arrays (computed once)."""
+        cache = self.__dict__.get("_ends_cache")
+        if cache is None or cache[0] is not self.trunks:
+            ends = (self.trunks["source"].to_numpy(object), self.trunks["target"].to_numpy(object))
+            cache = (self.trunks, ends)
+            object.__setattr__(self, "_ends_cache", cache)
+        return cache[1]
+
     def arc_label(self, arc: int) -> str:
         """An arc as ``node → node`` (node names), in the direction it carries."""
-        t = self.trunks
-        a, b = t["source"].iloc[arc >> 1], t["target"].iloc[arc >> 1]
+        src, dst = self._ends()
+        a, b = src[arc >> 1], dst[arc >> 1]
         if arc & 1:
             a, b = b, a
         return f"{a.rsplit('/', 1)[-1]} → {b.rsplit('/', 1)[-1]}"
@@ -194,11 +202,15 @@ class TrafficResult:
                              "target_to_source_mbps": cap[1::2]}, index=self.trunks.index)
 
 
+#: Utilisation samples per run at most (``simulation.sample_s`` is lengthened beyond it).
+MAX_SAMPLES = 500
+
+
 def _with_probes(streams: pd.DataFrame, minimum: dict[tuple[str, ...], int],
                  window_s: float) -> tuple[pd.DataFrame, float]:
-    """Raise each (unit, destination)'s rate of some classes to ``minimum[classes]`` flows per
-    ``window_s`` (every stream of the group in proportion).
+    """Raise each (unit, destination)'s rate of some classes to a least number of flows.
 
+    ``minimum[classes]`` flows per ``window_s``, every stream of the group in proportion.
     Returns the streams and the load the extra flows add, in Mbps.
     """
     out, extra = streams, 0.0
@@ -328,7 +340,8 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
     env = simpy.Environment()
     run = _Run(env, trunks, streams, arrivals)
     env.process(run.play())
-    env.process(run.sample(sim.sample_s, duration + tail))
+    # at most ~MAX_SAMPLES periods: a 16-hour cutover window is sampled every 90 s or so
+    env.process(run.sample(max(sim.sample_s, (duration + tail) / MAX_SAMPLES), duration + tail))
     fault_rng = np.random.default_rng([seed, 2])
     for fault in faults:
         at = (float(fault_rng.uniform(warm, duration)) if fault.at_s == "random"

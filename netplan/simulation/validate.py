@@ -271,9 +271,12 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
             need = need[need <= (sim.duration_s - warm) / 1.1]  # those more time confirms
             if len(need):
                 more = min(sim.duration_s - warm, 1.1 * float(need.max())) - pilot_measured
-                if more > 1.0:
+                if more > 1.0:  # probes at the pilot's rates: their minimum in proportion
+                    share = more / pilot_measured
                     again.append(dict(run, duration_s=warm + more,
-                                      seed=(sim.seed if seed is None else seed) + 1))
+                                      seed=(sim.seed if seed is None else seed) + 1,
+                                      min_requests=math.ceil(min_requests * share),
+                                      min_transfers=math.ceil(min_transfers * share)))
         for r in _simulate_all(scenario, topology, again, workers):
             pooled = pool_replications(results[r.case], r)
             tables[r.case], results[r.case] = score(pooled), pooled
@@ -761,7 +764,7 @@ def cutover_load(plan) -> pd.DataFrame:
 def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None, *,
                       weeks: int | None = None, seed: int | None = None,
                       systems: CloudSystems | None = None,
-                      max_background_flows: int = 60_000,
+                      max_background_flows: int = 20_000,
                       workers: int = 1) -> CutoverValidation:
     """Simulate the maintenance windows of the weeks with the most cutover data.
 
@@ -770,7 +773,9 @@ def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None
     the background bulk and sync traffic at ``demand.offpeak_factor`` of the busy hour
     (interactive requests are left out: they do not load the lines). Background flows are
     made coarser (larger, fewer; same load) when a window would need more than
-    ``max_background_flows`` of them.
+    ``max_background_flows`` of them: under processor sharing the number of flows sharing a
+    link — and so a transfer's share of it — depends on the load, not on the flow sizes
+    (the M/G/1-PS insensitivity), so the transfers' finishing times keep their meaning.
 
     Parameters
     ----------

@@ -15,7 +15,7 @@ from netplan.topology import build_topology
 def tiny():
     scenario, inventory = tiny_migration()
     targets = scenario.targets.model_copy(update={"platform_connected_pct": 100.0,
-                                                  "report_dates": ["03-15"]})
+                                                  "report_dates": ["01-10"]})
     # a 50-vCPU node: the 6 systems' 48 vCPU are 96% of it, above the 85% ceiling
     node = scenario.cloud[0].model_copy(update={"vcpu": 50})
     scenario = scenario.model_copy(update={"targets": targets, "cloud": [node]})
@@ -34,11 +34,13 @@ def test_cloud_and_platform_rows_share_the_table(tiny):
     ceiling = v[v["rule"] == "cloud_ceiling"]
     assert len(ceiling) == 1
     assert ceiling["required"].iloc[0] == 57 and ceiling["shortfall"].iloc[0] == 7
-    # by 2020-03-15, 6 of the 7 systems in use are connected to the platform: 85.7%
+    # by 2020-01-10 (a Friday of the first week) no system has cut over (cutovers close a
+    # week, on its Sunday) and the kept 档案 is connected in the first week's batch (that
+    # Sunday too): of the 7 systems in use only 门户, connected already: 1 / 7 = 14.3%
     row = v[v["rule"] == "platform_connected"]
     assert len(row) == 1
-    assert row["provisioned"].iloc[0] == pytest.approx(85.7)
-    assert row["shortfall"].iloc[0] == pytest.approx(14.3)
+    assert row["provisioned"].iloc[0] == pytest.approx(14.3)
+    assert row["shortfall"].iloc[0] == pytest.approx(85.7)
 
 
 def test_no_catalogue_no_plan_and_it_is_said(tiny):

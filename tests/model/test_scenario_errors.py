@@ -71,13 +71,13 @@ targets:
     - {by: 2020-12-31, systems: 10}
     - {by: 2021-12-31, systems: all}
   report_dates: ["03-30", "06-30"]
-  milestones:
-    - {name: 清单完成, date: 2020-06-30}
+  timeline:
+    - {name: 清单完成, date: 2020-06-30, kind: three_lists}
 """
 # Lines of BASE: 1 name · 2 region · 8 counties: · 9 A县 · 13 B区 · 14 towns: [B街道]
 # · 16 extranet · 17 carriers · 18 tiers · 19 city · 20 county: · 21 uplink · 22 carriers
 # · 23 latency_ms · 24 town · 25 village · 27 departments.city · 31 cloud · 32 - name · 33 vcpu
-# · 37 cities · 39 targets · 43 systems_on_cloud · 46 report_dates · 48 milestones[0]
+# · 37 cities · 39 targets · 43 systems_on_cloud · 46 report_dates · 48 timeline[0]
 
 UNCHECKED = -1  # a case whose line is not asserted
 
@@ -229,10 +229,10 @@ CASES = [
          "cloud[0].cities", ('"all" is not allowed',), ("'every'",), line=37),
     # ---- dates and targets
     Case("impossible-iso-date", edited(("date: 2020-06-30", "date: 2020-13-45")),
-         "targets.milestones[0].date", ('"2020-13-45" is not a date', "month"),
+         "targets.timeline[0].date", ('"2020-13-45" is not a date', "month"),
          ("YYYY-MM-DD",), line=48),
     Case("date-with-slashes", edited(("date: 2020-06-30", "date: 2020/06/30")),
-         "targets.milestones[0].date", ('"2020/06/30" is not a date',), ("YYYY-MM-DD",), line=48),
+         "targets.timeline[0].date", ('"2020/06/30" is not a date',), ("YYYY-MM-DD",), line=48),
     Case("systems-on-cloud-out-of-order",
          edited(("{by: 2020-12-31, systems: 10}\n    - {by: 2021-12-31, systems: all}",
                  "{by: 2021-12-31, systems: 10}\n    - {by: 2020-12-31, systems: all}")),
