@@ -17,13 +17,13 @@ variant failed; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import re
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
 from netplan.errors import NetplanError, ScenarioError
@@ -74,7 +74,7 @@ class _Progress:
                                      BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                      console=Console(stderr=True), transient=False)
 
-    @contextmanager
+    @contextlib.contextmanager
     def stage(self, name: str, steps: int):
         """A stage of ``steps`` steps (its bar); records its wall time in :attr:`timings`."""
         self._stage, self._k, self._step = name, self._k + 1, -1
@@ -156,9 +156,18 @@ def _topology_section(scenario, out_dir: Path, progress: _Progress, *, pictures:
     progress(f"checking survivability ({len(topo.carriers)} carrier failures, links, nodes)")
     surv = survivability(topo)
     results.topology, results.summary, results.reach, results.surv = topo, summary, reach, surv
-    progress("writing topology tables" + (" and pictures" if pictures else ""))
-    return write_topology_report(scenario, topo, summary, reach, surv, out_dir,
-                                 pictures=pictures, lang=ctx["lang"])
+    pool = ctx.get("pool")
+    progress("writing topology tables" + (" and pictures" if pictures and not pool else "")
+             + (" (the pictures are drawn alongside the next stages)" if pictures and pool
+                else ""))
+    section = write_topology_report(scenario, topo, summary, reach, surv, out_dir,
+                                    pictures=pictures and pool is None, lang=ctx["lang"])
+    if pictures and pool is not None:  # on the other core while migration and capacity run
+        from netplan.report.topology_report import draw_topology_pictures
+
+        ctx["deferred"].append(("topology", lambda stage: pool.submit(
+            draw_topology_pictures, scenario, topo, surv, stage, lang=ctx["lang"])))
+    return section
 
 
 def _topology(scenario, ctx: dict):
@@ -254,30 +263,42 @@ def _capacity_section(scenario, out_dir: Path, progress: _Progress, *, pictures:
 
 def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,
                         ctx: dict, results):
-    from netplan.report.simulation_report import write_simulation_report
-    from netplan.simulation import (
-        cloud_system_mbps,
-        default_failure_cases,
-        validate_cutovers,
-        validate_interconnect,
-    )
+    from netplan.simulation import cloud_system_mbps, default_failure_cases
+    from netplan.simulation.validate import simulation_pool
 
     topo = _topology(scenario, ctx)
-    before = None
-    cp = ctx.get("capacity")
-    upgraded = (cp is not None and cp.upgrades is not None and len(cp.upgrades.lines)
-                and cp.upgrades.status != "no_solution")
     opts = ctx.get("simulation", {})
     cases = opts.get("cases") or default_failure_cases(scenario)
     duration = opts.get("duration_s")
     systems = _systems_on_cloud(scenario, ctx)
     system_mbps = cloud_system_mbps(topo, systems.systems,
                                     default_mbps=scenario.demand.system_mbps)
+    if ctx.get("pool") is not None:
+        return _simulate(scenario, topo, out_dir, progress, pictures=pictures, ctx=ctx,
+                         results=results, pool=ctx["pool"], cases=cases, duration=duration,
+                         systems=systems, system_mbps=system_mbps)
+    with simulation_pool(_workers()) as pool:  # started once for every simulation below
+        return _simulate(scenario, topo, out_dir, progress, pictures=pictures, ctx=ctx,
+                         results=results, pool=pool, cases=cases, duration=duration,
+                         systems=systems, system_mbps=system_mbps)
+
+
+def _simulate(scenario, topo, out_dir: Path, progress: _Progress, *, pictures: bool, ctx: dict,
+              results, pool, cases, duration, systems, system_mbps):
+    from netplan.report.simulation_report import write_simulation_report
+    from netplan.simulation import validate_cutovers, validate_interconnect
+    from netplan.simulation.validate import PILOT_S
+
+    before = None
+    cp = ctx.get("capacity")
+    opts = ctx.get("simulation", {})
+    upgraded = (cp is not None and cp.upgrades is not None and len(cp.upgrades.lines)
+                and cp.upgrades.status != "no_solution")
     length = (f"{duration:g} s" if duration else
-              f"a {900:g} s pilot, longer where a verdict needs it (≤ "
+              f"a {PILOT_S:g} s pilot, longer where a verdict needs it (≤ "
               f"{scenario.simulation.duration_s:g} s)")
     common = dict(systems=systems, cases=cases, seed=opts.get("seed"), duration_s=duration,
-                  workers=_workers())
+                  workers=pool)
     if upgraded and opts.get("compare_provisioned"):
         progress(f"simulating the provisioned network: {length}, {systems.label} "
                  f"({sum(system_mbps.values()):,.0f} Mbps), normal and {len(cases)} "
@@ -298,7 +319,7 @@ def _simulation_section(scenario, out_dir: Path, progress: _Progress, *, picture
     if "plan" in ctx and ctx["plan"].starts is not None:
         progress(f"simulating the {scenario.simulation.cutover_weeks} heaviest cutover weeks")
         cutovers = validate_cutovers(scenario, ctx["plan"], topo, seed=opts.get("seed"),
-                                     systems=systems, workers=_workers())
+                                     systems=systems, workers=pool)
     else:
         progress("cutover windows: skipped (no migration plan in this run)")
     results.cutovers = cutovers
@@ -418,31 +439,52 @@ def _run(args, names: list[str] | Callable) -> int:
     sections, failure = [], None
     if ctx.get("progress_path"):  # a broken progress file is bad input: before anything runs
         _progress_log(scenario, ctx)
-    for name, steps, fn in chosen:
-        start = time.perf_counter()
-        try:
-            with progress.stage(name, steps), staged_output(out) as stage:
-                section = fn(scenario, stage, progress, pictures=not args.no_plot, ctx=ctx,
-                             results=results)
-        except (KeyboardInterrupt, OSError):
-            raise
-        except Exception as exc:  # noqa: BLE001 - recorded, reported, re-raised below
-            failure = exc
-            results.stages.append(StageRecord(name, "failed", time.perf_counter() - start,
-                                              error=f"{type(exc).__name__}: {exc}"))
-            break
-        skipped = getattr(section, "skipped", None)
-        results.stages.append(StageRecord(name, "skipped" if skipped else "done",
-                                          time.perf_counter() - start, list(section.files),
-                                          error=skipped))
-        sections.append(section)
+    with contextlib.ExitStack() as run_stack:
+        if "simulation" in names and not getattr(args, "no_plot", False) and _workers() > 1:
+            # one process pool for the run: the topology pictures are drawn in it while the
+            # migration and capacity stages compute, then the simulations run in it
+            from netplan.simulation.validate import simulation_pool
+
+            ctx["pool"] = run_stack.enter_context(simulation_pool(_workers()))
+        ctx["deferred"] = []
+        for name, steps, fn in chosen:
+            start = time.perf_counter()
+            try:
+                with progress.stage(name, steps), staged_output(out) as stage:
+                    section = fn(scenario, stage, progress, pictures=not args.no_plot,
+                                 ctx=ctx, results=results)
+                # a stage's background work writes into a staging folder of its own
+                for owner, submit in ctx["deferred"]:
+                    if not isinstance(submit, tuple):
+                        cm = staged_output(out)
+                        future = submit(cm.__enter__())
+                        ctx["deferred"][ctx["deferred"].index((owner, submit))] = (
+                            owner, (future, cm))
+            except (KeyboardInterrupt, OSError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - recorded, reported, re-raised below
+                failure = exc
+                results.stages.append(StageRecord(name, "failed", time.perf_counter() - start,
+                                                  error=f"{type(exc).__name__}: {exc}"))
+                break
+            skipped = getattr(section, "skipped", None)
+            results.stages.append(StageRecord(name, "skipped" if skipped else "done",
+                                              time.perf_counter() - start, list(section.files),
+                                              error=skipped))
+            sections.append(section)
+            if name in ("capacity", "simulation") or name == chosen[-1][0]:
+                failure = _join_deferred(ctx, results, sections) or failure
+                if failure is not None:
+                    break
+        failure = _join_deferred(ctx, results, sections) or failure
     with progress.stage("report", 1):
         progress("writing report.html, index.md and tables.xlsx")
         _write_report(results, sections, out, ctx)
     if failure is not None:
-        progress.done(f"stopped at the {results.stages[-1].name} stage; the earlier stages' "
+        failed = next(s for s in results.stages if s.status == "failed")
+        progress.done(f"stopped at the {failed.name} stage; the earlier stages' "
                       f"outputs and the report (marked incomplete) are in {out}")
-        raise _StageFailed(results.stages[-1].name) from failure
+        raise _StageFailed(failed.name) from failure
     missed = _missed_targets(results)
     progress.done(f"wrote {out / 'report.html'}")
     if missed:
@@ -450,6 +492,32 @@ def _run(args, names: list[str] | Callable) -> int:
             print(f"netplan: not met: {line}", file=sys.stderr)
         return EXIT_TARGET_MISSED
     return EXIT_OK
+
+
+def _join_deferred(ctx: dict, results, sections) -> Exception | None:
+    """Wait for the stages' background work; move its files in; the first error, if any."""
+    import dataclasses
+
+    from netplan.report.topology_report import picture_markdown
+
+    failure = None
+    for owner, (future, cm) in ctx.get("deferred", []):
+        record = results.stage(owner)
+        try:
+            files, pics = future.result()
+        except Exception as exc:  # noqa: BLE001 - the owner stage failed after all
+            cm.__exit__(type(exc), exc, exc.__traceback__)
+            record.status, record.error = "failed", f"{type(exc).__name__}: {exc}"
+            failure = failure or exc
+            continue
+        cm.__exit__(None, None, None)
+        record.files += files
+        k = next(i for i, sec in enumerate(sections) if sec.title.lower() == owner)
+        sections[k] = dataclasses.replace(sections[k], files=sections[k].files + files,
+                                          markdown=sections[k].markdown + "\n"
+                                          + picture_markdown(pics))
+    ctx["deferred"] = []
+    return failure
 
 
 class _StageFailed(Exception):
@@ -466,7 +534,8 @@ def _write_report(results, sections, out: Path, ctx: dict) -> None:
     with staged_output(out) as stage:
         write_index(results.scenario, sections, stage, source=results.source,
                     warnings=results.warnings, timings_s=timings,
-                    incomplete=None if results.complete else results.stages[-1])
+                    incomplete=next((s for s in results.stages if s.status == "failed"),
+                                    None))
         write_workbook(out, results.files(), stage / "tables.xlsx")
     write_html_report(results, out, lang=ctx["lang"])
 
@@ -696,7 +765,7 @@ def _parser() -> argparse.ArgumentParser:
             c.add_argument("--failure", action="append", metavar="SPEC", help=_FAILURE_HELP)
             c.add_argument("--duration", type=_duration_arg, metavar="TIME",
                            help='simulated time, e.g. "1h", "15min", "900s" (default: '
-                           "dimensioned — a 900 s pilot, longer where a verdict needs it)")
+                           "dimensioned — a 720 s pilot, longer where a verdict needs it)")
             c.add_argument("--systems", type=_systems_arg, metavar="today|planned|DATE",
                            help="which inventory systems are on the cloud in the busy hour: "
                            "today's (default, or the scenario's simulation.systems_on_cloud), "

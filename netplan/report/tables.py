@@ -11,7 +11,7 @@ __all__ = ["write_csv", "markdown_table", "write_workbook"]
 
 #: Cells of a table copied into the workbook at most (bigger ones stay in their CSV: nobody
 #: reads 40,000 link loads in Excel, and writing them takes longer than the planning).
-WORKBOOK_MAX_CELLS = 200_000
+WORKBOOK_MAX_CELLS = 100_000
 
 
 def write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> Path:
@@ -68,11 +68,22 @@ def write_workbook(folder: Path, files: list[str], path: Path) -> Path:
         name = sheet_name(f.removesuffix(".csv").replace("/", "-"), taken)
         contents.append({**row, "sheet": name})
         tables.append((name, df))
+    import xlsxwriter
+
     options = {"strings_to_formulas": False, "strings_to_urls": False,
-               "strings_to_numbers": False}
-    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as xl:
-        pd.DataFrame(contents, columns=["table", "sheet", "rows", "columns"]).to_excel(
-            xl, sheet_name="contents", index=False)
-        for name, df in tables:
-            df.to_excel(xl, sheet_name=name, index=False)
+               "strings_to_numbers": False, "nan_inf_to_errors": True, "constant_memory": True}
+    book = xlsxwriter.Workbook(str(path), options)
+    try:
+        bold = book.add_format({"bold": True})
+        index = pd.DataFrame(contents, columns=["table", "sheet", "rows", "columns"])
+        for name, df in [("contents", index), *tables]:
+            ws = book.add_worksheet(name)
+            ws.write_row(0, 0, [str(c) for c in df.columns], bold)
+            ws.freeze_panes(1, 0)
+            columns = [df[c].to_numpy(object) for c in df.columns]
+            for r in range(len(df)):
+                ws.write_row(r + 1, 0, [None if v is None or (isinstance(v, float) and v != v)
+                                        else v for v in (c[r] for c in columns)])
+    finally:
+        book.close()
     return path

@@ -14,7 +14,8 @@ from netplan.topology import (
     TopologySummary,
 )
 
-__all__ = ["write_topology_report", "ReportSection"]
+__all__ = ["write_topology_report", "draw_topology_pictures", "picture_markdown",
+           "ReportSection"]
 
 #: Above this many cities the picture shows one carrier-failure view only (it is slow to draw).
 _MANY_CITIES = 25
@@ -46,8 +47,7 @@ def write_topology_report(
 
     Files: ``topology_summary.csv``, ``reachability_by_tier.csv``, ``reachability.csv``,
     ``survivability_by_tier.csv``, ``carrier_failures.csv``, ``bridges.csv``, ``spofs.csv``,
-    ``survivability.md`` and, with ``pictures``, ``topology.png`` plus one
-    ``topology_<carrier>_down.png`` per carrier.
+    ``survivability.md`` and, with ``pictures``, those of :func:`draw_topology_pictures`.
     """
     out_dir = Path(out_dir)
     sub = out_dir / "topology"
@@ -71,42 +71,64 @@ def write_topology_report(
 
     pics: list[tuple[str, str]] = []
     if pictures:
-        from netplan.plot import plot_county, plot_extranet, save_figure
-
-        zh = lang == "zh"
-        carriers = topology.carriers
-        n_cities = int((topology.nodes["kind"] == "city").sum())
-        if n_cities > _MANY_CITIES:
-            carriers = carriers[:1]
         if progress:
             progress("drawing the extranet")
-
-        def picture(ax, stem: str, caption: str) -> None:
-            save_figure(ax.figure, sub / stem)
-            files.extend([f"topology/{stem}.png", f"topology/{stem}.svg"])
-            pics.append((caption, f"topology/{stem}.png"))
-
-        region = scenario.region.name
-        picture(plot_extranet(topology, lang=lang,
-                              title=f"{region} 电子政务外网" if zh else f"{region} extranet"),
-                "topology", "extranet")
-        for carrier in carriers:
-            hit = surv.affected_by_carrier(carrier)
-            title = (f"{region}：{carrier}故障时受影响节点（{len(hit)}个）" if zh else
-                     f"{region}: nodes affected when {carrier} is down ({len(hit):,})")
-            picture(plot_extranet(topology, highlight=hit, down=carrier, title=title,
-                                  lang=lang),
-                    f"topology_{_safe(carrier)}_down", f"carrier {carrier} down")
-        if n_cities == 1:  # one city: a detail per county (its towns)
-            for county in topology.nodes_of_kind("county"):
-                name = topology.nodes.loc[county, "name"]
-                picture(plot_county(topology, county, lang=lang),
-                        f"county_{_safe(name)}", f"county {name}")
+        drawn, pics = draw_topology_pictures(scenario, topology, surv, out_dir, lang=lang)
+        files += drawn
 
     args = (scenario, topology, summary_df, reach, reach_tier, surv, surv_tier, pics)
     (sub / "survivability.md").write_text(_markdown(*args, prefix=""), encoding="utf-8")
     files.append("topology/survivability.md")
     return ReportSection("Topology", _markdown(*args, prefix="topology/"), files)
+
+
+def draw_topology_pictures(scenario: Scenario, topology: Topology, surv: SurvivabilityResult,
+                           out_dir: Path, *, lang: str = "zh"
+                           ) -> tuple[list[str], list[tuple[str, str]]]:
+    """Draw the extranet pictures into ``out_dir/topology`` (PNG and SVG each).
+
+    The overview, one view per carrier down (its links grey, the nodes it cuts off red) and,
+    for one city, a detail per county (its towns). Returns the files written (relative to
+    ``out_dir``) and the (caption, PNG path) pairs for the Markdown page.
+    """
+    from netplan.plot import plot_county, plot_extranet, save_figure
+
+    sub = Path(out_dir) / "topology"
+    sub.mkdir(parents=True, exist_ok=True)
+    files: list[str] = []
+    pics: list[tuple[str, str]] = []
+    zh = lang == "zh"
+    carriers = topology.carriers
+    n_cities = int((topology.nodes["kind"] == "city").sum())
+    if n_cities > _MANY_CITIES:
+        carriers = carriers[:1]
+
+    def picture(ax, stem: str, caption: str) -> None:
+        save_figure(ax.figure, sub / stem)
+        files.extend([f"topology/{stem}.png", f"topology/{stem}.svg"])
+        pics.append((caption, f"topology/{stem}.png"))
+
+    region = scenario.region.name
+    picture(plot_extranet(topology, lang=lang,
+                          title=f"{region} 电子政务外网" if zh else f"{region} extranet"),
+            "topology", "extranet")
+    for carrier in carriers:
+        hit = surv.affected_by_carrier(carrier)
+        title = (f"{region}：{carrier}故障时受影响节点（{len(hit)}个）" if zh else
+                 f"{region}: nodes affected when {carrier} is down ({len(hit):,})")
+        picture(plot_extranet(topology, highlight=hit, down=carrier, title=title, lang=lang),
+                f"topology_{_safe(carrier)}_down", f"carrier {carrier} down")
+    if n_cities == 1:  # one city: a detail per county (its towns)
+        for county in topology.nodes_of_kind("county"):
+            name = topology.nodes.loc[county, "name"]
+            picture(plot_county(topology, county, lang=lang), f"county_{_safe(name)}",
+                    f"county {name}")
+    return files, pics
+
+
+def picture_markdown(pics: list[tuple[str, str]]) -> str:
+    """Markdown image lines for (caption, path) pairs."""
+    return "\n".join(f"![{caption}]({path})\n" for caption, path in pics)
 
 
 def _safe(text: str) -> str:

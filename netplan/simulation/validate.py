@@ -47,8 +47,11 @@ from netplan.topology.analysis import TIER_ORDER
 
 __all__ = ["InterconnectValidation", "validate_interconnect", "default_failure_cases",
            "CutoverValidation", "cutover_load", "validate_cutovers", "CHECKED_DESTINATIONS",
-           "pool_replications"]
+           "pool_replications", "simulation_pool"]
 
+#: Seconds of the first simulation of each case (warm-up included) when the length is
+#: dimensioned (:func:`validate_interconnect`); Meizhou's verdicts all hold at 95% after it.
+PILOT_S = 720.0
 #: Destinations validated (internet traffic is simulated but has no service level here).
 CHECKED_DESTINATIONS = ("cloud", "platform", "province")
 _TIERS = ("city", "county", "town", "village")
@@ -176,7 +179,7 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
                           cases: list[FailureCase] | None = None, seed: int | None = None,
                           duration_s: float | None = None, year: int | None = None,
                           workers: int = 1, confidence: float = 0.95,
-                          pilot_s: float | None = 900.0,
+                          pilot_s: float | None = PILOT_S,
                           min_requests: int = 30,
                           min_transfers: int = 5) -> InterconnectValidation:
     """Simulate normal operation and every failure case; check every site's service levels.
@@ -212,9 +215,10 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
         slowest-to-confirm check needs (at the pilot's rates), the two pooled
         (:func:`pool_replications`), at most ``simulation.duration_s`` measured in all. None:
         simulate ``simulation.duration_s`` at once.
-    workers : int
+    workers : int or concurrent.futures.Executor
         Cases simulated at once in separate processes (each case has its own seeded random
-        streams, so the numbers do not depend on it).
+        streams, so the numbers do not depend on it), or a pool to use
+        (:func:`simulation_pool`).
 
     Returns
     -------
@@ -254,15 +258,17 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
     runs = [dict(common, case="normal", faults=[])]
     runs += [dict(common, case=c.name, faults=c.faults) for c in cases]
 
-    def score(result: TrafficResult) -> pd.DataFrame:
-        return _score(result, sim.service_levels, topology,
-                      max_unfinished_pct=sim.max_unfinished_pct,
-                      response_mbit=scenario.demand.interactive.response_kb * MBIT_PER_MB / 1000,
-                      confidence=confidence)
+    scoring = dict(levels=sim.service_levels, max_unfinished_pct=sim.max_unfinished_pct,
+                   response_mbit=scenario.demand.interactive.response_kb * MBIT_PER_MB / 1000,
+                   confidence=confidence)
 
-    simulated = _simulate_all(scenario, topology, runs, workers)
-    tables = {r.case: score(r) for r in simulated}
-    results = {r.case: r for r in simulated}
+    def score(result: TrafficResult) -> pd.DataFrame:
+        return _score(result, topology=topology, **scoring)
+
+    # each case scored where it was simulated (in parallel)
+    simulated = _simulate_all(scenario, topology, runs, workers, scoring=scoring)
+    tables = {r.case: t for r, t in simulated}
+    results = {r.case: r for r, _ in simulated}
     if adaptive:  # one more replication, each case as long as its unconfirmed checks need
         again = []
         pilot_measured = first_s - warm
@@ -334,17 +340,42 @@ def pool_replications(first: TrafficResult, second: TrafficResult) -> TrafficRes
 
 
 def _simulate_all(scenario: Scenario, topology: Topology, runs: list[dict],
-                  workers: int) -> list[TrafficResult]:
-    """``simulate_traffic(scenario, topology, **run)`` for each run, ``workers`` at a time."""
+                  workers, scoring: dict | None = None) -> list:
+    """``simulate_traffic(scenario, topology, **run)`` for each run, ``workers`` at a time.
+
+    With ``scoring`` (keywords of :func:`_score`) each result comes with its score table, as
+    ``(result, table)``, scored in the process that simulated it.
+    """
+    from concurrent.futures import Executor
+
+    if isinstance(workers, Executor):  # a pool the caller keeps for several calls
+        futures = [workers.submit(_simulate_one, scenario, topology, run, scoring)
+                   for run in runs]
+        return [f.result() for f in futures]
     if workers <= 1 or len(runs) <= 1:
-        return [simulate_traffic(scenario, topology, **run) for run in runs]
+        return [_simulate_one(scenario, topology, run, scoring) for run in runs]
+    with simulation_pool(min(workers, len(runs))) as pool:
+        futures = [pool.submit(_simulate_one, scenario, topology, run, scoring) for run in runs]
+        return [f.result() for f in futures]
+
+
+def simulation_pool(workers: int):
+    """A process pool for simulations (spawned processes), to pass as ``workers=``.
+
+    One pool for the busy hour and the cutover weeks starts the processes once.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("spawn")  # never fork a parent that has threads
-    with ProcessPoolExecutor(min(workers, len(runs)), mp_context=ctx) as pool:
-        futures = [pool.submit(simulate_traffic, scenario, topology, **run) for run in runs]
-        return [f.result() for f in futures]
+    return ProcessPoolExecutor(workers, mp_context=ctx)
+
+
+def _simulate_one(scenario: Scenario, topology: Topology, run: dict, scoring: dict | None):
+    result = simulate_traffic(scenario, topology, **run)
+    if scoring is None:
+        return result
+    return result, _score(result, topology=topology, **scoring)
 
 
 def _score(result: TrafficResult, levels, topology: Topology, *,
@@ -764,7 +795,7 @@ def cutover_load(plan) -> pd.DataFrame:
 def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None, *,
                       weeks: int | None = None, seed: int | None = None,
                       systems: CloudSystems | None = None,
-                      max_background_flows: int = 20_000,
+                      max_background_flows: int = 10_000,
                       workers: int = 1) -> CutoverValidation:
     """Simulate the maintenance windows of the weeks with the most cutover data.
 
@@ -793,8 +824,8 @@ def validate_cutovers(scenario: Scenario, plan, topology: Topology | None = None
         :func:`validate_interconnect`; required when the scenario has an inventory).
     max_background_flows : int
         Background flows per window at most (coarser flows above it).
-    workers : int
-        Weeks simulated at once in separate processes.
+    workers : int or concurrent.futures.Executor
+        Weeks simulated at once in separate processes, or a pool to use.
 
     Returns
     -------
