@@ -21,7 +21,7 @@ Usage
 -----
 From the repository root::
 
-    python benchmarks/sweep.py [--workers 2] [--full] [--limit N]
+    python benchmarks/sweep.py [--workers 2] [--full] [--limit N] [--out DIR]
 
 One table is printed: per scheduler, variants, wall seconds, seconds per variant, the
 speed-up over the loop, failed variants; then whether the two tables are identical. Exit
@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="local cluster workers (2)")
     parser.add_argument("--full", action="store_true", help="the bundled grid, no cuts")
     parser.add_argument("--limit", type=int, help="only the first N variants")
+    parser.add_argument("--out", help="also write the cluster's table and the trade-off plots "
+                        "here (as netplan sweep does)")
     args = parser.parse_args(argv)
     grid = benchmark_grid(args.full, args.limit)
     path = scenario_path("meizhou-2020")
@@ -105,6 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label}: one variant: wall s mean {sum(task) / len(task):.2f} (max "
               f"{max(task):.2f}), CPU s mean {sum(cpu) / len(cpu):.2f}")
     print("tables identical: " + ("yes" if not diff else f"NO, {len(diff)} cells differ"))
+    if args.out:
+        from pathlib import Path
+
+        from netplan.sweep.cli import write_sweep
+
+        written = write_sweep(results[f"LocalCluster({args.workers})"], Path(args.out))
+        print("wrote " + ", ".join(str(w) for w in written))
     for line in diff[:20]:
         print(f"  {line}")
     for r in results.values():

@@ -477,14 +477,17 @@ def _run(args, names: list[str] | Callable) -> int:
                 if failure is not None:
                     break
         failure = _join_deferred(ctx, results, sections) or failure
-    with progress.stage("report", 1):
-        progress("writing report.html, index.md and tables.xlsx")
-        _write_report(results, sections, out, ctx)
+    finished = any(s.status == "done" for s in results.stages)
+    if finished or failure is None:  # a run that failed before any stage finished writes nothing
+        with progress.stage("report", 1):
+            progress("writing report.html, index.md and tables.xlsx")
+            _write_report(results, sections, out, ctx)
     if failure is not None:
         failed = next(s for s in results.stages if s.status == "failed")
-        progress.done(f"stopped at the {failed.name} stage; the earlier stages' "
-                      f"outputs and the report (marked incomplete) are in {out}")
-        raise _StageFailed(failed.name) from failure
+        progress.done(f"stopped at the {failed.name} stage" + (
+            f"; the earlier stages' outputs and the report (marked incomplete) are in {out}"
+            if finished else "; nothing was written"))
+        raise _StageFailed(failed.name, finished) from failure
     missed = _missed_targets(results)
     progress.done(f"wrote {out / 'report.html'}")
     if missed:
@@ -521,7 +524,11 @@ def _join_deferred(ctx: dict, results, sections) -> Exception | None:
 
 
 class _StageFailed(Exception):
-    """A stage of a run failed after earlier stages' outputs were written (cause chained)."""
+    """A stage of a run failed (the cause chained); ``wrote``: earlier stages' outputs stay."""
+
+    def __init__(self, stage: str, wrote: bool):
+        super().__init__(stage)
+        self.stage, self.wrote = stage, wrote
 
 
 def _write_report(results, sections, out: Path, ctx: dict) -> None:
@@ -830,9 +837,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except _StageFailed as stopped:
-        exc, wrote = stopped.__cause__, (f"the {stopped} stage wrote nothing; the earlier "
-                                         "stages' outputs and the report (marked incomplete) "
-                                         f"are in {args.out}")
+        exc = stopped.__cause__
+        if stopped.wrote:
+            wrote = (f"the {stopped.stage} stage wrote nothing; the earlier stages' outputs and "
+                     f"the report (marked incomplete) are in {args.out}")
         if isinstance(exc, NetplanError):
             print(f"netplan: error: {exc}; {wrote}.", file=sys.stderr)
             return EXIT_INPUT

@@ -141,3 +141,26 @@ def test_workbook_keeps_formula_like_text_as_text(tmp_path):
     contents = pd.read_excel(tmp_path / "tables.xlsx", sheet_name="contents")
     assert contents.to_dict("records") == [{"table": "t/units.csv", "sheet": "t-units",
                                             "rows": 2, "columns": 2}]
+
+
+def test_progress_bars_on_a_terminal_and_plain_lines_off_it(tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+
+    path = _write_case(Broken("good"), tmp_path / "case")
+    args = ["topology", str(path), "--out", str(tmp_path / "plain"), "--no-plot"]
+    assert main(args) == EXIT_OK
+    plain = capsys.readouterr().err
+    assert "netplan: [topology 1/2] building the four-tier extranet …" in plain
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Terminal()
+    monkeypatch.setattr(sys, "stderr", tty)
+    args[3] = str(tmp_path / "bar")
+    assert main(args) == EXIT_OK
+    bars = tty.getvalue()
+    assert "[topology 1/2]" not in bars  # a bar, not lines
+    assert "topology (" in bars and " s)" in bars  # the stage with its elapsed time

@@ -141,7 +141,7 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
     if before is not None:
         effect = _upgrade_effect(before, validation)
         csv(effect, "upgrade_effect.csv")
-        fixed = effect[effect["before"] == "fail"][effect["after"] == "pass"]
+        fixed = effect[(effect["before"] == "fail") & (effect["after"] == "pass")]
         still = effect[effect["after"] == "fail"]
         lines[2:2] = ["**Simulated on the network upgraded by the capacity plan** (see the "
                       "capacity section); the provisioned network was simulated too, with the "

@@ -63,21 +63,13 @@ def write_sweep(result, out_dir: Path, *, pictures: bool = True, lang: str = "zh
     df.to_parquet(files[0], index=False)
     df.to_csv(files[1], index=False, encoding="utf-8-sig")
     if pictures:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
+        from netplan.plot import save_figure
         from netplan.plot.sweep import plot_cost_vs_growth, plot_slack_vs_teams
 
         for name, fn in (("cost_vs_growth", plot_cost_vs_growth),
                          ("slack_vs_teams", plot_slack_vs_teams)):
-            ax = fn(df, lang=lang)
-            for ext in ("png", "svg"):
-                path = out_dir / f"{name}.{ext}"
-                ax.figure.savefig(path, dpi=150, bbox_inches="tight")
-                files.append(path)
-            plt.close(ax.figure)
+            # PNG and SVG, reproducible, Chinese drawn as paths (no font needed to view)
+            files += save_figure(fn(df, lang=lang).figure, out_dir / name, dpi=150)
     return files
 
 

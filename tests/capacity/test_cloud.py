@@ -290,8 +290,13 @@ def test_hosts_with_local_storage_and_errors():
 # --------------------------------------------------------------------------- plots
 
 
+def _lines(ax):
+    """Every line of the figure (occupancy above, utilisation below)."""
+    return [line for a in ax.figure.axes for line in a.lines]
+
+
 def _hlines(ax, gid):
-    return [line.get_ydata()[0] for line in ax.lines if line.get_gid() == gid]
+    return [line.get_ydata()[0] for line in _lines(ax) if line.get_gid() == gid]
 
 
 def test_plot_cloud_utilisation_draws_the_result(hand):
@@ -301,9 +306,9 @@ def test_plot_cloud_utilisation_draws_the_result(hand):
     cc = cloud_capacity(scenario, plan)
     ax = plot_cloud_utilisation(cc)
     assert _hlines(ax, "ceiling") == [85] and _hlines(ax, "floor") == [65]
-    occ = next(line for line in ax.lines if line.get_gid() == "occupancy:vcpu")
+    occ = next(line for line in _lines(ax) if line.get_gid() == "occupancy:vcpu")
     assert occ.get_ydata().tolist() == cc.weekly["vcpu_occupancy_pct"].tolist()
-    star = next(line for line in ax.lines if line.get_gid() == "after_shrink")
+    star = next(line for line in _lines(ax) if line.get_gid() == "after_shrink")
     assert star.get_ydata()[0] == pytest.approx(100 * 40 / 60)
     ax = plot_cloud_utilisation(cloud_capacity(_scenario(floor=None), plan))
     assert _hlines(ax, "floor") == []
