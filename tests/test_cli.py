@@ -55,7 +55,7 @@ def test_run_writes_report(tmp_path, capsys):
     out = tmp_path / "out"
     # 联通 down cuts off the villages it alone serves: a missed target, exit 1, not an error
     assert main(["run", _fast_meizhou(tmp_path), "--out", str(out), "--quiet",
-                 "--duration", "4min", "--failure", "carrier:联通",
+                 "--duration", "2min", "--failure", "carrier:联通",
                  "--compare-provisioned"]) == 1
     err = capsys.readouterr().err
     assert "netplan: not met: interconnect validation:" in err

@@ -208,6 +208,10 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
         One-sided confidence at which each check's verdict must hold (see
         :func:`_confirm`); a check whose verdict does not is *unconfirmed* and keeps its
         tier's verdict from PASS.
+    min_requests, min_transfers : int
+        Requests and transfers each unit makes to each destination per pilot's measured time
+        at least (probes; see ``simulate_traffic``); a run of another length gets them at
+        the same rate.
     pilot_s : float or None
         Without ``duration_s``: every case is simulated for ``pilot_s`` seconds (the
         scenario's warm-up included) first; a case with unconfirmed checks gets one more,
@@ -251,8 +255,16 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
     warm = sim.measured_from_s
     first_s = max(float(pilot_s), warm + 60.0) if adaptive else duration_s
     adaptive = adaptive and first_s < sim.duration_s
-    common = dict(seed=seed, year=year, systems=systems, min_requests=min_requests,
-                  min_transfers=min_transfers,
+    # probes at one rate whatever the length: the minimum counts are per pilot's measured time
+    pilot_measured = (max(float(pilot_s or PILOT_S), warm + 60.0)) - warm
+    if adaptive:
+        share = 1.0
+    else:
+        length = sim.duration_s if duration_s is None else float(duration_s)
+        share = (length - (warm if duration_s is None else 0.05 * length)) / pilot_measured
+    common = dict(seed=seed, year=year, systems=systems,
+                  min_requests=math.ceil(min_requests * share),
+                  min_transfers=math.ceil(min_transfers * share),
                   **({"duration_s": first_s, "warmup_s": warm} if adaptive
                      else {"duration_s": duration_s}))
     runs = [dict(common, case="normal", faults=[])]
@@ -271,7 +283,6 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
     results = {r.case: r for r, _ in simulated}
     if adaptive:  # one more replication, each case as long as its unconfirmed checks need
         again = []
-        pilot_measured = first_s - warm
         for run in runs:
             need = tables[run["case"]]["measured_s_to_confirm"]
             need = need[need <= (sim.duration_s - warm) / 1.1]  # those more time confirms
