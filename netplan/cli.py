@@ -447,6 +447,7 @@ def _run(args, names: list[str] | Callable) -> int:
 
             ctx["pool"] = run_stack.enter_context(simulation_pool(_workers()))
         ctx["deferred"] = []
+        run_stack.callback(_discard_deferred, ctx)  # interrupted: no staging folder left
         for name, steps, fn in chosen:
             start = time.perf_counter()
             try:
@@ -495,6 +496,16 @@ def _run(args, names: list[str] | Callable) -> int:
             print(f"netplan: not met: {line}", file=sys.stderr)
         return EXIT_TARGET_MISSED
     return EXIT_OK
+
+
+def _discard_deferred(ctx: dict) -> None:
+    """Remove the staging folders of background work never joined (an interrupted run)."""
+    for _, pending in ctx.get("deferred", []):
+        if isinstance(pending, tuple):
+            future, cm = pending
+            future.cancel()
+            cm.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None)
+    ctx["deferred"] = []
 
 
 def _join_deferred(ctx: dict, results, sections) -> Exception | None:
