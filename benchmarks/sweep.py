@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from netplan.sweep.cli import write_sweep
 
+        Path(args.out).mkdir(parents=True, exist_ok=True)
         written = write_sweep(results[f"LocalCluster({args.workers})"], Path(args.out))
         print("wrote " + ", ".join(str(w) for w in written))
     for line in diff[:20]:
