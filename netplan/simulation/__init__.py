@@ -11,9 +11,12 @@ Examples
 --------
 >>> from netplan.examples import tiny_scenario
 >>> from netplan.simulation import validate_interconnect
->>> v = validate_interconnect(tiny_scenario(), duration_s=300, cases=[])
->>> v.passed
-True
+>>> v = validate_interconnect(tiny_scenario(), cases=[])   # a 720 s pilot, longer if needed
+>>> v.passed, v.unconfirmed
+(True, 0)
+>>> short = validate_interconnect(tiny_scenario(), duration_s=300, cases=[])
+>>> short.verdict()["verdict"].tolist()   # too short: two checks not confirmed at 95%
+['PASS', 'PASS', 'INCONCLUSIVE', 'INCONCLUSIVE']
 """
 
 from netplan.simulation.engine import FlowEngine, max_min_rates
