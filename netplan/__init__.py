@@ -13,7 +13,6 @@ Examples
 True
 """
 
-from netplan import examples
 from netplan.errors import (
     InfeasiblePlanError,
     InputFileError,
@@ -23,14 +22,38 @@ from netplan.errors import (
     SolverUnavailableError,
     UnknownNodeError,
 )
-from netplan.model import Scenario, diagnose
-from netplan.topology import (
-    Topology,
-    build_topology,
-    reachability,
-    summarize,
-    survivability,
-)
+
+#: Public names imported on first use (PEP 562), so that ``import netplan`` and the command
+#: line start fast: the model needs pydantic, the topology networkx/pandas/scipy.
+_LAZY = {
+    "examples": ("netplan.examples", None),
+    "Scenario": ("netplan.model", "Scenario"),
+    "diagnose": ("netplan.model", "diagnose"),
+    "Topology": ("netplan.topology", "Topology"),
+    "build_topology": ("netplan.topology", "build_topology"),
+    "reachability": ("netplan.topology", "reachability"),
+    "summarize": ("netplan.topology", "summarize"),
+    "survivability": ("netplan.topology", "survivability"),
+}
+
+
+def __getattr__(name: str):
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'netplan' has no attribute {name!r}") from None
+    import importlib
+
+    value = importlib.import_module(module)
+    if attr is not None:
+        value = getattr(value, attr)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

@@ -1,34 +1,39 @@
-"""Input and output at the edge: scenario files, topology formats, tables, PSPLIB instances."""
+"""Input and output at the edge: scenario files, topology formats, tables, PSPLIB instances.
 
-from netplan.io.psplib import read_optima, read_psplib
-from netplan.io.scenario_yaml import (
-    load_scenario,
-    parse_scenario,
-    read_scenario,
-    read_text,
-    scenario_json_schema,
-)
-from netplan.io.topology_io import (
-    from_topohub,
-    read_csv_topology,
-    read_graphml,
-    read_json,
-    write_graphml,
-    write_json,
-)
+The names below are imported on first use (PEP 562), so that reading a scenario does not
+import the topology readers' networkx and pandas.
+"""
 
-__all__ = [
-    "load_scenario",
-    "read_scenario",
-    "parse_scenario",
-    "read_text",
-    "scenario_json_schema",
-    "write_graphml",
-    "read_graphml",
-    "write_json",
-    "read_json",
-    "read_csv_topology",
-    "from_topohub",
-    "read_psplib",
-    "read_optima",
-]
+_LAZY = {
+    "load_scenario": "netplan.io.scenario_yaml",
+    "read_scenario": "netplan.io.scenario_yaml",
+    "parse_scenario": "netplan.io.scenario_yaml",
+    "read_text": "netplan.io.scenario_yaml",
+    "scenario_json_schema": "netplan.io.scenario_yaml",
+    "write_graphml": "netplan.io.topology_io",
+    "read_graphml": "netplan.io.topology_io",
+    "write_json": "netplan.io.topology_io",
+    "read_json": "netplan.io.topology_io",
+    "read_csv_topology": "netplan.io.topology_io",
+    "from_topohub": "netplan.io.topology_io",
+    "read_psplib": "netplan.io.psplib",
+    "read_optima": "netplan.io.psplib",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str):
+    try:
+        module = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'netplan.io' has no attribute {name!r}") from None
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -22,15 +22,14 @@ import re
 import warnings
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import annotated_types
-import numpy as np
-import pandas as pd
 from pydantic import ValidationError
 
 from netplan.errors import InputFileError, Issue, ScenarioError
+from netplan.io._table import _Table
 from netplan.io.scenario_yaml import read_text
-from netplan.io.topology_io import _Table
 from netplan.migration.inventory import (
     NETWORKS,
     USAGE_FREQUENCIES,
@@ -41,6 +40,9 @@ from netplan.migration.inventory import (
     default_system_id,
 )
 from netplan.migration.triage import THREE_LISTS
+
+if TYPE_CHECKING:  # imported where used: reading files starts fast
+    import pandas as pd
 
 __all__ = [
     "read_inventory",
@@ -557,6 +559,8 @@ def _num(v: float) -> str:
 
 def _cell(col: str, v: object, language: str, *, xlsx: bool) -> object:
     """One value as written: text for CSV, a native value where XLSX has one."""
+    import numpy as np
+
     if isinstance(v, np.generic):
         v = v.item()
     if v is None or (isinstance(v, float) and math.isnan(v)):

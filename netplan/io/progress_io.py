@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 
 from netplan.errors import InputFileError, Issue
+from netplan.io._table import _Table
 from netplan.io.inventory_io import ENCODINGS, _Bad, _csv_cells, _date, _norm, _xlsx_cells
-from netplan.io.topology_io import _Table
 from netplan.migration.progress import (
     EVENTS,
     ITEM_KINDS,

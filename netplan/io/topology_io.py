@@ -28,6 +28,7 @@ import networkx as nx
 import pandas as pd
 
 from netplan.errors import InputFileError, Issue, ScenarioError
+from netplan.io._table import _Table
 from netplan.io.scenario_yaml import read_text
 from netplan.topology import TIER_ORDER
 from netplan.topology.topology import LINK_COLUMNS, LINK_KINDS, NODE_COLUMNS, NODE_KINDS, Topology
@@ -421,19 +422,6 @@ def read_json(path: str | Path) -> Topology:
 
 
 # --------------------------------------------------------------------------- CSV inventory
-
-
-class _Table:
-    """One CSV file's rows as text, with its header mapped to canonical column names."""
-
-    def __init__(self, path: Path, rows: list[tuple[int, dict[str, str]]],
-                 written: dict[str, str]):
-        self.name = path.name
-        self.rows = rows  # (spreadsheet row number, {canonical column: stripped text})
-        self.written = written  # canonical column -> header as written in the file
-
-    def at(self, row: int, column: str) -> str:
-        return f"{self.name} row {row}, column {self.written.get(column, column)}"
 
 
 def _read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...], what: str,

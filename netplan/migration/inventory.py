@@ -18,9 +18,7 @@ import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from netplan.errors import Issue, ScenarioError
 from netplan.model.system import (  # defined in the model layer, re-exported here
@@ -34,6 +32,10 @@ from netplan.model.system import (  # defined in the model layer, re-exported he
     default_migration_weeks,
     default_system_id,
 )
+
+if TYPE_CHECKING:  # imported where used: reading files starts fast
+    import networkx as nx
+    import pandas as pd
 
 __all__ = [
     "System",
@@ -139,9 +141,19 @@ def check_systems(systems: Iterable[System], *,
 
 def _replacement_cycles(systems: tuple[System, ...], index: dict[str, int],
                         where: Callable[[int, str], str]) -> Iterator[Issue]:
+    import graphlib
+
+    edges = [(s.system_id, s.replaceable_by) for s in systems
+             if s.replaceable_by in index and s.replaceable_by != s.system_id]
+    try:  # the common case, no cycle, without importing networkx (netplan validate is fast)
+        graphlib.TopologicalSorter({a: {b} for a, b in edges}).prepare()
+        return
+    except graphlib.CycleError:
+        pass
+    import networkx as nx
+
     g = nx.DiGraph()
-    g.add_edges_from((s.system_id, s.replaceable_by) for s in systems
-                     if s.replaceable_by in index and s.replaceable_by != s.system_id)
+    g.add_edges_from(edges)
     for comp in sorted(sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1):
         chain = " → ".join([*comp, comp[0]])
         yield Issue(where(index[comp[0]], "replaceable_by"),
@@ -214,6 +226,8 @@ class Inventory:
         Dates are :class:`datetime.date` (or None), ``depends_on`` a tuple of ids, unknown
         ``idle_pct`` NaN. ``attrs["units"]`` maps numeric columns to their units.
         """
+        import pandas as pd
+
         columns = [f for f in System.model_fields if f != "system_id"]
         rows = [s.model_dump() for s in self.systems]
         df = pd.DataFrame(rows, columns=["system_id", *columns]).set_index("system_id")
@@ -235,6 +249,8 @@ class Inventory:
 
 def dependency_graph(inventory: Inventory) -> nx.DiGraph:
     """The dependency graph: an edge ``a → b`` when system ``a`` depends on ``b``."""
+    import networkx as nx
+
     g = nx.DiGraph()
     g.add_nodes_from(inventory.ids)
     g.add_edges_from((s.system_id, d) for s in inventory for d in s.depends_on)
@@ -270,6 +286,8 @@ def dependency_groups(inventory: Inventory, *, min_size: int = 1) -> list[tuple[
     >>> dependency_groups(inv, min_size=2)
     [('D/A', 'D/B')]
     """
+    import networkx as nx
+
     cond = nx.condensation(dependency_graph(inventory))
     members = {c: tuple(sorted(cond.nodes[c]["members"])) for c in cond}
     # Edges point from a dependant to what it needs; reverse them to list needs first.

@@ -21,11 +21,13 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from netplan.errors import Issue
 from netplan.migration.inventory import Inventory
+
+if TYPE_CHECKING:  # imported where used: reading files starts fast
+    import pandas as pd
 
 __all__ = [
     "ITEM_KINDS",
@@ -201,6 +203,8 @@ class ProgressLog:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per event: ``item_kind, item_id, event, date, note`` (file order)."""
+        import pandas as pd
+
         rows = [(e.item_kind, e.item_id, e.event, e.date, e.note) for e in self.events]
         df = pd.DataFrame(rows, columns=["item_kind", "item_id", "event", "date", "note"])
         df.attrs["source"] = self.source
@@ -428,6 +432,8 @@ class QuarterlyReport:
 
     def to_frame(self) -> pd.DataFrame:
         """Long format: one row per (date, measure): ``date, measure, planned, achieved, gap``."""
+        import pandas as pd
+
         rows = [(e.date, e.measure, e.planned, e.achieved, e.gap) for e in self.entries]
         df = pd.DataFrame(rows, columns=["date", "measure", "planned", "achieved", "gap"])
         for c in ("planned", "achieved", "gap"):
@@ -439,6 +445,8 @@ class QuarterlyReport:
 
     def wide_frame(self) -> pd.DataFrame:
         """One row per date; columns ``<measure>_planned``, ``<measure>_achieved``, ``_gap``."""
+        import pandas as pd
+
         long = self.to_frame()
         out = pd.DataFrame({"date": list(self.dates)})
         for m in MEASURES:
@@ -468,6 +476,8 @@ class QuarterlyReport:
         against achieved systems migrated; the date the unit's plan was submitted); units in
         the inventory's order of departments.
         """
+        import pandas as pd
+
         day = day or self.latest_date()
         rows = [(u.unit, u.tier, u.to_migrate, u.planned, u.achieved,
                  None if u.achieved is None else u.planned - u.achieved, u.plan_submitted)
@@ -527,6 +537,8 @@ def _deadlines(timeline) -> dict[str, dt.date]:
 
 def _connections(plan, scenario) -> pd.DataFrame:
     """Per system: must it connect, is it connected already, the planned date (else None)."""
+    import pandas as pd
+
     if hasattr(plan, "platform_connections"):
         return plan.platform_connections(scenario)
     # the rule of MigrationPlan.progress() before platform_connections: systems in use must
@@ -570,6 +582,8 @@ def _upgrade_due(upgrades: pd.DataFrame | None, report_dates) -> dict[str, dt.da
 
 
 def _planned_date(v) -> dt.date | None:
+    import pandas as pd
+
     return None if v is None or pd.isna(v) else v
 
 

@@ -15,11 +15,13 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from netplan.migration.inventory import SYSTEM_UNITS, Inventory, System
 from netplan.model.system import TriagePolicy  # defined in the model layer, re-exported here
+
+if TYPE_CHECKING:  # imported where used: reading files starts fast
+    import pandas as pd
 
 __all__ = [
     "Disposition",
@@ -124,6 +126,8 @@ class TriageResult:
         (keys joined by ``;``), ``evidence`` (joined by ``；``), ``target`` (``""`` unless
         integrated), ``notes`` (joined by ``；``).
         """
+        import pandas as pd
+
         rows = [{
             "system_id": d.system_id,
             "disposition": d.disposition.value,
@@ -381,6 +385,8 @@ def three_lists(result: TriageResult, inventory: Inventory) -> dict[str, pd.Data
     ValueError
         When ``result`` is not a triage of ``inventory`` (other system ids).
     """
+    import pandas as pd
+
     if [d.system_id for d in result.decisions] != list(inventory.ids):
         raise ValueError("the triage result is not a triage of this inventory: their system "
                          "ids differ; run triage(inventory, ...) again")

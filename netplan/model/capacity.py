@@ -74,7 +74,7 @@ def link_class_keys(kind: str, tier: str) -> tuple[str, str]:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class ModuleOption(_Frozen):

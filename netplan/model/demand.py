@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from netplan.units import BANDWIDTH_JSON_PATTERN, parse_rate_mbps
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy and pandas are imported where used: the model loads fast
+    import numpy as np
+    import pandas as pd
+
     from netplan.model.scenario import Scenario
 
 __all__ = [
@@ -49,7 +50,7 @@ Rate = Annotated[
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class FlowSizes(_Frozen):
@@ -70,10 +71,13 @@ class FlowSizes(_Frozen):
         Examples
         --------
         >>> s = FlowSizes(distribution="pareto", mean_mb=4.0, shape=2.5)
+        >>> import numpy as np
         >>> x = s.sample_mb(np.random.default_rng(0), 400_000)
         >>> bool(abs(x.mean() / 4.0 - 1) < 0.02), bool(x.min() >= 4.0 * 1.5 / 2.5)
         (True, True)
         """
+        import numpy as np
+
         m = self.mean_mb
         if self.distribution == "exponential":
             return rng.exponential(m, n)
@@ -181,6 +185,8 @@ class Demand(_Frozen):
 
         The diurnal profile is interpolated linearly between hour midpoints.
         """
+        import numpy as np
+
         t_s = np.asarray(t_s, dtype=float)
         if self.arrivals == "poisson":
             return np.ones_like(t_s)
@@ -224,6 +230,9 @@ def demand_table(scenario: Scenario, nodes: pd.DataFrame, *, year: int | None = 
     >>> t.groupby("destination")["busy_hour_mbps"].sum().round(2).to_dict()
     {'cloud': 44.4, 'internet': 7.4, 'platform': 11.1, 'province': 11.1}
     """
+    import numpy as np
+    import pandas as pd
+
     d = scenario.demand
     growth = d.growth_factor(year, base_year=scenario.year)
     sites = nodes[nodes["kind"].isin(["department", "village"])]

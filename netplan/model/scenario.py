@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-import numpy as np
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -114,7 +113,7 @@ MonthDay = Annotated[
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- region
@@ -268,6 +267,8 @@ class SyntheticRegion(_Frozen):
 
     def expand(self) -> list[Province]:
         """Spread the counts into provinces, cities and counties (deterministic by seed)."""
+        import numpy as np
+
         rng = np.random.default_rng(self.seed)
 
         def spread(total: int, parts: int) -> np.ndarray:

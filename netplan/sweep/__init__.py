@@ -10,17 +10,21 @@
   :mod:`netplan.plot.sweep`.
 """
 
-from netplan.sweep.grid import (
-    DEFAULT_STAGES,
-    STAGES,
-    SweepGrid,
-    Variant,
-    apply_variant,
-    parse_grid,
-    read_grid,
-    variant_scenarios,
-)
-from netplan.sweep.run import WALL_CLOCK_COLUMNS, SweepResult, evaluate_variant, run_sweep
+#: Imported on first use (PEP 562): ``netplan --help`` need not import Dask and pandas.
+_LAZY = {
+    "DEFAULT_STAGES": "netplan.sweep.grid",
+    "STAGES": "netplan.sweep.grid",
+    "SweepGrid": "netplan.sweep.grid",
+    "Variant": "netplan.sweep.grid",
+    "apply_variant": "netplan.sweep.grid",
+    "parse_grid": "netplan.sweep.grid",
+    "read_grid": "netplan.sweep.grid",
+    "variant_scenarios": "netplan.sweep.grid",
+    "SweepResult": "netplan.sweep.run",
+    "evaluate_variant": "netplan.sweep.run",
+    "run_sweep": "netplan.sweep.run",
+    "WALL_CLOCK_COLUMNS": "netplan.sweep.run",
+}
 
 __all__ = [
     "DEFAULT_STAGES",
@@ -36,3 +40,19 @@ __all__ = [
     "run_sweep",
     "WALL_CLOCK_COLUMNS",
 ]
+
+
+def __getattr__(name: str):
+    try:
+        module = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'netplan.sweep' has no attribute {name!r}") from None
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
