@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from netplan.io.cells import save_openpyxl, text_cell
 from netplan.migration.progress import MEASURES, QuarterlyReport
 
 __all__ = ["write_quarterly_xlsx", "write_unit_plans_xlsx", "sheet_name", "DISPOSITION_ZH"]
@@ -62,7 +63,6 @@ _WORDS = {
            "systems": "systems", "units": "units", "links": "links", "%": "%"},
 }
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -98,10 +98,8 @@ def _width(v: object) -> int:
 
 
 def _put(ws, row: int, col: int, value: object, *, bold: bool = False):
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value[:1] in _FORMULA_START:
-        cell.data_type = "s"  # text, never a formula
-    elif isinstance(value, dt.date):
+    cell = text_cell(ws.cell(row=row, column=col, value=value))  # text, never a formula
+    if isinstance(value, dt.date):
         cell.number_format = "yyyy-mm-dd"
     if bold:
         from openpyxl.styles import Font
@@ -148,7 +146,7 @@ def _save(wb, path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
+        save_openpyxl(wb, tmp)  # reproducible: no clock in the file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from netplan.errors import InputFileError, Issue, ScenarioError
 from netplan.io._table import _Table
+from netplan.io.cells import csv_text, save_openpyxl, text_cell
 from netplan.io.scenario_yaml import read_text
 from netplan.migration.inventory import (
     NETWORKS,
@@ -551,6 +552,9 @@ def read_inventory(path: str | Path, *, encoding: str = "auto") -> Inventory:
 
 
 # --------------------------------------------------------------------------- writing
+#
+# The formula guard of every cell is netplan.io.cells' (CSV: a leading ', XLSX: a text cell);
+# the readers above undo it (_unguard), so a written inventory reads back equal.
 
 
 def _num(v: float) -> str:
@@ -581,7 +585,7 @@ def _cell(col: str, v: object, language: str, *, xlsx: bool) -> object:
             v = _TIER_ZH.get(v, v)
         elif col == "disposition":
             v = _DISPOSITION_ZH.get(v, v)
-    return v if xlsx else _guard(v)
+    return v if xlsx else csv_text(v)  # '=…' in CSV; a text cell in XLSX (_fill_sheet)
 
 
 def _check_language(language: str) -> None:
@@ -602,8 +606,8 @@ def _records(df: pd.DataFrame, language: str, *, xlsx: bool) -> tuple[list[str],
 def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerows(rows)
+    w.writerow([csv_text(h) for h in header])
+    w.writerows(rows)  # cells already guarded by _cell
     path.write_bytes(buf.getvalue().encode("utf-8-sig"))
 
 
@@ -611,11 +615,10 @@ def _fill_sheet(ws, header: list[str], rows: list[list]) -> None:
     ws.append(header)
     for r in rows:
         ws.append(r)
-    for row in ws.iter_rows(min_row=2):
+    for row in ws.iter_rows(min_row=1):
         for cell in row:
-            if isinstance(cell.value, str) and cell.value[:1] in _FORMULA_START:
-                cell.data_type = "s"  # text, never a formula
-            elif isinstance(cell.value, dt.date):
+            text_cell(cell)  # text, never a formula
+            if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A2"
     for i, h in enumerate(header, start=1):
@@ -664,7 +667,7 @@ def write_inventory(inventory: Inventory, path: str | Path, *, language: str = "
     ws = wb.active
     ws.title = "系统清单" if language == "zh" else "inventory"
     _fill_sheet(ws, header, rows)
-    wb.save(path)
+    save_openpyxl(wb, path)  # reproducible: no clock in the file
     return path
 
 
@@ -715,7 +718,7 @@ def write_three_lists(lists: dict[str, pd.DataFrame], out_dir: str | Path, *,
         header, rows = _records(lists[key], language, xlsx=True)
         _fill_sheet(wb.create_sheet(_SHEET_NAMES[language][key]), header, rows)
     book = out / f"{names['workbook']}.xlsx"
-    wb.save(book)
+    save_openpyxl(wb, book)
     paths.append(book)
     return paths
 

@@ -18,6 +18,12 @@ NetBox (IPAM → Prefixes → Import) reads a CSV whose header names fields of i
 already exist in NetBox, or the whole import fails; so the file leaves tenant, role and tags
 out (create them first and add the columns if wanted) and writes ``vrf`` only when the caller
 names one.
+
+Like every table netplan writes, a text cell that starts like a spreadsheet formula (``=``,
+``+``, ``-``, ``@``) gets a leading ``'`` (:mod:`netplan.io.cells`): the file is also opened
+in Excel or WPS before the import. The columns netplan fills never start so (the description
+starts with the block's kind, the comments with ``node_id=``), so only a ``vrf`` named like a
+formula is changed.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from netplan.capacity.addressing import BLOCK_LABELS, AddressPlan
+from netplan.io.cells import csv_text
 
 __all__ = ["write_netbox_prefixes", "NETBOX_PREFIX_COLUMNS"]
 
@@ -99,7 +106,8 @@ def write_netbox_prefixes(plan: AddressPlan, path: str | os.PathLike, *,
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(header)
-            w.writerows(zip(*columns, strict=True))
+            # a site named '=HYPERLINK(...)' is text in a spreadsheet ('=...), numbers unchanged
+            w.writerows([csv_text(v) for v in r] for r in zip(*columns, strict=True))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

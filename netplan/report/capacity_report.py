@@ -48,10 +48,11 @@ def write_capacity_report(scenario, cp, out_dir: Path, *, pictures: bool = True,
         csv(up.cost_by_year, "cost_by_year.csv")
         csv(up.unmet, "unmet.csv")
         csv(cp.after_frame(), "compliance_after.csv")
-        with pd.ExcelWriter(sub / "upgrades.xlsx", engine="openpyxl") as xl:
-            up.lines.to_excel(xl, sheet_name="lines", index=False)
-            up.cost_by_year.to_excel(xl, sheet_name="cost_by_year", index=False)
-            up.unmet.to_excel(xl, sheet_name="unmet", index=False)
+        from netplan.io.cells import write_xlsx
+
+        # text as text (no formula from a site's name), the same bytes for the same plan
+        write_xlsx(sub / "upgrades.xlsx", {"lines": up.lines, "cost_by_year": up.cost_by_year,
+                                           "unmet": up.unmet})
         files.append("capacity/upgrades.xlsx")
     if cp.cloud is not None:
         csv(cp.cloud.weekly, "cloud_weekly.csv")

@@ -25,6 +25,7 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
     tables and charts show the plan of every system without them (``plan.relaxed``) and say
     so, with the date the migration would be done and the date each target is reached.
     """
+    from netplan.io.cells import write_xlsx
     from netplan.io.inventory_io import write_three_lists
     from netplan.migration.triage import three_lists
 
@@ -38,14 +39,12 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
 
     schedule = plan.to_frame()
     csv(schedule, "schedule.csv")
-    with pd.ExcelWriter(sub / "schedule.xlsx", engine="openpyxl") as xl:
-        schedule.to_excel(xl, sheet_name="schedule", index=False)
-        plan.milestones().to_excel(xl, sheet_name="milestones", index=False)
-        plan.progress(scenario.targets.report_dates, scenario=scenario).to_excel(
-            xl, sheet_name="progress", index=False)
-    files.append("migration/schedule.xlsx")
     milestones = plan.milestones()
     progress = plan.progress(scenario.targets.report_dates, scenario=scenario)
+    # names as text, never formulas; the same plan gives the same bytes
+    write_xlsx(sub / "schedule.xlsx", {"schedule": schedule, "milestones": milestones,
+                                       "progress": progress})
+    files.append("migration/schedule.xlsx")
     csv(milestones, "milestones.csv")
     csv(plan.weekly_load(), "weekly_load.csv")
     csv(progress, "progress.csv")

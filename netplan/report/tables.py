@@ -15,8 +15,15 @@ WORKBOOK_MAX_CELLS = 100_000
 
 
 def write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> Path:
-    """Write ``df`` as UTF-8 CSV with a BOM (Excel then shows Chinese correctly)."""
-    df.to_csv(path, index=index, encoding="utf-8-sig")
+    """Write ``df`` as UTF-8 CSV with a BOM (Excel then shows Chinese correctly).
+
+    Text that starts like a formula (a system named ``=HYPERLINK(…)``, ``+1+1``, ``@SUM(A1)``)
+    is written with a leading ``'`` so that no spreadsheet runs it; numbers are unchanged
+    (:func:`netplan.io.cells.csv_frame`).
+    """
+    from netplan.io.cells import csv_frame
+
+    csv_frame(df, index=index).to_csv(path, index=index, encoding="utf-8-sig")
     return path
 
 
@@ -41,6 +48,19 @@ def markdown_table(df: pd.DataFrame, *, max_rows: int = 40) -> str:
     return "\n".join(lines)
 
 
+def _read_back(path: Path) -> pd.DataFrame:
+    """A CSV written by :func:`write_csv`, its text without the formula guard (``'``)."""
+    from netplan.io.cells import uncsv_text
+
+    df = pd.read_csv(path, encoding="utf-8-sig", low_memory=False)
+    df.columns = [uncsv_text(c) if isinstance(c, str) else c for c in df.columns]
+    for i in range(df.shape[1]):
+        col = df.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            df.isetitem(i, col.map(lambda v: uncsv_text(v) if isinstance(v, str) else v))
+    return df
+
+
 def write_workbook(folder: Path, files: list[str], path: Path) -> Path:
     """One XLSX workbook with a sheet per CSV table of ``files`` (paths under ``folder``).
 
@@ -60,7 +80,7 @@ def write_workbook(folder: Path, files: list[str], path: Path) -> Path:
     for f in files:
         if not f.endswith(".csv"):
             continue
-        df = pd.read_csv(folder / f, encoding="utf-8-sig", low_memory=False)
+        df = _read_back(folder / f)
         row = {"table": f, "rows": len(df), "columns": df.shape[1]}
         if df.size > WORKBOOK_MAX_CELLS:
             contents.append({**row, "sheet": f"(over {WORKBOOK_MAX_CELLS:,} cells: the CSV)"})
@@ -68,22 +88,8 @@ def write_workbook(folder: Path, files: list[str], path: Path) -> Path:
         name = sheet_name(f.removesuffix(".csv").replace("/", "-"), taken)
         contents.append({**row, "sheet": name})
         tables.append((name, df))
-    import xlsxwriter
+    from netplan.io.cells import write_xlsx
 
-    options = {"strings_to_formulas": False, "strings_to_urls": False,
-               "strings_to_numbers": False, "nan_inf_to_errors": True, "constant_memory": True}
-    book = xlsxwriter.Workbook(str(path), options)
-    try:
-        bold = book.add_format({"bold": True})
-        index = pd.DataFrame(contents, columns=["table", "sheet", "rows", "columns"])
-        for name, df in [("contents", index), *tables]:
-            ws = book.add_worksheet(name)
-            ws.write_row(0, 0, [str(c) for c in df.columns], bold)
-            ws.freeze_panes(1, 0)
-            columns = [df[c].to_numpy(object) for c in df.columns]
-            for r in range(len(df)):
-                ws.write_row(r + 1, 0, [None if v is None or (isinstance(v, float) and v != v)
-                                        else v for v in (c[r] for c in columns)])
-    finally:
-        book.close()
+    index = pd.DataFrame(contents, columns=["table", "sheet", "rows", "columns"])
+    write_xlsx(path, [("contents", index), *tables], constant_memory=True)
     return path

@@ -61,7 +61,9 @@ def write_sweep(result, out_dir: Path, *, pictures: bool = True, lang: str = "zh
     df = result.to_frame()
     files = [out_dir / "sweep.parquet", out_dir / "sweep.csv"]
     df.to_parquet(files[0], index=False)
-    df.to_csv(files[1], index=False, encoding="utf-8-sig")
+    from netplan.report.tables import write_csv
+
+    write_csv(df, files[1])  # UTF-8 with BOM; text that starts like a formula gets a '
     if pictures:
         from netplan.plot import save_figure
         from netplan.plot.sweep import plot_cost_vs_growth, plot_slack_vs_teams
