@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import typing
 from pathlib import Path
 
@@ -18,7 +19,42 @@ from netplan.errors import Issue, ScenarioError
 from netplan.model.diagnose import diagnose, diagnose_inventory
 from netplan.model.scenario import Scenario
 
-__all__ = ["load_scenario", "read_scenario", "parse_scenario", "scenario_json_schema", "read_text"]
+__all__ = ["load_scenario", "read_scenario", "parse_scenario", "scenario_json_schema", "read_text",
+           "check_file_size", "MAX_INPUT_BYTES", "MAX_TABLE_ROWS", "MAX_TABLE_CELLS",
+           "MAX_UNZIPPED_BYTES", "MAX_YAML_NODES", "MAX_YAML_DEPTH"]
+
+#: The largest input file netplan reads, in bytes (50 MiB), for every format: scenario YAML,
+#: inventory and progress CSV/XLSX, GraphML/JSON/CSV topology, SNDlib. The largest shipped
+#: input is ~100 kB; a file above this is refused before a byte of it is read.
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+
+#: The most rows netplan reads from one table (inventory, progress file, site or link list,
+#: CSV or XLSX), blank rows included; and the most cells of one XLSX sheet.
+MAX_TABLE_ROWS = 1_000_000
+MAX_TABLE_CELLS = 20_000_000
+
+#: The most bytes an XLSX workbook may unzip to (its parts' declared sizes, summed): a zip bomb
+#: is refused before it is opened. Ten times :data:`MAX_INPUT_BYTES`; spreadsheets compress
+#: about five- to tenfold.
+MAX_UNZIPPED_BYTES = 10 * MAX_INPUT_BYTES
+
+#: The most YAML nodes (scalars, lists, mappings) a scenario may expand to, counting every
+#: alias (``*name``) as the whole subtree it repeats. The shipped scenarios have under 2,000;
+#: the bound stops an alias bomb ("billion laughs") before it is expanded.
+MAX_YAML_NODES = 1_000_000
+
+#: The deepest nesting of lists and mappings in a scenario (aliases expanded). The schema
+#: needs about 10 levels.
+MAX_YAML_DEPTH = 64
+
+#: The only explicit YAML tags a scenario may carry: YAML's core schema (``!!str``,
+#: ``!!int``...) and dates. ``!!python/...``, ``!!binary``, ``!!set`` and local ``!tags`` are
+#: refused with their line.
+_SAFE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
+                       ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
+
+#: The largest whole number a scenario field may hold: beyond 2**53 a float cannot hold it.
+_MAX_INT = 2**53
 
 
 #: What a file of each suffix should be, for the hint on a binary file.
@@ -27,20 +63,83 @@ _TEXT_KIND = {".yaml": "a scenario is a YAML text file", ".yml": "a scenario is 
               ".graphml": "a GraphML file is XML text"}
 
 
-def read_text(path: Path) -> str:
-    """Read a text file written as UTF-8 (with or without BOM) or GBK/GB18030.
+def check_file_size(path: Path, limit: int | None = None) -> int:
+    r"""Refuse a file larger than :data:`MAX_INPUT_BYTES` before reading it; return its size.
+
+    Every reader of an input file calls this first (through :func:`read_text` for text), so
+    that one limit holds for every format.
+
+    Parameters
+    ----------
+    path : Path
+        The file about to be read.
+    limit : int, optional
+        The bound in bytes; :data:`MAX_INPUT_BYTES` (read at call time) by default.
+
+    Returns
+    -------
+    int
+        The file's size in bytes.
 
     Raises
     ------
     ScenarioError
-        When the file is missing, binary, or in none of these encodings.
+        When the file is missing, a folder, or larger than the limit.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text("a,b\n1,2\n")
+    >>> check_file_size(p)
+    8
+    >>> check_file_size(p, limit=4)
+    Traceback (most recent call last):
+    ...
+    netplan.errors.ScenarioError: ...a.csv: 1 problem found
+      ...a.csv: the file is 8 bytes, above the 4-byte limit netplan reads; ...
     """
+    limit = MAX_INPUT_BYTES if limit is None else limit
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ScenarioError([Issue("", f"file not found: {path}")], str(path)) from None
+    except OSError as exc:
+        raise ScenarioError([Issue("", f"cannot read {path}: {exc.strerror or exc}")],
+                            str(path)) from None
+    if path.is_dir():
+        raise ScenarioError([Issue("", f"{path} is a folder, not a file")], str(path)) from None
+    if size > limit:
+        raise ScenarioError(
+            [Issue(path.name, f"the file is {size:,} bytes, above the {limit:,}-byte limit "
+                   "netplan reads",
+                   "check that it is the right file; split a larger inventory or topology "
+                   "by region")],
+            str(path),
+        )
+    return size
+
+
+def read_text(path: Path) -> str:
+    """Read a text file written as UTF-8 (with or without BOM) or GBK/GB18030.
+
+    The file must not exceed :data:`MAX_INPUT_BYTES` (checked before it is read).
+
+    Raises
+    ------
+    ScenarioError
+        When the file is missing, too large, binary, or in none of these encodings.
+    """
+    check_file_size(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError([Issue("", f"file not found: {path}")], str(path)) from None
     except IsADirectoryError:
         raise ScenarioError([Issue("", f"{path} is a folder, not a file")], str(path)) from None
+    except OSError as exc:  # permission denied, a device, ...
+        raise ScenarioError([Issue("", f"cannot read {path}: {exc.strerror or exc}")],
+                            str(path)) from None
     if b"\x00" in raw:
         raise ScenarioError(
             [Issue("", "the file is binary (it holds NUL bytes), not text",
@@ -119,7 +218,7 @@ def _construct_scalar(node: yaml.Node, loader: yaml.SafeLoader, path: str,
                       issues: list[Issue]) -> object:
     """Construct a node, turning the ValueError of an impossible date (2020-13-45) into an issue."""
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except ValueError as exc:
         line = node.start_mark.line + 1
         if node.tag.endswith(":timestamp"):
@@ -129,6 +228,72 @@ def _construct_scalar(node: yaml.Node, loader: yaml.SafeLoader, path: str,
             issues.append(Issue(path, f'"{node.value}" cannot be read ({exc})',
                                 "quote it to keep it as text", line=line))
         return node.value
+    if isinstance(value, float) and not math.isfinite(value):
+        issues.append(Issue(path, f'"{node.value}" is not a finite number',
+                            "write a number such as 2.5 (.inf and .nan are not amounts)",
+                            line=node.start_mark.line + 1))
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_INT:
+        issues.append(Issue(path, f"{node.value} is too large a number (above 2**53)",
+                            "check the value: no count or amount in a scenario is this large",
+                            line=node.start_mark.line + 1))
+    return value
+
+
+def _check_events(text: str, source: str) -> None:
+    """Walk the YAML events (no objects built) and refuse what would expand without bound.
+
+    Refused, with the line: an explicit tag outside :data:`_SAFE_TAGS`; nesting deeper than
+    :data:`MAX_YAML_DEPTH`; an alias that refers to the node containing it; a document that
+    would expand, aliases repeated in full, to more than :data:`MAX_YAML_NODES` nodes. The
+    walk is linear in the text, whatever the aliases would expand to.
+    """
+    expanded = 0  # nodes the document expands to so far
+    size: dict[str, int] = {}  # anchor -> nodes of its subtree, aliases expanded
+    height: dict[str, int] = {}  # anchor -> depth of its subtree, aliases expanded
+    stack: list[list] = []  # open collections: [anchor, expanded at start, tallest child]
+
+    def fail(event, message: str, hint: str) -> typing.NoReturn:
+        raise ScenarioError([Issue("", message, hint, line=event.start_mark.line + 1)], source)
+
+    def add(event, nodes: int, tall: int) -> None:
+        nonlocal expanded
+        expanded += nodes
+        if stack:
+            stack[-1][2] = max(stack[-1][2], tall)
+        if expanded > MAX_YAML_NODES:
+            what = (f"the alias *{event.anchor} makes" if isinstance(event, yaml.AliasEvent)
+                    else "at this point")
+            fail(event, f"{what} the document expand to more than {MAX_YAML_NODES:,} values "
+                 "(anchors & and aliases * repeat whole lists and mappings)",
+                 "remove the anchors and aliases, or write the values out")
+        if len(stack) + tall > MAX_YAML_DEPTH:
+            fail(event, f"lists and mappings nested more than {MAX_YAML_DEPTH} deep",
+                 "a scenario needs about 10 levels: check the brackets and indentation")
+
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and tag not in _SAFE_TAGS:
+            fail(event, f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not "
+                 "allowed", "remove the tag: a scenario holds plain text, numbers, dates, "
+                 "lists and mappings")
+        if isinstance(event, yaml.AliasEvent):
+            if any(entry[0] == event.anchor for entry in stack):
+                fail(event, f"the alias *{event.anchor} refers to the list or mapping that "
+                     "contains it (an endless loop)", "write the values out instead")
+            add(event, size.get(event.anchor, 1), height.get(event.anchor, 1))
+        elif isinstance(event, yaml.ScalarEvent):
+            add(event, 1, 1)
+            if event.anchor is not None:
+                size[event.anchor], height[event.anchor] = 1, 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            add(event, 1, 1)
+            stack.append([event.anchor, expanded - 1, 0])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, start, tallest = stack.pop()
+            if stack:
+                stack[-1][2] = max(stack[-1][2], tallest + 1)
+            if anchor is not None:
+                size[anchor], height[anchor] = expanded - start, tallest + 1
 
 
 def _parse_yaml(text: str, source: str) -> tuple[object, _Positions]:
@@ -136,6 +301,7 @@ def _parse_yaml(text: str, source: str) -> tuple[object, _Positions]:
     issues: list[Issue] = []
     loader = None
     try:
+        _check_events(text, source)
         loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:

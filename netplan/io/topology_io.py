@@ -29,7 +29,7 @@ import pandas as pd
 
 from netplan.errors import InputFileError, Issue, ScenarioError
 from netplan.io._table import _Table
-from netplan.io.scenario_yaml import read_text
+from netplan.io.scenario_yaml import check_file_size, read_text
 from netplan.topology import TIER_ORDER
 from netplan.topology.topology import LINK_COLUMNS, LINK_KINDS, NODE_COLUMNS, NODE_KINDS, Topology
 from netplan.units import parse_bandwidth_mbps
@@ -203,9 +203,15 @@ def write_graphml(topology: Topology, path: str | Path) -> None:
 
 
 def _graphml_edge_order(path: Path) -> list[tuple[str, str, str | None]]:
-    """``(source, target, id)`` of each edge element, in file order."""
+    """``(source, target, id)`` of each edge element, in file order.
+
+    Parsed by defusedxml with DTDs forbidden (GraphML has no use for one), so an entity bomb
+    or an external entity is refused before networkx parses the file.
+    """
+    import defusedxml.ElementTree as safe_et
+
     out = []
-    for _, el in ET.iterparse(path):
+    for _, el in safe_et.iterparse(path, forbid_dtd=True):
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "edge":
             out.append((el.get("source"), el.get("target"), el.get("id")))
@@ -243,9 +249,19 @@ def read_graphml(path: str | Path) -> Topology:
     label = str(path)
     if not path.is_file():
         raise InputFileError([Issue(path.name, f"file not found: {path}")], label)
+    _check_size(path)
+    from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+
     try:
+        order = _graphml_edge_order(path)  # first: refuses a DTD before networkx parses
         g = nx.read_graphml(path, node_type=str, edge_key_type=int, force_multigraph=True)
-        order = _graphml_edge_order(path)
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+        raise InputFileError(
+            [Issue(path.name, "the GraphML file declares a DTD (<!DOCTYPE ...>), which "
+                   "netplan does not read: entities can expand without bound or read "
+                   "other files", "remove the <!DOCTYPE ...> block; GraphML needs none")],
+            label,
+        ) from None
     except (ET.ParseError, nx.NetworkXError, ValueError, KeyError) as exc:
         raise InputFileError(
             [Issue(path.name, f"not a readable GraphML file: {exc}",
@@ -263,6 +279,15 @@ def read_graphml(path: str | Path) -> Topology:
     root = g.graph.get("root") or None
     return _from_records(list(g.nodes(data=True)), edges, name=_text(g.graph.get("name")),
                          root=None if root is None else str(root), label=label)
+
+
+def _check_size(path: Path) -> None:
+    """:func:`~netplan.io.scenario_yaml.check_file_size`, raising :class:`InputFileError`."""
+    try:
+        check_file_size(path)
+    except ScenarioError as exc:
+        raise InputFileError([Issue(path.name, i.message, i.hint) for i in exc.issues],
+                             str(path)) from None
 
 
 def _edge_key(edge_id: str) -> int | str:

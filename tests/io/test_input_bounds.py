@@ -1,0 +1,234 @@
+"""Bounded, safe reading of every input file: alias and entity bombs, size, depth, tags, numbers.
+
+Each hostile input must give a netplan error naming the place (file and line) quickly, not
+expand in memory nor crash with a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import yaml
+
+import netplan.io.scenario_yaml as sy
+from netplan.errors import InputFileError, ScenarioError
+from netplan.examples import TINY_SCENARIO
+from netplan.io.scenario_yaml import read_scenario
+
+
+def tiny_yaml() -> str:
+    return yaml.safe_dump(json.loads(json.dumps(TINY_SCENARIO, default=str)),
+                          allow_unicode=True, sort_keys=False)
+
+
+def laughs(levels: int, width: int = 9) -> str:
+    """A "billion laughs" document: ``levels`` anchors, each repeating the previous ``width`` times.
+
+    It expands to about ``width ** levels`` values (9**9 = 387 million for 9 levels).
+    """
+    lines = ["a0: &a0 [" + ", ".join(['"lol"'] * width) + "]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def expanded_size(levels: int, width: int) -> int:
+    """Nodes the document of :func:`laughs` expands to, by formula (root mapping, keys, lists)."""
+    total = 1  # the root mapping
+    sub = 1 + width  # a0: the list and its scalars
+    for _ in range(levels):
+        total += 1 + sub  # the key and the list it maps to
+        sub = 1 + width * sub
+    return total
+
+
+def write(tmp_path, text: str, name: str = "s.yaml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_laughs_size_formula_agrees_with_a_full_expansion():
+    # the counter in the loader is checked against this formula below; check the formula first
+    def count(v):
+        return 1 + (sum(count(k) + count(x) for k, x in v.items()) if isinstance(v, dict)
+                    else sum(count(x) for x in v) if isinstance(v, list) else 0)
+
+    assert count(yaml.safe_load(laughs(3, 4))) == expanded_size(3, 4)
+
+
+def test_alias_bomb_is_refused_fast_naming_the_alias_line(tmp_path):
+    # 10 levels of 9: 9**10 = 3.5 billion values if expanded (the review's finding: > 2 min, > 2 GB)
+    p = write(tmp_path, laughs(10))
+    t0 = time.perf_counter()
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(p)
+    assert time.perf_counter() - t0 < 5  # no expansion: a linear walk over 10 lines
+    (issue,) = info.value.issues
+    # a0..a5 expand to expanded_size(6, 9) = 597,871 < 1,000,000; a6 adds 9**7 = 4.8 million
+    assert expanded_size(6, 9) < sy.MAX_YAML_NODES < expanded_size(7, 9)
+    assert issue.line == 7
+    assert "*a5" in issue.message and "1,000,000" in issue.message
+    assert "remove the anchors and aliases, or write the values out" in issue.hint
+    assert str(p) in str(info.value)
+
+
+def test_the_node_bound_is_exact(tmp_path, monkeypatch):
+    # laughs(3, 4) expands to exactly expanded_size(3, 4) = 1 + (2+4) + (2+4*5) + (2+4*21) = 115
+    assert expanded_size(3, 4) == 115
+    text = laughs(3, 4)
+    monkeypatch.setattr(sy, "MAX_YAML_NODES", 115)
+    sy._check_events(text, "x")  # at the bound: accepted
+    monkeypatch.setattr(sy, "MAX_YAML_NODES", 114)
+    with pytest.raises(ScenarioError, match="more than 114 values"):
+        sy._check_events(text, "x")
+
+
+def test_shared_anchors_of_a_real_scenario_still_load(tmp_path):
+    # anchors/aliases used as intended (one tier's settings reused) are fine
+    text = tiny_yaml().replace("    county:\n      uplink: 1G\n      carriers: 2\n"
+                               "      latency_ms: 2",
+                               "    county: &county\n      uplink: 1G\n      carriers: 2\n"
+                               "      latency_ms: 2")
+    text = text.replace("    town:\n      uplink: 200M\n      carriers: 2\n      latency_ms: 1",
+                        "    town: *county")
+    assert "*county" in text
+    scenario, _ = read_scenario(write(tmp_path, text))
+    assert scenario.extranet.tiers.town.uplink_mbps == 1000
+
+
+def test_recursive_alias_is_refused(tmp_path):
+    with pytest.raises(ScenarioError, match=r"alias \*a refers to the list or mapping that "
+                                            r"contains it") as info:
+        read_scenario(write(tmp_path, "name: x\nb:\n  - &a [1, *a]\n"))
+    assert info.value.issues[0].line == 3
+
+
+@pytest.mark.parametrize("depth", [sy.MAX_YAML_DEPTH + 1, 5000, 200_000])
+def test_deep_nesting_is_refused(tmp_path, depth):
+    p = write(tmp_path, "name: x\nregion: " + "[" * depth + "]" * depth + "\n")
+    with pytest.raises(ScenarioError, match=f"nested more than {sy.MAX_YAML_DEPTH} deep") as info:
+        read_scenario(p)
+    assert info.value.issues[0].line == 2
+
+
+def test_depth_counts_through_aliases(tmp_path):
+    # each anchor is 40 deep; nesting the alias 40 deep makes 80 > 64, though no line nests > 40
+    a = "[" * 40 + "1" + "]" * 40
+    text = f"a: &a {a}\nb: " + "[" * 40 + "*a" + "]" * 40 + "\n"
+    with pytest.raises(ScenarioError, match="nested more than 64 deep") as info:
+        read_scenario(write(tmp_path, text))
+    assert info.value.issues[0].line == 2
+
+
+@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system", "!!python/name:os.system",
+                                 "!!binary", "!!set", "!!omap", "!local"])
+def test_unsafe_or_unknown_tags_are_refused_with_their_line(tmp_path, tag):
+    text = tiny_yaml().replace("name: tiny", f"name: tiny\ndescription: {tag} [\"echo hi\"]")
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(write(tmp_path, text))
+    (issue,) = info.value.issues
+    assert issue.line == 2 and "is not allowed" in issue.message
+    assert tag.split(":")[0].split(" ")[0] in issue.message
+
+
+def test_core_tags_are_accepted(tmp_path):
+    text = tiny_yaml().replace("name: tiny", "name: !!str tiny")
+    assert read_scenario(write(tmp_path, text))[0].name == "tiny"
+
+
+@pytest.mark.parametrize(("value", "what"), [(".inf", "not a finite number"),
+                                             ("-.inf", "not a finite number"),
+                                             (".nan", "not a finite number"),
+                                             (str(10**100), "too large a number"),
+                                             (str(-(10**20)), "too large a number")])
+def test_non_finite_and_huge_numbers_are_refused_with_their_line(tmp_path, value, what):
+    text = tiny_yaml().replace("      latency_ms: 5", f"      latency_ms: {value}")
+    assert value in text
+    line = text.splitlines().index(f"      latency_ms: {value}") + 1
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(write(tmp_path, text))
+    (issue,) = info.value.issues
+    assert issue.line == line and what in issue.message
+    assert issue.path == "extranet.tiers.city.latency_ms"
+
+
+def test_largest_exact_whole_number_is_accepted(tmp_path):
+    text = tiny_yaml().replace("  vcpu: 1000", f"  vcpu: {2**53}")
+    assert read_scenario(write(tmp_path, text))[0].cloud[0].vcpu == 2**53
+
+
+def test_file_size_is_checked_before_reading(tmp_path, monkeypatch):
+    p = write(tmp_path, tiny_yaml())
+    size = p.stat().st_size
+    monkeypatch.setattr(sy, "MAX_INPUT_BYTES", size - 1)
+
+    def no_read(self):  # the size must be refused before the bytes are read
+        raise AssertionError("read the file")
+
+    monkeypatch.setattr(type(p), "read_bytes", no_read)
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(p)
+    assert f"{size:,} bytes, above the {size - 1:,}-byte limit" in str(info.value)
+    assert str(p) in str(info.value)
+
+
+def test_file_at_the_size_limit_is_read(tmp_path, monkeypatch):
+    p = write(tmp_path, tiny_yaml())
+    monkeypatch.setattr(sy, "MAX_INPUT_BYTES", p.stat().st_size)
+    assert read_scenario(p)[0].name == "tiny"
+
+
+def test_the_documented_limit_is_50_mib():
+    assert sy.MAX_INPUT_BYTES == 50 * 2**20
+
+
+# --------------------------------------------------------------------------- GraphML
+
+
+def graphml(prolog: str, node_id: str) -> str:
+    return ('<?xml version="1.0"?>\n' + prolog
+            + '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+            '<graph edgedefault="undirected">'
+            f'<node id="{node_id}"/></graph></graphml>\n')
+
+
+def test_graphml_entity_bomb_is_refused(tmp_path):
+    from netplan.io.topology_io import read_graphml
+
+    ents = ['<!ENTITY l0 "lollollollol">'] + [
+        f'<!ENTITY l{i} "' + f"&l{i - 1};" * 10 + '">' for i in range(1, 10)]
+    p = tmp_path / "bomb.graphml"
+    p.write_text(graphml("<!DOCTYPE graphml [\n" + "\n".join(ents) + "\n]>\n", "&l9;"),
+                 encoding="utf-8")
+    t0 = time.perf_counter()
+    with pytest.raises(InputFileError, match="declares a DTD") as info:
+        read_graphml(p)
+    assert time.perf_counter() - t0 < 5
+    assert "bomb.graphml" in str(info.value)
+
+
+def test_graphml_external_entity_is_refused(tmp_path):
+    from netplan.io.topology_io import read_graphml
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET", encoding="utf-8")
+    p = tmp_path / "xxe.graphml"
+    p.write_text(graphml(f'<!DOCTYPE graphml [<!ENTITY x SYSTEM "file://{secret}">]>\n', "&x;"),
+                 encoding="utf-8")
+    with pytest.raises(InputFileError, match="declares a DTD") as info:
+        read_graphml(p)
+    assert "TOPSECRET" not in str(info.value)
+
+
+def test_graphml_size_is_bounded(tmp_path, monkeypatch):
+    from netplan.io.topology_io import read_graphml
+
+    p = tmp_path / "t.graphml"
+    p.write_text(graphml("", "a"), encoding="utf-8")
+    monkeypatch.setattr(sy, "MAX_INPUT_BYTES", 10)
+    with pytest.raises(InputFileError, match="byte limit") as info:
+        read_graphml(p)
+    assert "t.graphml" in str(info.value)
