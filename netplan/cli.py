@@ -3,15 +3,21 @@
 The commands: validate, schema, topology, schedule, capacity, simulate, run, replan, sweep.
 Every command reads a scenario file and checks all of it first: bad input is reported as
 ``file: line N: path: message; hint`` lines on stderr, exit status 2, nothing written. A run
-then goes stage by stage (topology → migration → capacity → simulation → policy → report);
-each stage writes into a staging folder whose files move into ``--out`` only when the stage
-succeeded, so a stage that fails stops the run with its error, leaves the earlier stages'
-outputs in place and the report marked incomplete.
+then goes stage by stage (topology → migration → capacity → simulation → policy → report)
+into a new folder beside ``--out``; each stage writes into a staging folder whose files move
+into the new folder only when the stage succeeded, and at the end the new folder replaces
+``--out`` as a whole (two renames: never a mix of old and new files, no file of an earlier
+run left behind). A stage that fails stops the run with its error; the earlier stages'
+outputs and the report, marked incomplete, are published. A run that fails before any stage
+finished, or is interrupted, leaves ``--out`` as it was. ``run-metadata.json`` holds the
+time, the stage times and the command line; every other file is the same bytes for the same
+scenario and seed.
 
 Exit status: 0 every target met; 1 the plan misses a target or a verdict is not a clean pass
 (:data:`EXIT_TARGET_MISSED`: the outputs are complete, so a pipeline can gate on it); 2 bad
 input (or an unwritable ``--out``); 3 an internal error (a bug); 4 ``netplan sweep``: some
-variant failed; 130 interrupted.
+variant failed; 5 no plan exists, the targets cannot be met (:data:`EXIT_INFEASIBLE`: the
+explanation says which and what to change); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -28,13 +34,17 @@ from pathlib import Path
 
 from netplan.errors import NetplanError, ScenarioError
 
-__all__ = ["main", "EXIT_OK", "EXIT_TARGET_MISSED", "EXIT_INPUT", "EXIT_INTERNAL"]
+__all__ = ["main", "EXIT_OK", "EXIT_TARGET_MISSED", "EXIT_INPUT", "EXIT_INTERNAL",
+           "EXIT_INFEASIBLE"]
 
 EXIT_OK = 0
 #: The run finished, and the plan misses a target or a verdict is not a clean pass.
 EXIT_TARGET_MISSED = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+#: No plan exists: the targets cannot be met (:class:`~netplan.errors.InfeasiblePlanError`,
+#: with the explanation: which target, how far off, what to change).
+EXIT_INFEASIBLE = 5
 
 
 class _Progress:
@@ -422,7 +432,7 @@ def _what_ifs(args, scenario):
 
 def _run(args, names: list[str] | Callable) -> int:
     """Run the stages ``names`` (or ``names(scenario)``, once the scenario is read)."""
-    from netplan.report import staged_output
+    from netplan.report import replaced_folder, staged_output
     from netplan.report.run_results import RunResults, StageRecord
 
     quiet = args.quiet
@@ -440,6 +450,8 @@ def _run(args, names: list[str] | Callable) -> int:
     if ctx.get("progress_path"):  # a broken progress file is bad input: before anything runs
         _progress_log(scenario, ctx)
     with contextlib.ExitStack() as run_stack:
+        # the run writes a new folder beside --out, which replaces --out whole at the end
+        new = run_stack.enter_context(replaced_folder(out))
         if "simulation" in names and not getattr(args, "no_plot", False) and _workers() > 1:
             # one process pool for the run: the topology pictures are drawn in it while the
             # migration and capacity stages compute, then the simulations run in it
@@ -451,13 +463,13 @@ def _run(args, names: list[str] | Callable) -> int:
         for name, steps, fn in chosen:
             start = time.perf_counter()
             try:
-                with progress.stage(name, steps), staged_output(out) as stage:
+                with progress.stage(name, steps), staged_output(new) as stage:
                     section = fn(scenario, stage, progress, pictures=not args.no_plot,
                                  ctx=ctx, results=results)
                 # a stage's background work writes into a staging folder of its own
                 for owner, submit in ctx["deferred"]:
                     if not isinstance(submit, tuple):
-                        cm = staged_output(out)
+                        cm = staged_output(new)
                         future = submit(cm.__enter__())
                         ctx["deferred"][ctx["deferred"].index((owner, submit))] = (
                             owner, (future, cm))
@@ -478,18 +490,21 @@ def _run(args, names: list[str] | Callable) -> int:
                 if failure is not None:
                     break
         failure = _join_deferred(ctx, results, sections) or failure
-    finished = any(s.status == "done" for s in results.stages)
-    if finished or failure is None:  # a run that failed before any stage finished writes nothing
+        finished = any(s.status == "done" for s in results.stages)
+        if failure is not None and not finished:  # raised in here: --out is left as it was
+            failed = next(s for s in results.stages if s.status == "failed")
+            progress.done(f"stopped at the {failed.name} stage; nothing was written")
+            raise _StageFailed(failed.name, False) from failure
         with progress.stage("report", 1):
             progress("writing report.html, index.md and tables.xlsx")
-            _write_report(results, sections, out, ctx)
-    if failure is not None:
+            _write_report(results, sections, new, ctx)
+        missed = [] if failure is not None else _missed_targets(results)
+        _write_metadata(new, args, results, missed)
+    if failure is not None:  # the earlier stages' outputs and the report are in place
         failed = next(s for s in results.stages if s.status == "failed")
-        progress.done(f"stopped at the {failed.name} stage" + (
-            f"; the earlier stages' outputs and the report (marked incomplete) are in {out}"
-            if finished else "; nothing was written"))
-        raise _StageFailed(failed.name, finished) from failure
-    missed = _missed_targets(results)
+        progress.done(f"stopped at the {failed.name} stage; the earlier stages' outputs and "
+                      f"the report (marked incomplete) are in {out}")
+        raise _StageFailed(failed.name, True) from failure
     progress.done(f"wrote {out / 'report.html'}")
     if missed:
         for line in missed:
@@ -548,14 +563,22 @@ def _write_report(results, sections, out: Path, ctx: dict) -> None:
     from netplan.report.html import write_html_report
     from netplan.report.tables import write_workbook
 
-    timings = {s.name: s.seconds for s in results.stages}
     with staged_output(out) as stage:
         write_index(results.scenario, sections, stage, source=results.source,
-                    warnings=results.warnings, timings_s=timings,
+                    warnings=results.warnings,
                     incomplete=next((s for s in results.stages if s.status == "failed"),
                                     None))
         write_workbook(out, results.files(), stage / "tables.xlsx")
     write_html_report(results, out, lang=ctx["lang"])
+
+
+def _write_metadata(out: Path, args, results, missed: list[str]) -> None:
+    """``run-metadata.json``: when, how and how long — the one file that differs between runs."""
+    from netplan.report.metadata import write_run_metadata
+
+    write_run_metadata(out, argv=getattr(args, "argv", None), source=results.source,
+                       stages=results.stages, not_met=missed,
+                       seed=getattr(results.scenario.migration, "seed", None))
 
 
 def _missed_targets(results) -> list[str]:
@@ -724,7 +747,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Plan and simulate e-government extranets and government-cloud migrations.",
         epilog="Exit status: 0 every target met; 1 a target missed or a verdict not a clean "
         "pass (the outputs are complete); 2 bad input; 3 internal error; 4 sweep: some "
-        "variant failed.",
+        "variant failed; 5 no plan exists: the targets cannot be met (the message says why).",
     )
     p.add_argument("--version", action="version", version=f"netplan {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -840,10 +863,15 @@ def main(argv: list[str] | None = None) -> int:
     0 every target met; 1 (:data:`EXIT_TARGET_MISSED`) the run finished and the plan misses
     a target or a verdict is not a clean pass; 2 bad input (or an output folder that cannot be
     written), with the problems on stderr; 3 an internal error (a bug: any other exception,
-    reported in one line); 4 ``sweep``: some variant failed; 130 interrupted. When a stage
-    fails after others finished, their outputs and the report (marked incomplete) stay.
+    reported in one line); 4 ``sweep``: some variant failed; 5 (:data:`EXIT_INFEASIBLE`) no
+    plan exists: the targets cannot be met, with the explanation; 130 interrupted. When a
+    stage fails after others finished, their outputs and the report (marked incomplete) are
+    published.
     """
+    from netplan.errors import InfeasiblePlanError
+
     args = _parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     wrote = "nothing was written"
     try:
         return args.func(args)
@@ -852,6 +880,9 @@ def main(argv: list[str] | None = None) -> int:
         if stopped.wrote:
             wrote = (f"the {stopped.stage} stage wrote nothing; the earlier stages' outputs and "
                      f"the report (marked incomplete) are in {args.out}")
+        if isinstance(exc, InfeasiblePlanError):
+            print(f"netplan: no plan: {exc}; {wrote}.", file=sys.stderr)
+            return EXIT_INFEASIBLE
         if isinstance(exc, NetplanError):
             print(f"netplan: error: {exc}; {wrote}.", file=sys.stderr)
             return EXIT_INPUT
@@ -863,12 +894,15 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "out", None):
             print("netplan: nothing was written.", file=sys.stderr)
         return EXIT_INPUT
+    except InfeasiblePlanError as exc:
+        print(f"netplan: no plan: {exc}; {wrote}.", file=sys.stderr)
+        return EXIT_INFEASIBLE
     except NetplanError as exc:
         print(f"netplan: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("netplan: interrupted; the stage running wrote nothing (stages finished "
-              "before it keep their outputs).", file=sys.stderr)
+        print("netplan: interrupted; nothing was written (the output folder is as it was "
+              "before the run).", file=sys.stderr)
         return 130
     except OSError as exc:  # the disk, not the input: an unwritable --out, a full disk
         print(f"netplan: error: {exc}; {wrote}.", file=sys.stderr)

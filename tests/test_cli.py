@@ -101,7 +101,7 @@ def test_run_writes_report(tmp_path, capsys):
     effect = pd.read_csv(out / "simulation" / "upgrade_effect.csv", encoding="utf-8-sig")
     assert set(effect["after"]) <= {"pass", "fail"}
     # nothing staged is left behind
-    assert not list(tmp_path.glob(".out.staging-*"))
+    assert not list(tmp_path.glob(".out.*"))
 
 
 def test_failed_run_writes_nothing_and_keeps_old_output(tmp_path):
@@ -112,7 +112,7 @@ def test_failed_run_writes_nothing_and_keeps_old_output(tmp_path):
     bad.write_text("name: x\nregion: [\n", encoding="utf-8")
     assert main(["run", str(bad), "--out", str(out), "--quiet"]) == 2
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
-    assert not list(tmp_path.glob(".out.staging-*"))
+    assert not list(tmp_path.glob(".out.*"))
 
 
 def test_missing_file(tmp_path, capsys):
@@ -368,22 +368,25 @@ def _params():
 @pytest.mark.parametrize(("case", "command"), list(_params()))
 def test_broken_scenario_gets_a_message_not_a_traceback(case, command, tmp_path, capsys):
     path = _write_case(case, tmp_path / "case")
-    out = tmp_path / "out"
+    out = tmp_path / "out"  # the output of an earlier run
     out.mkdir()
-    (out / "keep.txt").write_text("precious", encoding="utf-8")
+    (out / "run-metadata.json").write_text("{}", encoding="utf-8")
+    (out / "earlier.txt").write_text("from the earlier run", encoding="utf-8")
     rc = main(_args(command, path, out))
     err = capsys.readouterr().err
     assert "Traceback" not in err and "internal error" not in err, err
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
-    assert not list(tmp_path.glob(".out.staging-*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "out"]  # no staging left
     if case.bad:
         assert rc == 2, err
         for words in case.words:
             assert words in err, err
-        assert written == ["keep.txt"]
+        assert written == ["earlier.txt", "run-metadata.json"]  # untouched
     else:
         assert rc in (0, 1), err  # 1: a target missed (said on stderr), not an error
         assert (rc == 1) == ("netplan: not met:" in err), err
+        if command != "validate":  # validate writes nothing
+            assert "earlier.txt" not in written  # the folder was replaced whole
         if command in ("schedule", "run") and case.words:
             index = (out / "index.md").read_text(encoding="utf-8")
             for words in case.words:

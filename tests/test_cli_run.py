@@ -11,7 +11,14 @@ import filecmp
 import pandas as pd
 import pytest
 
-from netplan.cli import EXIT_INTERNAL, EXIT_OK, EXIT_TARGET_MISSED, main
+from netplan.cli import (
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_TARGET_MISSED,
+    main,
+)
 from tests.test_cli import Broken, _set, _write_case
 
 
@@ -65,7 +72,7 @@ def test_a_failing_stage_keeps_the_earlier_stages_and_marks_the_report_incomplet
     assert "INCOMPLETE: the capacity stage failed (RuntimeError: capacity boom)" in index
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "capacity boom" in page
-    assert not list(tmp_path.glob(".out.staging-*"))
+    assert not list(tmp_path.glob(".out.*"))
 
 
 def test_the_same_scenario_gives_byte_identical_tables(tmp_path):
@@ -164,3 +171,47 @@ def test_progress_bars_on_a_terminal_and_plain_lines_off_it(tmp_path, capsys, mo
     bars = tty.getvalue()
     assert "[topology 1/2]" not in bars  # a bar, not lines
     assert "topology (" in bars and " s)" in bars  # the stage with its elapsed time
+
+
+def test_a_target_no_plan_can_meet_exits_5_with_the_explanation(tmp_path, capsys, monkeypatch):
+    import netplan.capacity
+    from netplan.errors import InfeasiblePlanError
+
+    def impossible(*args, **kwargs):
+        raise InfeasiblePlanError("系统 大数据平台 needs 900 vCPU; the largest host has 96")
+
+    monkeypatch.setattr(netplan.capacity, "plan_capacity", impossible)
+    path = _write_case(Broken("good"), tmp_path / "case")
+    out = tmp_path / "out"
+    assert main(_quick("capacity", path, out)) == EXIT_INFEASIBLE
+    err = capsys.readouterr().err
+    assert "netplan: no plan: 系统 大数据平台 needs 900 vCPU; the largest host has 96" in err
+    assert "Traceback" not in err
+
+
+def test_the_run_metadata_holds_the_time_and_the_pages_do_not(tmp_path):
+    import json
+    import re
+
+    path = _write_case(Broken("good"), tmp_path / "case")
+    out = tmp_path / "out"
+    assert main(_quick("schedule", path, out)) in (EXIT_OK, EXIT_TARGET_MISSED)
+    meta = json.loads((out / "run-metadata.json").read_text(encoding="utf-8"))
+    assert meta["argv"][:2] == ["schedule", str(path)]
+    assert meta["scenario_file"] == str(path.resolve())
+    assert [s["stage"] for s in meta["stages"]] == ["migration", "policy"]
+    assert all(s["seconds"] >= 0 for s in meta["stages"])
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")  # an ISO time of day
+    assert stamp.match(meta["written"])
+    for page in ("index.md", "report.html"):
+        assert not stamp.search((out / page).read_text(encoding="utf-8")), page
+
+
+def test_a_folder_netplan_did_not_write_is_not_replaced(tmp_path, capsys):
+    path = _write_case(Broken("good"), tmp_path / "case")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(_quick("schedule", path, mine)) == EXIT_INPUT
+    assert "did not write" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from netplan.report import i18n
+from netplan.report._staging import METADATA_FILE
 from netplan.report.findings import Finding, findings, place_name
 
 __all__ = ["write_html_report", "render_html", "TEMPLATE_GLOB"]
@@ -183,14 +184,15 @@ def _context(results, out_dir: Path, lang: str) -> dict:
         "failed": failed, "complete": results.complete,
         "sections": [x for x in sections if x is not None],
         "timings": _table(_timings(results, lang), lang, max_rows=50),
-        "source": results.source, "version": __version__,
-        "written": dt.datetime.now().isoformat(timespec="seconds"),
+        # the file's name, not its path: the page is the same from any working directory
+        "source": Path(results.source).name if results.source else "", "version": __version__,
+        "metadata_file": METADATA_FILE,
         "warnings": [str(w) for w in results.warnings],
     }
 
 
 def _timings(results, lang: str) -> pd.DataFrame:
-    df = results.timings_frame()
+    df = results.timings_frame().drop(columns="seconds")  # seconds: run-metadata.json
     return df.assign(stage=[i18n.label(f"stage.{x}", lang) for x in df["stage"]])
 
 
@@ -331,8 +333,7 @@ def _migration_section(results, out_dir: Path, lang: str) -> dict:
     gap = "" if s.gap is None else f"{s.gap:.2%}"
     stop = s.stopped_by or ""
     rows = [{"backend": s.backend, "status": s.status.value, "objective": s.objective,
-             "bound": s.bound, "gap": gap, "seconds": round(s.runtime_s, 1),
-             "stopped_by": stop}]
+             "bound": s.bound, "gap": gap, "stopped_by": stop}]  # times: run-metadata.json
     _add_table(sec, "migration.milestones", plan.milestones(), lang, "migration/milestones.csv")
     _add_table(sec, "migration.solver", pd.DataFrame(rows), lang)
     if plan.explanation and lang == "en":
@@ -393,7 +394,7 @@ def _capacity_section(results, out_dir: Path, lang: str) -> dict:
     up = cp.upgrades
     if up is not None:
         rows = [{"status": up.status, "cost": up.cost, "bound": up.bound,
-                 "gap_pct": up.gap_pct, "seconds": round(up.seconds, 1)}]
+                 "gap_pct": up.gap_pct}]  # wall times are in run-metadata.json
         _add_table(sec, "capacity.solver", pd.DataFrame(rows), lang)
         _add_table(sec, "capacity.cost", up.cost_by_year, lang, "capacity/cost_by_year.csv")
         if len(up.lines):

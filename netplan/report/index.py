@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from netplan.errors import Issue
 from netplan.model.scenario import Scenario
+from netplan.report._staging import METADATA_FILE
 from netplan.report.topology_report import ReportSection
 
 __all__ = ["write_index"]
@@ -14,7 +14,7 @@ __all__ = ["write_index"]
 
 def write_index(scenario: Scenario, sections: list[ReportSection], out_dir: Path, *,
                 source: str = "", warnings: list[Issue] | None = None,
-                timings_s: dict[str, float] | None = None, incomplete=None) -> Path:
+                incomplete=None) -> Path:
     """Write ``index.md`` into ``out_dir`` and return its path.
 
     ``incomplete`` is the :class:`~netplan.report.run_results.StageRecord` of a stage that
@@ -27,8 +27,8 @@ def write_index(scenario: Scenario, sections: list[ReportSection], out_dir: Path
         "",
         f"{scenario.description}".strip(),
         "",
-        f"Scenario file: `{source}` · netplan {__version__} · "
-        f"written {dt.datetime.now().isoformat(timespec='seconds')}",
+        f"Scenario file: `{Path(source).name if source else ''}` · netplan {__version__} · "
+        f"when and how long: [{METADATA_FILE}]({METADATA_FILE})",
         "",
     ]
     if incomplete is not None:
@@ -43,8 +43,6 @@ def write_index(scenario: Scenario, sections: list[ReportSection], out_dir: Path
     for section in sections:
         lines.append(f"- **{section.title}**: " + ", ".join(
             f"[{Path(f).name}]({f})" for f in section.files))
-    if timings_s:
-        lines += ["", "Run time: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings_s.items())]
     lines.append("")
     for section in sections:
         lines += [section.markdown, ""]

@@ -2,7 +2,8 @@
 
 ``netplan sweep FILE --grid GRID.yaml --out DIR [--scheduler sync|tcp://HOST:PORT]
 [--workers N] [--time-limit S] [--lang zh|en] [--no-plot] [--quiet]`` writes, all at once
-when everything succeeded (a staging folder moved into place):
+when everything succeeded (a new folder that replaces ``DIR`` as a whole; the time and
+command line in ``DIR/run-metadata.json``):
 
 - ``DIR/sweep.parquet`` and ``DIR/sweep.csv`` (UTF-8 with BOM, opens in Excel/WPS): one row
   per variant, its parameters and key figures, failed variants with their ``error``;
@@ -81,19 +82,22 @@ def cmd_sweep(args) -> int:
     Bad input raises :class:`~netplan.errors.ScenarioError` (``netplan``'s ``main`` prints
     it and exits with 2) before any variant runs.
     """
-    from netplan.report import staged_output
+    from netplan.report import check_replaceable, replaced_folder
+    from netplan.report.metadata import write_run_metadata
     from netplan.sweep.grid import read_grid
     from netplan.sweep.run import run_sweep
 
     grid = read_grid(args.grid)
+    check_replaceable(Path(args.out))  # before the variants run, not after
     if args.workers is not None and args.workers < 1:
         from netplan.errors import NetplanError
 
         raise NetplanError(f"--workers {args.workers}: must be at least 1")
     result = run_sweep(args.file, grid, scheduler=args.scheduler, workers=args.workers,
                        progress=not args.quiet, time_limit_s=args.time_limit_s)
-    with staged_output(args.out) as stage:
+    with replaced_folder(args.out) as stage:  # --out replaced whole, or left as it was
         write_sweep(result, stage, pictures=not args.no_plot, lang=args.lang)
+        write_run_metadata(stage, argv=getattr(args, "argv", None), source=args.file)
     if not args.quiet:
         print(f"netplan: {result}", file=sys.stderr)
         print(f"netplan: wrote {Path(args.out) / 'sweep.parquet'} and sweep.csv", file=sys.stderr)
