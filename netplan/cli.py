@@ -135,11 +135,42 @@ def _print_warnings(source: str, warnings) -> None:
 
 
 def _cmd_validate(args) -> int:
-    scenario, warnings = _read(args.file)
+    scenario, warnings = _read(args.file)  # the inventory it names is read and checked too
     _print_warnings(args.file, warnings)
+    extra = []
+    if args.progress is not None:  # the same reader, and messages, as schedule/run/replan
+        log = _progress_log(scenario, _context(args, scenario))
+        extra.append(f"{Path(args.progress).name}: {len(log.events)} progress record(s)")
+    for spec in args.topology or []:
+        topo = _read_topology_files(spec)
+        extra.append(f"{spec}: {topo.n_nodes:,} sites, {topo.n_links:,} links")
     print(f"{args.file}: OK — scenario {scenario.name!r}, {len(scenario.region.city_names())} "
-          f"cities, {len(warnings)} warning(s)")
+          f"cities, {len(warnings)} warning(s)" + "".join(f"; {e}" for e in extra))
     return EXIT_OK
+
+
+def _read_topology_files(spec: str):
+    """A site/link inventory: ``SITES.csv,LINKS.csv``, GraphML, node-link JSON or SNDlib."""
+    parts = [p.strip() for p in spec.split(",")]
+    if len(parts) == 2:
+        from netplan.io.topology_io import read_csv_topology
+
+        return read_csv_topology(*parts)
+    suffix = Path(spec).suffix.lower()
+    if suffix == ".graphml":
+        from netplan.io.topology_io import read_graphml
+
+        return read_graphml(spec)
+    if suffix == ".json":
+        from netplan.io.topology_io import read_json
+
+        return read_json(spec)
+    if suffix in (".txt", ".xml"):
+        from netplan.io.sndlib import read_sndlib
+
+        return read_sndlib(spec).topology
+    raise NetplanError(f"--topology {spec}: give SITES.csv,LINKS.csv, a .graphml, a node-link "
+                       ".json or an SNDlib network (.txt/.xml) file")
 
 
 def _cmd_schema(args) -> int:
@@ -754,6 +785,15 @@ def _parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a scenario file and list every problem")
     v.add_argument("file", help="scenario YAML file")
+    v.add_argument("--progress", metavar="FILE",
+                   help="also check a progress file (CSV/XLSX) against the scenario's "
+                   "inventory and sites, as schedule/run/replan read it")
+    v.add_argument("--as-of", type=_date_arg, metavar="DATE",
+                   help="the date the progress file is complete to (records after it are "
+                   "errors)")
+    v.add_argument("--topology", action="append", metavar="FILES",
+                   help="also check a site/link inventory: SITES.csv,LINKS.csv, a .graphml, a "
+                   "node-link .json or an SNDlib network; may be repeated")
     v.set_defaults(func=_cmd_validate)
 
     s = sub.add_parser("schema", help="print the JSON Schema of scenario files")

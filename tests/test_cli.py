@@ -428,3 +428,38 @@ def test_an_unexpected_exception_is_reported_as_an_internal_error(tmp_path, caps
     assert err.strip() == ("netplan: internal error: RuntimeError: boom — please report it; "
                            "nothing was written.")
     assert not out.exists()
+
+
+def test_validate_checks_a_progress_file_as_the_planning_commands_read_it(tmp_path, capsys):
+    path = _write_case(Broken("good"), tmp_path / "case")
+    good = tmp_path / "good.csv"
+    good.write_text("item_kind,item_id,event,date\n"
+                    "system,市公安局/人口库,migrated,2020-01-19\n", encoding="utf-8")
+    assert main(["validate", str(path), "--progress", str(good)]) == 0
+    assert "good.csv: 1 progress record(s)" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("item_kind,item_id,event,date\n"
+                   "system,市公安局/人口库,migrated,2020-01-19\n"
+                   "system,市公安局/人口库,migrated,2020-02-30\n", encoding="utf-8")
+    assert main(["validate", str(path), "--progress", str(bad)]) == 2
+    assert "bad.csv row 3, column date" in capsys.readouterr().err
+
+
+def test_validate_checks_a_site_and_link_inventory(tmp_path, capsys):
+    from netplan.examples import tiny_scenario
+    from netplan.io.topology_io import write_graphml
+    from netplan.topology import build_topology
+
+    path = _write_case(Broken("good"), tmp_path / "case")
+    topo = build_topology(tiny_scenario())
+    write_graphml(topo, tmp_path / "net.graphml")
+    assert main(["validate", str(path), "--topology", str(tmp_path / "net.graphml")]) == 0
+    assert f"{topo.n_nodes:,} sites, {topo.n_links:,} links" in capsys.readouterr().out
+    sites, links = tmp_path / "sites.csv", tmp_path / "links.csv"
+    sites.write_text("node_id,name,kind,tier\np,省,province,province\nc,市,city,city\n",
+                     encoding="utf-8")
+    links.write_text("source,target,capacity,latency_ms\np,c,1G,2\nc,x,1G,2\n", encoding="utf-8")
+    assert main(["validate", str(path), "--topology", f"{sites},{links}"]) == 2
+    err = capsys.readouterr().err
+    assert "links.csv row 3" in err and "Traceback" not in err
+    assert main(["validate", str(path), "--topology", str(tmp_path / "net.xlsx")]) == 2
