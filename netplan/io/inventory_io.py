@@ -28,9 +28,10 @@ import annotated_types
 from pydantic import ValidationError
 
 from netplan.errors import InputFileError, Issue, ScenarioError
+from netplan.io import scenario_yaml as _limits  # MAX_TABLE_ROWS...: one place, read at call time
 from netplan.io._table import _Table
 from netplan.io.cells import csv_text, save_openpyxl, text_cell
-from netplan.io.scenario_yaml import read_text
+from netplan.io.scenario_yaml import check_file_size, read_text
 from netplan.migration.inventory import (
     NETWORKS,
     USAGE_FREQUENCIES,
@@ -292,7 +293,11 @@ def _csv_cells(path: Path, encoding: str, issues: list[Issue]) -> list[list[str]
             return None
     else:
         try:
+            check_file_size(path)
             raw = path.read_bytes()
+        except ScenarioError as exc:
+            issues.extend(Issue(where, i.message, i.hint) for i in exc.issues)
+            return None
         except OSError as exc:
             issues.append(Issue(where, f"cannot read the file: {exc.strerror or exc}"))
             return None
@@ -305,13 +310,42 @@ def _csv_cells(path: Path, encoding: str, issues: list[Issue]) -> list[list[str]
     text = text.removeprefix("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
+    if "\x00" in text:  # an explicit encoding skips read_text's check; csv refuses NULs
+        issues.append(Issue(where, "the file is binary (it holds NUL bytes), not text",
+                            "save it from the spreadsheet program as CSV (UTF-8) or .xlsx"))
+        return None
+    rows: list[list[str]] = []
     try:
-        return [[_unguard(c.strip()) for c in r]
-                for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) == _limits.MAX_TABLE_ROWS:
+                issues.append(_too_many_rows(where))
+                return None
+            rows.append([_unguard(c.strip()) for c in r])
     except csv.Error as exc:
         issues.append(Issue(where, f"not a valid CSV table: {exc}",
                             "check the quotes: a quoted cell must end with a quote"))
         return None
+    return rows
+
+
+def _too_many_rows(where: str, what: str = "rows") -> Issue:
+    limit = _limits.MAX_TABLE_ROWS if what == "rows" else _limits.MAX_TABLE_CELLS
+    return Issue(where, f"the table has more than {limit:,} {what} (blank ones included), "
+                 "more than netplan reads", "check that it is the right file, delete the "
+                 "blank rows and columns below and beside the table, or split it by region")
+
+
+def _check_unzipped(path: Path) -> str | None:
+    """Why an XLSX file must not be opened (too large once unzipped), or None."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            unzipped = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return None  # openpyxl says what is wrong
+    if unzipped > _limits.MAX_UNZIPPED_BYTES:
+        return (f"the workbook unzips to {unzipped:,} bytes, above the "
+                f"{_limits.MAX_UNZIPPED_BYTES:,}-byte limit netplan reads")
+    return None
 
 
 def _xlsx_cells(path: Path, issues: list[Issue]) -> list[list[str]] | None:
@@ -320,10 +354,21 @@ def _xlsx_cells(path: Path, issues: list[Issue]) -> list[list[str]] | None:
 
     where = path.name
     try:
+        check_file_size(path)
+    except ScenarioError as exc:
+        issues.extend(Issue(where, i.message, i.hint) for i in exc.issues)
+        return None
+    too_big = _check_unzipped(path)
+    if too_big:
+        issues.append(Issue(where, too_big, "check that it is the right file, or save the "
+                            "inventory sheet alone as CSV"))
+        return None
+    try:
         with warnings.catch_warnings():
             # e.g. "Workbook contains no default style" from files saved by other programs
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            wb = openpyxl.load_workbook(path, data_only=True)
+            # read_only: the sheet is streamed, not held whole in memory
+            wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except FileNotFoundError:
         issues.append(Issue(where, f"file not found: {path}"))
         return None
@@ -338,8 +383,24 @@ def _xlsx_cells(path: Path, issues: list[Issue]) -> list[list[str]] | None:
         if ws is None:
             issues.append(Issue(where, "the workbook has no worksheet"))
             return None
-        return [[_unguard(_xlsx_text(v)) for v in r]
-                for r in ws.iter_rows(min_row=1, values_only=True)]
+        ws.reset_dimensions()  # trust the cells, not the sheet's declared size
+        rows: list[list[str]] = []
+        n_cells = 0
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            for r in ws.iter_rows(min_row=1, values_only=True):
+                n_cells += len(r)
+                full = len(rows) == _limits.MAX_TABLE_ROWS
+                if full or n_cells > _limits.MAX_TABLE_CELLS:
+                    issues.append(_too_many_rows(where, "rows" if full else "cells"))
+                    return None
+                rows.append([_unguard(_xlsx_text(v)) for v in r])
+        return rows
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        # read_only mode parses the sheet while iterating: damage shows up here
+        issues.append(Issue(where, f"not a readable XLSX workbook ({exc})",
+                            "save it from the spreadsheet program as .xlsx, or as CSV"))
+        return None
     finally:
         wb.close()
 

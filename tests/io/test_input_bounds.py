@@ -232,3 +232,113 @@ def test_graphml_size_is_bounded(tmp_path, monkeypatch):
     with pytest.raises(InputFileError, match="byte limit") as info:
         read_graphml(p)
     assert "t.graphml" in str(info.value)
+
+
+# --------------------------------------------------------------------------- inventory tables
+
+INVENTORY_CSV = "系统名称,所属部门\n人口库,市公安局\n警务通,市公安局\n"
+
+
+def test_inventory_csv_row_bound(tmp_path, monkeypatch):
+    from netplan.io.inventory_io import read_inventory
+
+    p = tmp_path / "systems.csv"
+    p.write_text(INVENTORY_CSV + "\n" * 10, encoding="utf-8")  # 3 rows + 10 blank = 13
+    monkeypatch.setattr(sy, "MAX_TABLE_ROWS", 13)
+    assert len(read_inventory(p).systems) == 2
+    monkeypatch.setattr(sy, "MAX_TABLE_ROWS", 12)
+    with pytest.raises(InputFileError, match="more than 12 rows") as info:
+        read_inventory(p)
+    assert "systems.csv" in str(info.value)
+
+
+@pytest.mark.parametrize("encoding", ["auto", "gbk"])
+def test_inventory_csv_size_bound_whatever_the_encoding(tmp_path, monkeypatch, encoding):
+    from netplan.io.inventory_io import read_inventory
+
+    p = tmp_path / "systems.csv"
+    p.write_bytes(INVENTORY_CSV.encode("gbk"))
+    monkeypatch.setattr(sy, "MAX_INPUT_BYTES", p.stat().st_size - 1)
+    with pytest.raises(InputFileError, match="byte limit") as info:
+        read_inventory(p, encoding=encoding)
+    assert "systems.csv" in str(info.value)
+
+
+def test_inventory_csv_with_nul_bytes_in_an_explicit_encoding(tmp_path):
+    from netplan.io.inventory_io import read_inventory
+
+    p = tmp_path / "systems.csv"
+    p.write_bytes(INVENTORY_CSV.encode("utf-8") + b"x\x00y,z\n")
+    with pytest.raises(InputFileError, match="NUL bytes") as info:
+        read_inventory(p, encoding="utf-8")
+    assert "systems.csv" in str(info.value)
+
+
+def _xlsx(path, cells: dict[str, object]):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for ref, v in cells.items():
+        ws[ref] = v
+    wb.save(path)
+    return path
+
+
+def test_xlsx_zip_bomb_is_refused_before_opening(tmp_path, monkeypatch):
+    import zipfile
+
+    from netplan.io.inventory_io import read_inventory
+
+    p = _xlsx(tmp_path / "systems.xlsx", {"A1": "系统名称", "B1": "所属部门", "A2": "x", "B2": "y"})
+    with zipfile.ZipFile(p, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/padding.bin", b"\0" * 3_000_000)  # 3 MB that deflate to ~3 kB
+    assert p.stat().st_size < 100_000
+    monkeypatch.setattr(sy, "MAX_UNZIPPED_BYTES", 2_000_000)
+    with pytest.raises(InputFileError, match="unzips to") as info:
+        read_inventory(p)
+    assert "systems.xlsx" in str(info.value) and "2,000,000-byte limit" in str(info.value)
+
+
+def test_xlsx_row_bound_counts_the_gap_before_a_far_row(tmp_path, monkeypatch):
+    from netplan.io.inventory_io import read_inventory
+
+    p = _xlsx(tmp_path / "systems.xlsx", {"A1": "系统名称", "B1": "所属部门", "A2": "x",
+                                          "B2": "y", "A500": "z", "B500": "w"})
+    monkeypatch.setattr(sy, "MAX_TABLE_ROWS", 500)
+    assert [s.name for s in read_inventory(p).systems] == ["x", "z"]
+    monkeypatch.setattr(sy, "MAX_TABLE_ROWS", 499)
+    with pytest.raises(InputFileError, match="more than 499 rows"):
+        read_inventory(p)
+
+
+def test_xlsx_cell_bound(tmp_path, monkeypatch):
+    from netplan.io.inventory_io import read_inventory
+
+    # the first row reaches column 1000 (ALL): 1000 cells; the second has 2
+    p = _xlsx(tmp_path / "systems.xlsx", {"A1": "系统名称", "B1": "所属部门", "ALL1": "备注",
+                                          "A2": "x", "B2": "y"})
+    monkeypatch.setattr(sy, "MAX_TABLE_CELLS", 1002)
+    assert len(read_inventory(p).systems) == 1
+    monkeypatch.setattr(sy, "MAX_TABLE_CELLS", 1001)
+    with pytest.raises(InputFileError, match="more than 1,001 cells"):
+        read_inventory(p)
+
+
+def test_xlsx_with_a_wrong_declared_dimension_is_read_whole(tmp_path):
+    import zipfile
+
+    from netplan.io.inventory_io import read_inventory
+
+    p = _xlsx(tmp_path / "src.xlsx", {"A1": "系统名称", "B1": "所属部门", "C1": "内存GB",
+                                      "A2": "x", "B2": "y", "C2": 64})
+    q = tmp_path / "systems.xlsx"
+    with zipfile.ZipFile(p) as src, zipfile.ZipFile(q, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:C2" />' in data
+                data = data.replace(b'<dimension ref="A1:C2" />', b'<dimension ref="A1" />')
+            dst.writestr(info, data)
+    (system,) = read_inventory(q).systems
+    assert (system.name, system.department, system.memory_gb) == ("x", "y", 64)
