@@ -15,6 +15,7 @@ __all__ = [
     "UnknownNodeError",
     "InfeasiblePlanError",
     "SolverUnavailableError",
+    "SolverFailedError",
 ]
 
 
@@ -91,8 +92,44 @@ class UnknownNodeError(NetplanError, KeyError):
 
 
 class InfeasiblePlanError(NetplanError):
-    """A plan cannot meet its hard constraints; the message says which and by how much."""
+    """A plan cannot meet its hard constraints; the message says which and by how much.
+
+    Parameters
+    ----------
+    message : str
+        The explanation in plain words: which target, deadline or limit, how far off.
+    reasons : list of str, optional
+        One line per cause (each backed by a bound or a check), listed after the message.
+    hint : str, optional
+        What to change (more teams, a later date, a larger host type, ...).
+
+    Examples
+    --------
+    >>> e = InfeasiblePlanError("no plan meets the targets",
+    ...                         reasons=["needs 6 person-weeks, has 3"], hint="add a team")
+    >>> print(e)
+    no plan meets the targets: needs 6 person-weeks, has 3; add a team
+    """
+
+    def __init__(self, message: str, *, reasons=(), hint: str = ""):
+        self.message = str(message)
+        self.reasons = [str(r) for r in reasons]
+        self.hint = str(hint)
+        text = self.message
+        if self.reasons:
+            text += ": " + "; ".join(self.reasons)
+        if self.hint:
+            text += f"; {self.hint}"
+        super().__init__(text)
 
 
 class SolverUnavailableError(NetplanError):
     """The requested optimisation solver is not installed; the message names the pip extra."""
+
+
+class SolverFailedError(NetplanError):
+    """An installed solver failed on a model: it raised, or it reported numerical trouble.
+
+    The message names the solver, the model, what the solver said and what to try (another
+    solver through ``NETPLAN_SOLVER``, a longer time limit, rescaled inputs).
+    """

@@ -85,6 +85,47 @@ class MigrationPlan:
         days = self._cutover_days()
         return max(days) if days else None
 
+    def infeasible_error(self):
+        """The :class:`~netplan.errors.InfeasiblePlanError` of a plan that misses its targets.
+
+        None when the plan meets them. Its message says whether that no plan exists is proven
+        (``INFEASIBLE``) or only that the search found none, lists the reasons of
+        :attr:`explanation` (which target, by how much) and what to change; with a relaxed
+        plan, when the migration would be done without the dated targets.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from netplan.examples import tiny_migration
+        >>> from netplan.migration.plan import plan_migration
+        >>> from netplan.model.scenario import CloudTarget
+        >>> scenario, inventory = tiny_migration()
+        >>> t = scenario.targets.model_copy(update={"systems_on_cloud": [
+        ...     CloudTarget(by=dt.date(2020, 1, 26), systems="all")]})
+        >>> plan = plan_migration(scenario.model_copy(update={"targets": t}), inventory,
+        ...                       backend="heuristic", time_limit_s=2)
+        >>> plan.infeasible_error().reasons[0].split(": ")[0]
+        'all systems by 2020-01-26'
+        """
+        from netplan.errors import InfeasiblePlanError
+
+        if self.feasible:
+            return None
+        s = self.schedule
+        if self.status is SolveStatus.INFEASIBLE:
+            head = f"no migration plan with {self.teams_text()} can meet every dated target"
+        else:
+            stop = f", stopped by its {s.stopped_by}" if s.stopped_by else ""
+            head = (f"the {s.backend} search found no migration plan meeting every dated target "
+                    f"in {s.runtime_s:.1f} s{stop} (that none exists is not proven)")
+        hint = ("add teams, move the target dates later, lower the targets, or plan a cloud "
+                "expansion, as the reasons say")
+        finish = self.finish_date
+        if self.relaxed is not None and finish is not None:
+            hint += (f"; without the dated targets the last system would be on the cloud on "
+                     f"{finish}")
+        return InfeasiblePlanError(head, reasons=self.explanation, hint=hint)
+
     # ------------------------------------------------------------------ tables
 
     def to_frame(self) -> pd.DataFrame:

@@ -91,8 +91,10 @@ class ExactOutcome:
 
     Attributes
     ----------
-    outcome : {"optimal", "infeasible", "stopped", "skipped"}
-        ``optimal``: proven within the solver's gap tolerance; ``stopped``: a budget ended it.
+    outcome : {"optimal", "infeasible", "stopped", "skipped", "error"}
+        ``optimal``: proven within the solver's gap tolerance; ``stopped``: a budget ended it;
+        ``error``: the solver failed (``error`` says how): the other stages' plan stands, and
+        without one :func:`portfolio` raises it.
     starts : numpy.ndarray or None
         The best plan it found (checked by the stage against the project).
     bound : float or None
@@ -100,6 +102,8 @@ class ExactOutcome:
     stopped_by : str or None
         :data:`TIME_LIMIT` or :data:`WORK_LIMIT` when a budget ended it.
     log : list of str
+    error : netplan.errors.NetplanError or None
+        The solver's failure, when ``outcome`` is ``error``.
     """
 
     outcome: str
@@ -107,6 +111,7 @@ class ExactOutcome:
     bound: float | None = None
     stopped_by: str | None = None
     log: list[str] = field(default_factory=list)
+    error: Exception | None = None
 
 
 def solve(project: Project, *, backend: str = "milp", solver=None, time_limit_s: float = 60.0,
@@ -144,6 +149,12 @@ def solve(project: Project, *, backend: str = "milp", solver=None, time_limit_s:
     ------
     ValueError
         For an unknown backend name.
+    netplan.errors.SolverUnavailableError
+        When the MILP solver is not installed (named, with the pip command).
+    netplan.errors.SolverFailedError
+        When the exact solver failed (raised, or numerical trouble) and no other stage found
+        a plan; when another stage did, that plan is returned (``FEASIBLE``) and the log says
+        the solver failed.
 
     Examples
     --------
@@ -279,6 +290,8 @@ def portfolio(project: Project, exact, *, backend: str, time_limit_s: float,
         else:
             stopped = WORK_LIMIT
     if starts is None:
+        if ex.error is not None:  # nothing to fall back on: the failure is the answer
+            raise ex.error
         return _result(project, None, SolveStatus.NO_SOLUTION, bound, t0, backend, log, stopped)
     proven = objective_value(project, starts) <= bound + 1e-9
     status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE

@@ -105,6 +105,11 @@ class CpsatModel:
         rescaled CP-SAT bound gives a bound of the real objective.
     weights_exact : bool
         Whether the integer weights are the real ones scaled exactly.
+    landing_exact : bool
+        Whether every landing amount and capacity is a whole number of 1/LANDING_SCALE units.
+        When not, amounts were rounded up and capacities down: the model is stricter than the
+        project, so its schedules are valid but "infeasible" and "optimal" are no proofs and
+        its bound is no lower bound.
     infeasible : str
         Why the project is infeasible, when that was found before any search; else ``""``.
     log : list of str
@@ -116,6 +121,7 @@ class CpsatModel:
     objective_scale: int = 1
     objective_offset: float = 0.0
     weights_exact: bool = True
+    landing_exact: bool = True
     infeasible: str = ""
     log: list[str] = field(default_factory=list)
 
@@ -316,6 +322,8 @@ def build_cpsat_model(project: Project) -> CpsatModel:
         for i, a in enumerate(acts):
             if k < len(a.landing) and a.landing[k] > 0:
                 q = _scaled(a.landing[k], LANDING_SCALE, up=True)
+                if q != _scaled(a.landing[k], LANDING_SCALE, up=False):
+                    out.landing_exact = False
                 ivs.append(m.new_interval_var(ends[i], H + 1 - ends[i], H + 1,
                                               f"land[{a.name},{k}]"))
                 dem.append(q)
@@ -324,6 +332,9 @@ def build_cpsat_model(project: Project) -> CpsatModel:
         cap = np.array([max(0, _scaled(c, LANDING_SCALE, up=False))
                         for c in np.append(project.landing_capacity[k],
                                            project.landing_capacity[k, -1:])], dtype=np.int64)
+        if any(_scaled(c, LANDING_SCALE, up=True) != _scaled(c, LANDING_SCALE, up=False)
+               for c in project.landing_capacity[k] if c >= 0):
+            out.landing_exact = False
         cap_max = int(cap.max(initial=0))
         for t0, length, q in _runs(cap_max - cap):
             ivs.append(m.new_fixed_size_interval_var(t0, length, f"block[land{k},{t0}]"))
@@ -529,12 +540,20 @@ def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"CP-SAT rejected the model of project {project.name!r} as invalid: "
                            f"{m.validate() or solver.solution_info()}")
+    rounded = not built.landing_exact
+    if rounded:
+        log.append(f"landing amounts rounded to 1/{LANDING_SCALE} (up) and capacities (down): "
+                   "the model is stricter than the project, so CP-SAT's infeasible, optimal "
+                   "and bound prove nothing about it")
     if status == cp_model.INFEASIBLE:
+        if rounded:
+            return Schedule(None, SolveStatus.NO_SOLUTION, None, None, runtime, "cpsat",
+                            tuple(log))
         return Schedule(None, SolveStatus.INFEASIBLE, None, None, runtime, "cpsat", tuple(log))
 
     raw_bound = solver.best_objective_bound
     bound = None
-    if math.isfinite(raw_bound):
+    if math.isfinite(raw_bound) and not rounded:
         bound = raw_bound / built.objective_scale + built.objective_offset
     stopped = None
     if status in (cp_model.UNKNOWN, cp_model.FEASIBLE):
@@ -554,11 +573,13 @@ def solve_cpsat(project: Project, *, time_limit_s: float = 60, seed: int = 0,
     starts = np.array([solver.value(s) for s in built.starts], dtype=np.int64)
     check_schedule(project, starts)  # the integer model is never looser than the project
     obj = objective_value(project, starts)
-    if (mapped is SolveStatus.OPTIMAL and not built.weights_exact
+    if (mapped is SolveStatus.OPTIMAL and not built.weights_exact and bound is not None
             and bound < obj - 1e-9 * max(1.0, abs(obj))):
         # optimal for the rounded weights only; the bound above is valid for the real ones
         mapped = SolveStatus.FEASIBLE
         log.append("optimal for the rounded weights; reported as feasible for the real ones")
+    if mapped is SolveStatus.OPTIMAL and rounded:
+        mapped = SolveStatus.FEASIBLE
     if mapped is SolveStatus.OPTIMAL:
         bound = obj
     return Schedule(starts, mapped, obj, bound, runtime, "cpsat", tuple(log),

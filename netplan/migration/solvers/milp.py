@@ -64,7 +64,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from netplan._solver import highs_outcomes, make_solver
+from netplan._solver import highs_outcomes, make_solver, run_solver
+from netplan.errors import SolverFailedError, SolverUnavailableError
 from netplan.migration.project import (
     Project,
     Schedule,
@@ -478,8 +479,10 @@ def solve_milp(project: Project, *, solver=None, time_limit_s: float = 60.0,
     ------
     netplan.errors.SolverUnavailableError
         When the named solver is not installed.
-    netplan.errors.NetplanError
-        When HiGHS reports a model status netplan does not know (a newer highspy).
+    netplan.errors.SolverFailedError
+        When the MILP solver failed (raised, reported numerical trouble, or a model status
+        netplan does not know) and the heuristic found no plan either; with a heuristic plan,
+        that plan is returned and the log says the MILP failed.
 
     Examples
     --------
@@ -539,25 +542,32 @@ class MilpStage:
                 f"{len(m.row_name)} rows, {m.nonzeros} nonzeros, horizon {horizon}")
         log = [f"MILP: {size}, {max(stage_s, 0):.2f} s"]
         integral = makespan or all(float(a.weight).is_integer() for a in project.activities)
-        if isinstance(self.made, pulp.HiGHS):
-            outcome, starts, bound, stopped = _run_highs(m, self.made, project, incumbent,
-                                                         deadline, seed, integral, work_limit)
-        else:
-            lp, cols = _to_pulp(project, m)
-            v = MilpVariables({k: cols[c] for k, c in m.x.items()},
-                              None if m.makespan is None else cols[m.makespan], m.starts)
-            if have:
-                set_initial(project, v, incumbent)
-            made = make_solver(self.solver, time_limit_s=max(stage_s, 0.01),
-                               threads=self.threads)
-            outcome, starts, bound = _run_generic(lp, v, made, project)
-            stopped = TIME_LIMIT if outcome == "stopped" else None
+        try:
+            if isinstance(self.made, pulp.HiGHS):
+                outcome, starts, bound, stopped = _run_highs(
+                    m, self.made, project, incumbent, deadline, seed, integral, work_limit)
+            else:
+                lp, cols = _to_pulp(project, m)
+                v = MilpVariables({k: cols[c] for k, c in m.x.items()},
+                                  None if m.makespan is None else cols[m.makespan], m.starts)
+                if have:
+                    set_initial(project, v, incumbent)
+                made = make_solver(self.solver, time_limit_s=max(stage_s, 0.01),
+                                   threads=self.threads)
+                outcome, starts, bound = _run_generic(lp, v, made, project)
+                stopped = TIME_LIMIT if outcome == "stopped" else None
+        except SolverFailedError as exc:  # the heuristic's plan (if any) stands, said so
+            log.append(f"MILP failed, its result is not used: {exc}")
+            return ExactOutcome("error", None, None, None, log, error=exc)
         log.append(f"MILP outcome: {outcome}; dual bound {bound}"
                    + (f" (stopped by the {stopped})" if stopped else ""))
         left = deadline - time.perf_counter()
         if outcome == "stopped" and bound is None and left > 0.5:
             # no dual bound yet (the root LP did not finish): try the plain LP relaxation
-            relaxed = lp_bound(project, horizon=horizon, time_limit_s=left)
+            try:
+                relaxed = lp_bound(project, horizon=horizon, time_limit_s=left)
+            except SolverUnavailableError:  # another solver, and no HiGHS for the LP
+                relaxed = None
             if relaxed is not None and math.isfinite(relaxed):
                 bound = float(math.ceil(relaxed - 1e-6)) if integral else relaxed
                 log.append(f"LP relaxation bound {relaxed:.6g}")
@@ -601,7 +611,9 @@ def lp_bound(project: Project, *, horizon: int | None = None,
     >>> lp_bound(p)  # both half-started at 0 and 2 (finish 3 each), weights 1: 3 + 3
     6.0
     """
-    import highspy
+    from netplan._solver import require_highspy
+
+    highspy = require_highspy()
 
     T = int(project.horizon if horizon is None else min(horizon, project.horizon))
     tw = time_windows(project, T)
@@ -699,11 +711,15 @@ def _run_highs(m: _Rows, made, project, warm, until, seed, integral, work_limit)
     status = h.getModelStatus()
     outcomes = highs_outcomes()
     if status not in outcomes:
-        from netplan.errors import NetplanError
-
-        raise NetplanError(f"HiGHS model status {h.modelStatusToString(status)!r} is not "
+        raise SolverFailedError(f"HiGHS model status {h.modelStatusToString(status)!r} is not "
                            "known to netplan; please report it")
     outcome = outcomes[status]
+    if outcome == "error":
+        from netplan._solver import RETRY
+
+        raise SolverFailedError(
+            f"HiGHS could not solve the schedule MILP (HiGHS model status "
+            f"{h.modelStatusToString(status)!r}): a solver failure or numerical trouble; {RETRY}")
     S = highspy.HighsModelStatus
     stopped = None
     if outcome == "stopped":
@@ -746,22 +762,11 @@ def _solution(val: np.ndarray):
 
 
 def _run_generic(lp, v, made, project):
-    """Any other PuLP solver: PuLP's solution status mapped explicitly."""
-    lp.solve(made)
-    table = {
-        pulp.LpSolutionOptimal: "optimal",
-        pulp.LpSolutionIntegerFeasible: "stopped",
-        pulp.LpSolutionInfeasible: "infeasible",
-        pulp.LpSolutionNoSolutionFound: "stopped",
-        pulp.LpSolutionUnbounded: "error",  # impossible: every variable is bounded
-    }
-    outcome = table[lp.sol_status]
-    if outcome == "error":
-        from netplan.errors import NetplanError
-
-        raise NetplanError(f"{made.name} reports the schedule MILP unbounded; please report it")
+    """Any other PuLP solver, its statuses read by :func:`netplan._solver.run_solver`."""
+    report = run_solver(lp, made, what="schedule MILP")
+    outcome = report.outcome
     starts = None
-    if outcome in ("optimal", "stopped"):
+    if report.feasible:
         starts = _starts_from(project, v.x, lambda var: var.varValue)
     bound = None
     if outcome == "optimal" and starts is not None:
