@@ -559,6 +559,7 @@ def _font_css(page: str) -> str:
     sub.subset(font)
     buf = io.BytesIO()
     font.flavor = "woff"
+    font.recalcTimestamp = False  # keep the font's own date: the same page on every run
     font.save(buf)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return ('@font-face { font-family: "NetplanCJK"; font-style: normal; font-weight: 400; '

@@ -86,16 +86,16 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
     if s.backend == "bounds":
         solver_line = ("Scheduler: not run — the dated targets are proven impossible before "
                        "any search (lower bounds or the inventory's size; the reasons are below).")
-    else:
+    else:  # no wall time: the same page on every run (times: run-metadata.json)
         solver_line = (f"Scheduler: {s.backend}, status **{s.status.value}**, objective "
                        f"{s.objective}, bound {s.bound}, gap "
-                       f"{'' if s.gap is None else f'{s.gap:.2%}'}, {s.runtime_s:.1f} s{stop}.")
+                       f"{'' if s.gap is None else f'{s.gap:.2%}'}{stop}.")
     shown = ""
     if plan.relaxed is not None and not plan.feasible:
         r, rmp = plan.relaxed, plan.relaxed_mp
         rstop = f", stopped by the {r.stopped_by}" if r.stopped_by else ""
-        solver_line += (f" Plan without the dated targets: {r.backend}, objective {r.objective}, "
-                        f"{r.runtime_s:.1f} s{rstop}, on {rmp.project.horizon} weeks to "
+        solver_line += (f" Plan without the dated targets: {r.backend}, objective {r.objective}"
+                        f"{rstop}, on {rmp.project.horizon} weeks to "
                         f"{rmp.grid.sunday(rmp.project.horizon - 1)}.")
         shown = " (in the plan without the dated targets)"
     lines = [

@@ -88,7 +88,8 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
                      "measured": st["measured"],
                      "measured_s": round(st["measured_to_s"] - st["measured_from_s"], 1),
                      "probe_mbps": round(st.get("probe_mbps", 0.0), 1),
-                     "simulated_s": round(st["simulated_s"], 1), "wall_s": round(st["wall_s"], 1)})
+                     # no wall time: the page is the same on every run (times: run-metadata.json)
+                     "simulated_s": round(st["simulated_s"], 1)})
         if pictures:
             pics += _pictures(result, sub, slug, lang)
     if pictures:
