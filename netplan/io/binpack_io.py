@@ -15,12 +15,14 @@ Every reader returns plain numpy arrays (sizes n x d, capacity length d) for
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from netplan.errors import InputFileError, Issue
+from netplan.io.scenario_yaml import read_data_text
 
 __all__ = ["BinPackingInstance", "read_bpp", "read_vbp", "read_binpack", "read_binpack_csv"]
 
@@ -55,10 +57,7 @@ def _integers(path: Path) -> list[tuple[int, int]]:
     label = str(path)
     if not path.is_file():
         raise InputFileError([Issue(path.name, f"file not found: {path}")], label)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError([Issue(path.name, f"unreadable: {exc}")], label) from None
+    text = read_data_text(path)  # bounded in size, UTF-8 or GBK, not binary
     tokens = []
     for line_no, line in enumerate(text.splitlines(), start=1):
         for tok in line.split():
@@ -264,7 +263,8 @@ def read_binpack_csv(csv_path: str | Path,
     label = str(csv_path)
     if not csv_path.is_file():
         raise InputFileError([Issue(csv_path.name, f"file not found: {csv_path}")], label)
-    with csv_path.open(newline="", encoding="utf-8") as fh:
+    text = read_data_text(csv_path)
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         missing = {"instance", "file", "optimum"} - set(reader.fieldnames or ())
         if missing:

@@ -19,11 +19,13 @@ Only single-mode instances with renewable resources only are accepted; multi-mod
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import numpy as np
 
 from netplan.errors import InputFileError, Issue
+from netplan.io.scenario_yaml import read_data_text
 from netplan.migration.project import Activity, Project
 
 __all__ = ["read_psplib", "read_optima"]
@@ -59,6 +61,7 @@ def read_psplib(path: str | Path) -> Project:
     where = path.name
     if not path.is_file():
         raise InputFileError([Issue(where, f"file not found: {path}")], label)
+    read_data_text(path)  # the size bound, and binary or undecodable files, named
     try:
         import psplib  # imported here: only PSPLIB reading needs it
 
@@ -144,7 +147,8 @@ def read_optima(csv_path: str | Path) -> dict[str, int]:
     where = path.name
     if not path.is_file():
         raise InputFileError([Issue(where, f"file not found: {path}")], label)
-    with open(path, newline="", encoding="utf-8") as fh:
+    text = read_data_text(path)
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in ("instance", "makespan") if c not in (reader.fieldnames or [])]
         if missing:

@@ -15,13 +15,13 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from netplan.errors import Issue, ScenarioError
+from netplan.errors import InputFileError, Issue, ScenarioError
 from netplan.model.diagnose import diagnose, diagnose_inventory
 from netplan.model.scenario import Scenario
 
 __all__ = ["load_scenario", "read_scenario", "parse_scenario", "scenario_json_schema", "read_text",
-           "check_file_size", "MAX_INPUT_BYTES", "MAX_TABLE_ROWS", "MAX_TABLE_CELLS",
-           "MAX_UNZIPPED_BYTES", "MAX_YAML_NODES", "MAX_YAML_DEPTH"]
+           "read_data_text", "check_file_size", "MAX_INPUT_BYTES", "MAX_TABLE_ROWS",
+           "MAX_TABLE_CELLS", "MAX_UNZIPPED_BYTES", "MAX_YAML_NODES", "MAX_YAML_DEPTH"]
 
 #: The largest input file netplan reads, in bytes (50 MiB), for every format: scenario YAML,
 #: inventory and progress CSV/XLSX, GraphML/JSON/CSV topology, SNDlib. The largest shipped
@@ -156,6 +156,28 @@ def read_text(path: Path) -> str:
         [Issue("", "the file is neither UTF-8 nor GBK/GB18030 text", "save it as UTF-8")],
         str(path),
     )
+
+
+def read_data_text(path: Path) -> str:
+    r""":func:`read_text` for a data file: problems raise :class:`InputFileError`.
+
+    Every issue is located by the file's name, as the table readers locate theirs.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "net.txt"
+    >>> _ = p.write_bytes(b"NODES (\n)\n")
+    >>> read_data_text(p)
+    'NODES (\n)\n'
+    """
+    try:
+        return read_text(path)
+    except InputFileError:
+        raise
+    except ScenarioError as exc:
+        raise InputFileError([Issue(i.path or path.name, i.message, i.hint, i.severity, i.line)
+                              for i in exc.issues], str(path)) from None
 
 
 # --------------------------------------------------------------------------- YAML with positions

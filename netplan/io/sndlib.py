@@ -529,12 +529,12 @@ def parse_sndlib_model(text: str, *, source: str = "<string>") -> SndlibModel:
 
 
 def _read(path: Path) -> str:
+    """The file's text, within the size limit of every input (``MAX_INPUT_BYTES``)."""
+    from netplan.io.scenario_yaml import read_data_text
+
     if not path.is_file():
         raise InputFileError([Issue(path.name, f"file not found: {path}")], str(path))
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError([Issue(path.name, f"unreadable: {exc}")], str(path)) from None
+    return read_data_text(path)
 
 
 def read_sndlib_model(path: str | Path) -> SndlibModel:

@@ -28,6 +28,7 @@ import networkx as nx
 import pandas as pd
 
 from netplan.errors import InputFileError, Issue, ScenarioError
+from netplan.io import scenario_yaml as _limits  # MAX_TABLE_ROWS: read at call time
 from netplan.io._table import _Table
 from netplan.io.scenario_yaml import check_file_size, read_text
 from netplan.topology import TIER_ORDER
@@ -399,6 +400,10 @@ def read_json(path: str | Path) -> Topology:
     except json.JSONDecodeError as exc:
         raise InputFileError([Issue(where, f"not valid JSON: {exc.msg}", line=exc.lineno)],
                              label) from None
+    except RecursionError:  # json's decoder recurses once per [ or {
+        raise InputFileError([Issue(where, "lists and objects nested too deep to read",
+                                    "a topology is {\"nodes\": [...], \"links\": [...]}: "
+                                    "check the brackets")], label) from None
     edge_field = "edges" if isinstance(data, dict) and "edges" in data else "links"
     if not (isinstance(data, dict) and isinstance(data.get("nodes"), list)
             and isinstance(data.get(edge_field), list)):
@@ -464,6 +469,11 @@ def _read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...], 
         return None
     if not text.strip():
         issues.append(Issue(where, "the file is empty", f"{header_hint}, then one row per {what}"))
+        return None
+    if text.count("\n") > _limits.MAX_TABLE_ROWS:
+        issues.append(Issue(where, f"the table has more than {_limits.MAX_TABLE_ROWS:,} rows "
+                            "(blank ones included), more than netplan reads",
+                            "check that it is the right file, or split it by region"))
         return None
     try:
         raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,

@@ -342,3 +342,66 @@ def test_xlsx_with_a_wrong_declared_dimension_is_read_whole(tmp_path):
             dst.writestr(info, data)
     (system,) = read_inventory(q).systems
     assert (system.name, system.department, system.memory_gb) == ("x", "y", 64)
+
+
+# --------------------------------------------------------------------------- other data files
+
+
+def _readers():
+    from netplan.io.binpack_io import read_binpack_csv, read_bpp
+    from netplan.io.psplib import read_optima, read_psplib
+    from netplan.io.sndlib import read_sndlib, read_sndlib_model
+    from netplan.io.topology_io import read_json
+
+    return {"sndlib": read_sndlib, "sndlib model": read_sndlib_model, "bpp": read_bpp,
+            "binpack csv": read_binpack_csv, "psplib": read_psplib, "optima": read_optima,
+            "topology json": read_json}
+
+
+@pytest.mark.parametrize("reader", list(_readers()))
+def test_every_data_reader_has_the_size_bound(tmp_path, monkeypatch, reader):
+    p = tmp_path / "data.txt"
+    p.write_text("x" * 100, encoding="utf-8")
+    monkeypatch.setattr(sy, "MAX_INPUT_BYTES", 99)
+    with pytest.raises(InputFileError, match="100 bytes, above the 99-byte limit") as info:
+        _readers()[reader](p)
+    assert "data.txt" in str(info.value)
+
+
+@pytest.mark.parametrize("reader", list(_readers()))
+def test_every_data_reader_refuses_binary_and_undecodable_files(tmp_path, reader):
+    p = tmp_path / "data.txt"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(InputFileError, match="binary") as info:
+        _readers()[reader](p)
+    assert "data.txt" in str(info.value)
+    p.write_bytes(b"\xff\xfe\xfd\x80\x81 not text")  # neither UTF-8 nor GB18030
+    with pytest.raises(InputFileError, match="neither UTF-8 nor GBK") as info:
+        _readers()[reader](p)
+
+
+def test_topology_json_nested_too_deep(tmp_path):
+    from netplan.io.topology_io import read_json
+
+    p = tmp_path / "t.json"
+    p.write_text('{"nodes": ' + "[" * 100_000 + "]" * 100_000 + ', "links": []}',
+                 encoding="utf-8")
+    with pytest.raises(InputFileError, match="nested too deep") as info:
+        read_json(p)
+    assert "t.json" in str(info.value)
+
+
+def test_topology_csv_row_bound(tmp_path, monkeypatch):
+    from netplan.io.topology_io import read_csv_topology
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text("node_id,name,kind,tier\nP,省,province,province\nC,市,city,city\n",
+                     encoding="utf-8")  # 3 rows, 3 newlines
+    links = tmp_path / "links.csv"
+    links.write_text("source,target,capacity,latency_ms\nC,P,10G,2\n", encoding="utf-8")
+    monkeypatch.setattr(sy, "MAX_TABLE_ROWS", 3)
+    assert read_csv_topology(sites, links).n_links == 1
+    monkeypatch.setattr(sy, "MAX_TABLE_ROWS", 2)
+    with pytest.raises(InputFileError, match="more than 2 rows") as info:
+        read_csv_topology(sites, links)
+    assert "sites.csv" in str(info.value)
