@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from netplan._solver import has_solution, make_solver, read_highs
+from netplan._solver import make_solver, run_solver
 from netplan.capacity.loads import LinkLoads, group_positions, link_loads
 from netplan.model.scenario import Scenario
 from netplan.topology import Topology
@@ -190,6 +190,27 @@ class UpgradePlan:
     def to_frame(self) -> pd.DataFrame:
         """The lines changed (``lines``)."""
         return self.lines
+
+    def infeasible_error(self):
+        """The :class:`~netplan.errors.InfeasiblePlanError` of a plan with no answer, or None.
+
+        For ``infeasible`` (a requirement no catalogue option meets: which line, how many
+        Mbps, the largest option) and ``no_solution`` (the search found no plan; not a
+        proof). None for every other status, ``over_budget`` included (a plan within the
+        budget exists; ``unmet`` lists what it leaves out).
+        """
+        from netplan.errors import InfeasiblePlanError
+
+        if self.status == "infeasible":
+            return InfeasiblePlanError(
+                "no upgrade plan meets every capacity requirement", reasons=self.explanation,
+                hint="add larger options to capacity.catalogue for those link classes, "
+                     "unfreeze their lines, add new lines, or lower the demand")
+        if self.status == "no_solution":
+            return InfeasiblePlanError(
+                "the upgrade search found no plan (that none exists is not proven)",
+                reasons=self.explanation, hint="raise capacity.time_limit_s")
+        return None
 
     def upgraded(self, year: int | None = None) -> Topology:
         """The network as upgraded by ``year`` (default the last): unbuilt new lines dropped."""
@@ -384,6 +405,16 @@ def plan_upgrades(scenario: Scenario, topology: Topology, *, years: list[int] | 
     Returns
     -------
     UpgradePlan
+        ``status`` says whether it is proven optimal, stopped by the time limit
+        (``feasible``, with ``bound`` and ``gap_pct``), or why not (``explanation``).
+
+    Raises
+    ------
+    SolverUnavailableError
+        When the solver is not installed (named, with the pip command).
+    SolverFailedError
+        When the solver raised or reported numerical trouble, or its plan does not meet a
+        requirement it claims to meet (recomputed from the capacities).
 
     Examples
     --------
@@ -417,6 +448,7 @@ def plan_upgrades(scenario: Scenario, topology: Topology, *, years: list[int] | 
         base = link_loads(scenario, topology, years=years, system_mbps=system_mbps,
                           single_links=False)
     reqs = _requirements(scenario, planning, base if len(new) else None, new)
+    make_solver(solver)  # a missing solver fails here, whether or not the MILP is needed
     return _solve(scenario, plan_topo, new, reqs, years, budget, solver,
                   max(limit - (time.perf_counter() - t0), 1.0), t0)
 
@@ -576,7 +608,8 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
         choice.update(picked)
     elif milp_reqs:
         got = _milp(milp_reqs, opts, cap0, disc, year_index, Y, budget, solver, limit, t0)
-        if got is None:
+        if isinstance(got, str):
+            explanation.append(got)
             capacity = {y: cap0.copy() for y in years}
             return _result("no_solution", math.nan, None, None, t0, topo, is_new, capacity,
                            years, disc, {}, opts, unmet_rows, explanation, reqs,
@@ -596,6 +629,7 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
                                "year": r.year, "need_mbps": r.need_mbps,
                                "reason": "over the budget",
                                "cost_alone": _cost_alone(r, opts, cap0, disc, year_index)})
+    _check_met(hard, milp_reqs, met_values, capacity, years, year_index, solver)
     total = parts_cost + total_milp
     b = None
     if budget is None:
@@ -613,6 +647,29 @@ def _solve(scenario, topo, new, reqs, years, budget, solver, limit, t0) -> Upgra
         gap = max(0.0, 100.0 * (total - b) / abs(total))
     return _result(status, total, b, gap, t0, topo, is_new, capacity, years, disc, choice,
                    opts, unmet_rows, explanation, reqs, cap_cfg.currency)
+
+
+def _check_met(hard, milp_reqs, met_values, capacity, years, year_index, solver) -> None:
+    """Every requirement the plan claims to meet is met by its capacities, recomputed.
+
+    A solver working at its tolerances on capacities of very different sizes could return
+    a plan a requirement's lines do not quite carry; that is an error, not a plan.
+    """
+    from netplan.errors import SolverFailedError
+
+    unmet = {id(r) for i, r in enumerate(milp_reqs) if i in met_values and met_values[i] < 0.5}
+    for r in hard:
+        if id(r) in unmet:
+            continue
+        k = year_index.get(r.year, 0)
+        got = float(sum(capacity[years[k]][x] for x in r.lines))
+        if got < r.need_mbps - 1e-9 * max(1.0, r.need_mbps):
+            name = getattr(solver, "name", solver) or "HiGHS"
+            raise SolverFailedError(
+                f"the upgrade plan of {name} claims {r.where}'s {r.need_mbps:,.6g} Mbps "
+                f"({r.rule}, {r.label}, {r.year}) is met, but its lines carry {got:,.6g} Mbps: "
+                "the solver's tolerances; try another solver (NETPLAN_SOLVER) or capacities "
+                "and costs of less different sizes")
 
 
 #: Largest number of option-sequence combinations a group of lines is enumerated over.
@@ -751,19 +808,22 @@ def _knapsack(hard, opts, cap0, disc, year_index, Y, budget, solver, limit, t0):
     worth = pulp.lpSum(float(pl[6][c]) * y[g, c] for g, pl in enumerate(plans) for c in pl[4])
     prob += spend <= budget
     prob.setObjective(worth)
-    prob.solve(make_solver(solver, time_limit_s=max(0.5 * (limit - (time.perf_counter() - t0)),
-                                                   1.0)))
-    first, _ = read_highs(prob)
-    if first not in ("optimal", "stopped") or not has_solution(prob):
+    got = run_solver(prob, make_solver(
+        solver, time_limit_s=max(0.5 * (limit - (time.perf_counter() - t0)), 1.0)),
+        what="upgrade budget knapsack MILP")
+    first = got.outcome
+    if first not in ("optimal", "stopped") or not got.feasible:
         return None
     best = float(pulp.value(worth))
     snapshot = {v: v.value() for v in prob.variables()}
     prob += worth >= best - 1e-9 * max(1.0, abs(best))
     prob.sense = pulp.LpMinimize
     prob.setObjective(spend)
-    prob.solve(make_solver(solver, time_limit_s=max(limit - (time.perf_counter() - t0), 1.0)))
-    second, _ = read_highs(prob)
-    if second not in ("optimal", "stopped") or not has_solution(prob):
+    got = run_solver(prob, make_solver(
+        solver, time_limit_s=max(limit - (time.perf_counter() - t0), 1.0)),
+        what="upgrade budget knapsack MILP (least cost)")
+    second = got.outcome
+    if second not in ("optimal", "stopped") or not got.feasible:
         for v, val in snapshot.items():
             v.varValue = val
         second = "stopped"
@@ -779,7 +839,7 @@ def _knapsack(hard, opts, cap0, disc, year_index, Y, budget, solver, limit, t0):
 
 
 def _milp(hard, opts, cap0, disc, year_index, Y, budget, solver, limit, t0):
-    """The MILP over the lines of ``hard``: (outcome, bound, cost, choice, met) or None."""
+    """The MILP over the lines of ``hard``: (outcome, bound, cost, choice, met), or why not."""
     used = sorted({x for r in hard for x in r.lines if x in opts})
     prob = pulp.LpProblem("upgrades", pulp.LpMinimize)
     x = {(p, o, k): prob.add_variable(f"x_{p}_{o}_{k}", cat="Binary")
@@ -815,7 +875,7 @@ def _milp(hard, opts, cap0, disc, year_index, Y, budget, solver, limit, t0):
     if budget is None:
         prob += cost
         made = make_solver(solver, time_limit_s=max(limit - (time.perf_counter() - t0), 1.0))
-        prob.solve(made)
+        got = run_solver(prob, made, what="upgrade MILP")
     else:
         # lexicographic: first the most (weighted) requirements within the budget, then the
         # cheapest plan that meets as many
@@ -824,20 +884,27 @@ def _milp(hard, opts, cap0, disc, year_index, Y, budget, solver, limit, t0):
         prob.setObjective(-worth)
         made = make_solver(solver, time_limit_s=max(0.5 * (limit - (time.perf_counter() - t0)),
                                                     1.0))
-        prob.solve(made)
-        first, _ = read_highs(prob)
-        if first in ("optimal", "stopped") and has_solution(prob):
+        got = run_solver(prob, made, what="upgrade MILP under the budget")
+        if got.outcome in ("optimal", "stopped") and got.feasible:
             snapshot = {v: v.value() for v in prob.variables()}
             best_worth = float(pulp.value(worth))
             prob += worth >= best_worth - 1e-6 * max(1.0, abs(best_worth))
             prob.setObjective(cost)
             made = make_solver(solver, time_limit_s=max(limit - (time.perf_counter() - t0),
                                                         1.0))
-            prob.solve(made)
-    outcome, bound = read_highs(prob)
-    if outcome not in ("optimal", "stopped") or not has_solution(prob):
+            got = run_solver(prob, made, what="upgrade MILP under the budget (least cost)")
+    outcome, bound = got.outcome, got.bound
+    if outcome not in ("optimal", "stopped") or not got.feasible:
         if snapshot is None:
-            return None
+            if outcome == "infeasible":  # every requirement passed the reach check alone
+                return (f"{got.describe('upgrade MILP')}, although each of its "
+                        f"{len(hard)} requirements can be met alone: the solver's tolerances "
+                        "on very large or very small capacities; express them in Mbps within "
+                        "1 to 1e7 or try another solver (NETPLAN_SOLVER)")
+            stop = getattr(made, "timeLimit", None)
+            return (f"{got.describe('upgrade MILP')} ({len(hard)} requirements on "
+                    f"{len(used)} lines, {Y} year{'s' if Y != 1 else ''}"
+                    + (f", time limit {stop:.3g} s" if stop is not None else "") + ")")
         for v, val in snapshot.items():  # the first stage's plan: meets as much, may cost more
             v.varValue = val
         outcome = "stopped"

@@ -53,3 +53,22 @@ class MissingSolver(pulp.LpSolver):
 
     def actualSolve(self, lp, **kwargs):  # pragma: no cover - never reached
         raise AssertionError("an unavailable solver must not be called")
+
+
+class StoppedSolver(pulp.LpSolver):
+    """HiGHS underneath, reported as CBC reports a time-limit stop with an incumbent.
+
+    The values are HiGHS' (here its optimum), the statuses "Not Solved" / "Solution Found":
+    whatever the values, nothing is proven.
+    """
+
+    name = "Stopped"
+
+    def available(self):
+        return True
+
+    def actualSolve(self, lp, **kwargs):
+        pulp.HiGHS(msg=False).actualSolve(lp)
+        del lp.solverModel  # only PuLP's statuses remain to be read
+        lp.assignStatus(pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible)
+        return lp.status
