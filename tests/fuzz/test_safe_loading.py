@@ -51,6 +51,11 @@ BANNED_ATTRS = {
     ("nx", "parse_graphml"): "networkx parses GraphML with ElementTree (entities expand)",
 }
 
+_MODULE_OF = {"nx": "networkx", "pd": "pandas"}
+_BY_ATTR: dict[str, list[tuple[str, str]]] = {}
+for (_mod, _attr), _why in BANNED_ATTRS.items():
+    _BY_ATTR.setdefault(_attr, []).append((_mod, _why))
+
 #: (file relative to the package, rule) -> why this use is safe.
 ALLOWED = {
     ("io/topology_io.py", "import xml.etree"):
@@ -74,9 +79,9 @@ def _dotted(node: ast.AST) -> str | None:
 def scan(source: str) -> list[tuple[int, str, str]]:
     """``(line, rule, why)`` of every unsafe use in a module's source."""
     found: list[tuple[int, str, str]] = []
-    tree = ast.parse(source)
+    nodes = list(ast.walk(ast.parse(source)))
     aliases: dict[str, str] = {}  # local name -> module it stands for
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import | ast.ImportFrom):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""])
@@ -90,7 +95,7 @@ def scan(source: str) -> list[tuple[int, str, str]]:
                 for banned, why in BANNED_MODULES.items():
                     if name == banned or name.startswith(banned + "."):
                         found.append((node.lineno, f"import {banned}", why))
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Call):
             fn = node.func
             if isinstance(fn, ast.Name) and fn.id in BANNED_BUILTINS and fn.id not in aliases:
@@ -107,17 +112,14 @@ def scan(source: str) -> list[tuple[int, str, str]]:
             if head is None:
                 continue
             module = aliases.get(head, head)
-            for (mod, attr), why in BANNED_ATTRS.items():
-                if node.attr == attr and module in (mod, {"nx": "networkx", "pd": "pandas"}
-                                                    .get(mod, mod)):
-                    rule = "call " + f"{mod}.{attr}"
-                    if (node.lineno, rule, why) not in found:
-                        found.append((node.lineno, rule, why))
+            for mod, why in _BY_ATTR.get(node.attr, ()):
+                if module in (mod, _MODULE_OF.get(mod, mod)):
+                    found.append((node.lineno, f"call {mod}.{node.attr}", why))
         if isinstance(node, ast.Name) and node.id in aliases:
-            target = aliases[node.id]
-            for (mod, attr), why in BANNED_ATTRS.items():
-                if target == f"{mod}.{attr}":
-                    found.append((node.lineno, f"call {mod}.{attr}", why))
+            mod, _, attr = aliases[node.id].rpartition(".")
+            for banned_mod, why in _BY_ATTR.get(attr, ()):
+                if mod in (banned_mod, _MODULE_OF.get(banned_mod)):
+                    found.append((node.lineno, f"call {banned_mod}.{attr}", why))
     return found
 
 
