@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from netplan.report.tables import markdown_table, write_csv
+from netplan.report.tables import markdown_table, markdown_text, write_csv
 from netplan.report.topology_report import ReportSection
 
 __all__ = ["write_capacity_report"]
@@ -83,7 +83,8 @@ def write_capacity_report(scenario, cp, out_dir: Path, *, pictures: bool = True,
         files += [f"capacity/{Path(p).with_suffix('.svg')}" for p in pics]
 
     v = cp.compliance.violations
-    lines = [f"## Capacity — {scenario.name}", "", *[f"- {x}" for x in cp.summary()], "",
+    md = markdown_text  # names from the inputs: inert in Markdown
+    lines = [f"## Capacity — {md(scenario.name)}", "", *[f"- {md(x)}" for x in cp.summary()], "",
              "### Compliance of the provisioned network", "",
              markdown_table(cp.compliance.checked), ""]
     if len(v):

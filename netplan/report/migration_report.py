@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from netplan.report.tables import markdown_table, write_csv
+from netplan.report.tables import markdown_table, markdown_text, write_csv
 from netplan.report.topology_report import ReportSection
 
 __all__ = ["write_migration_report"]
@@ -79,9 +79,9 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
     counts = tri.to_frame()["disposition"].value_counts()
     summary = plan.summary()
     if plan.feasible:
-        head = summary
+        head = [markdown_text(x) for x in summary]
     else:
-        head = [f"**{summary[0]}**", "", *summary[1:]]
+        head = [f"**{markdown_text(summary[0])}**", "", *map(markdown_text, summary[1:])]
     stop = f", stopped by the {s.stopped_by}" if s.stopped_by else ""
     if s.backend == "bounds":
         solver_line = ("Scheduler: not run — the dated targets are proven impossible before "
@@ -99,12 +99,12 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
                         f"{rmp.grid.sunday(rmp.project.horizon - 1)}.")
         shown = " (in the plan without the dated targets)"
     lines = [
-        f"## Migration — {scenario.name}",
+        f"## Migration — {markdown_text(scenario.name)}",
         "",
         *head,
         "",
         f"Inventory: {len(plan.mp.inventory.systems)} systems. Dispositions: "
-        + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".",
+        + ", ".join(f"{markdown_text(k)} {v}" for k, v in counts.items()) + ".",
         f"Move groups: {len(plan.mp.groups)} "
         f"({sum(1 for g in plan.mp.groups if len(g.systems) > 1)}"
         " with several systems from dependency cycles, cut over together).",
@@ -125,9 +125,9 @@ def write_migration_report(scenario, plan, out_dir: Path, *, pictures: bool = Tr
         else:
             lines += ["No plan meets every dated target, and no plan moves every system at "
                       "all: the tables have no dates and there are no charts.", ""]
-        lines += [f"- {e}" for e in plan.explanation] + [""]
+        lines += [f"- {markdown_text(e)}" for e in plan.explanation] + [""]
     if plan.mp.notes:
-        lines += ["Notes:", ""] + [f"- {n}" for n in plan.mp.notes] + [""]
+        lines += ["Notes:", ""] + [f"- {markdown_text(n)}" for n in plan.mp.notes] + [""]
     lines += [f"### Quarterly progress projection{shown}", "",
               markdown_table(progress) if len(progress) else
               "No report date (targets.report_dates) falls within the plan.", ""]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netplan.report.tables import markdown_table, write_csv
+from netplan.report.tables import markdown_table, markdown_text, write_csv
 from netplan.report.topology_report import ReportSection
 
 __all__ = ["write_policy_report"]
@@ -31,12 +31,12 @@ def write_policy_report(scenario, timeline, quarterly, out_dir: Path, *,
     frame = timeline.to_frame()
     csv(frame, "timeline.csv")
     counts = frame["status"].value_counts()
-    lines = [f"## Policy timeline — {scenario.name}", "",
+    lines = [f"## Policy timeline — {markdown_text(scenario.name)}", "",
              ("Every dated target is met." if timeline.ok else
               "Not every dated target is met: " + ", ".join(
                   f"{n} {status}" for status, n in counts.items()) + "."), "",
              markdown_table(frame), ""]
-    lines += [f"- {n}" for n in getattr(timeline, "notes", [])]
+    lines += [f"- {markdown_text(n)}" for n in getattr(timeline, "notes", [])]
     if quarterly is not None:
         from netplan.io.bureau_xlsx import write_quarterly_xlsx
 

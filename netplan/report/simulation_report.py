@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from netplan.report.tables import markdown_table, write_csv
+from netplan.report.tables import markdown_table, markdown_text, write_csv
 from netplan.report.topology_report import ReportSection
 
 __all__ = ["write_simulation_report", "case_slug"]
@@ -96,8 +96,9 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
         pics += _save(sub, "validation.png", "plot_validation", validation, lang)
     files += [f"simulation/{p}" for p in pics]
 
-    lines = [f"## Simulation — {scenario.name} · systems on the cloud: {systems}", "",
-             f"**Systems on the cloud: {systems}** (`simulation.systems_on_cloud`, "
+    lines = [f"## Simulation — {markdown_text(scenario.name)} · systems on the cloud: "
+             f"{markdown_text(systems)}", "",
+             f"**Systems on the cloud: {markdown_text(systems)}** (`simulation.systems_on_cloud`, "
              "`--systems today|planned|YYYY-MM-DD`): their traffic loads their departments' "
              "lines in every case and table below.", "",
              "Flow-level simulation of the busy hour: every department and village office sends "
@@ -130,7 +131,7 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
         for case, g in failing.groupby("case", sort=False):
             by_tier = g.groupby("tier", sort=False).size()
             cut = g["reason"].str.startswith("cut off").sum()
-            lines.append(f"- **{case}**: {len(g)} units fail ("
+            lines.append(f"- **{markdown_text(case)}**: {len(g)} units fail ("
                          + ", ".join(f"{t} {n}" for t, n in by_tier.items())
                          + f"); {cut} of them are cut off (no surviving route).")
         lines += ["", markdown_table(failing[["systems_on_cloud", "case", "tier", "county",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["write_csv", "markdown_table", "write_workbook"]
+__all__ = ["write_csv", "markdown_table", "markdown_text", "write_workbook"]
 
 #: Cells of a table copied into the workbook at most (bigger ones stay in their CSV: nobody
 #: reads 40,000 link loads in Excel, and writing them takes longer than the planning).
@@ -27,6 +27,20 @@ def write_csv(df: pd.DataFrame, path: Path, *, index: bool = False) -> Path:
     return path
 
 
+def markdown_text(text: object) -> str:
+    r"""``text`` from an input (a name, a sentence naming one) made inert in Markdown.
+
+    ``<``, ``>`` and ``&`` become entities (no HTML gets through to a Markdown viewer) and
+    ``[``, ``]`` are backslash-escaped (no link or image: a site named
+    ``[x](javascript:alert(1))`` stays text). Emphasis and code marks are left alone.
+
+    >>> print(markdown_text("<script>alert(1)</script> [x](javascript:alert(1))"))
+    &lt;script&gt;alert(1)&lt;/script&gt; \[x\](javascript:alert(1))
+    """
+    out = html.escape(str(text), quote=False)
+    return out.replace("[", "\\[").replace("]", "\\]")
+
+
 def markdown_table(df: pd.DataFrame, *, max_rows: int = 40) -> str:
     """A GitHub-flavoured Markdown table of ``df`` (first ``max_rows`` rows), escaping pipes."""
     shown = df.head(max_rows)
@@ -36,7 +50,7 @@ def markdown_table(df: pd.DataFrame, *, max_rows: int = 40) -> str:
             return ""
         if isinstance(v, float):
             return f"{v:.6g}"
-        text = html.escape(str(v), quote=False)  # names are untrusted: no HTML gets through
+        text = markdown_text(v)  # names are untrusted: no HTML, no link gets through
         return text.replace("|", "\\|").replace("\n", " ")
 
     cols = [str(c) for c in shown.columns]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netplan.model.scenario import Scenario
-from netplan.report.tables import markdown_table, write_csv
+from netplan.report.tables import markdown_table, markdown_text, write_csv
 from netplan.topology import (
     ReachabilityResult,
     SurvivabilityResult,
@@ -128,7 +128,7 @@ def draw_topology_pictures(scenario: Scenario, topology: Topology, surv: Surviva
 
 def picture_markdown(pics: list[tuple[str, str]]) -> str:
     """Markdown image lines for (caption, path) pairs."""
-    return "\n".join(f"![{caption}]({path})\n" for caption, path in pics)
+    return "\n".join(f"![{markdown_text(caption)}]({path})\n" for caption, path in pics)
 
 
 def _safe(text: str) -> str:
@@ -137,11 +137,13 @@ def _safe(text: str) -> str:
 
 def _markdown(scenario, topology, summary_df, reach, reach_tier, surv, surv_tier, pics, *,
               prefix: str) -> str:
+    md = markdown_text  # names from the inputs: inert in Markdown
+    root = topology.root.replace("`", "'")  # in a code span: only a backquote could end it
     lines = [
-        f"## Topology — {scenario.region.name}",
+        f"## Topology — {md(scenario.region.name)}",
         "",
         f"{topology.n_nodes:,} nodes, {topology.n_links:,} links, carriers: "
-        f"{', '.join(topology.carriers)}. Root (province backbone): `{topology.root}`.",
+        f"{md(', '.join(topology.carriers))}. Root (province backbone): `{root}`.",
         "",
         "### Nodes and links per tier",
         "",
@@ -149,7 +151,7 @@ def _markdown(scenario, topology, summary_df, reach, reach_tier, surv, surv_tier
         "",
         "### Reachability (departments and villages)",
         "",
-        f"{reach}. Verdict: **{'PASS' if reach.all_reach else 'FAIL'}** — "
+        f"{md(reach)}. Verdict: **{'PASS' if reach.all_reach else 'FAIL'}** — "
         + ("every department and village reaches the cloud node, the exchange platform and the "
            "province backbone." if reach.all_reach else
            f"{len(reach.unreachable())} nodes miss a target (see reachability.csv)."),
@@ -164,7 +166,7 @@ def _markdown(scenario, topology, summary_df, reach, reach_tier, surv, surv_tier
     for carrier in topology.carriers:
         tiers = surv.tiers_hit_by(carrier)
         n = len(surv.affected_by_carrier(carrier))
-        lines.append(f"- **{carrier}** down: {n:,} nodes cut off; tiers hit: "
+        lines.append(f"- **{md(carrier)}** down: {n:,} nodes cut off; tiers hit: "
                      f"{', '.join(tiers) if tiers else 'none'}")
     lines += [
         "",
@@ -176,11 +178,11 @@ def _markdown(scenario, topology, summary_df, reach, reach_tier, surv, surv_tier
         "Largest single points of failure, ranked by the sites (departments and village "
         "offices) each one's failure cuts off from the cloud, the platform or the province "
         f"(`sites_cut_off_any`); `nodes_cut_off` counts the nodes that lose the root "
-        f"`{topology.root}`:",
+        f"`{root}`:",
         "",
         markdown_table(surv.articulation_points, max_rows=10),
         "",
     ]
     for caption, path in pics:
-        lines += [f"![{caption}]({prefix}{Path(path).name})", ""]
+        lines += [f"![{md(caption)}]({prefix}{Path(path).name})", ""]
     return "\n".join(lines)
