@@ -72,8 +72,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from netplan._solver import highs_outcomes, make_solver
-from netplan.errors import Issue, NetplanError, ScenarioError
+from netplan._solver import RETRY, highs_outcomes, make_solver, run_solver
+from netplan.errors import Issue, NetplanError, ScenarioError, SolverFailedError
 
 __all__ = [
     "Module",
@@ -442,6 +442,24 @@ class DimensioningResult:
         frame.attrs["units"] = {"capacity": "capacity units", "load": "capacity units"}
         return frame
 
+    def infeasible_error(self):
+        """The :class:`~netplan.errors.InfeasiblePlanError` of a result without a plan, or None.
+
+        ``INFEASIBLE`` (proven: :attr:`message` says which demand or node when a check found
+        it) and ``NO_SOLUTION`` (none found in the time limit; not a proof).
+        """
+        from netplan.errors import InfeasiblePlanError
+
+        if self.status is DimensioningStatus.INFEASIBLE:
+            return InfeasiblePlanError("no dimensioning carries every demand",
+                                       reasons=[self.message] if self.message else [])
+        if self.status is DimensioningStatus.NO_SOLUTION:
+            return InfeasiblePlanError(
+                f"no dimensioning found in {self.seconds:.1f} s (that none exists is not "
+                "proven)", reasons=[self.message] if self.message else [],
+                hint="raise the time limit")
+        return None
+
     def __str__(self) -> str:
         gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
         return (f"Dimensioning {self.status.value}: objective {self.objective}{gap}, "
@@ -485,11 +503,19 @@ def _commodities(problem: DimensioningProblem) -> dict[str, list[tuple[str, str,
     return out
 
 
+#: Enumeration steps of a modular cover in the starts (see :func:`_cover_cost`).
+COVER_MAX_STEPS = 20_000
+
+
 def _cover_cost(problem: DimensioningProblem, link: DimensioningLink, need: float
                 ) -> tuple[float, dict[int, int]] | None:
     """Cheapest modules giving ``need`` capacity beyond the pre-installed; None if impossible.
 
-    Returns the cost and ``module index -> count`` (fixed charge not included).
+    Returns the cost and ``module index -> count`` (fixed charge not included). A modular
+    catalogue is enumerated depth first, a count cut off when even the cheapest rate per unit
+    for the rest cannot beat the best cover (modules of very different sizes, 1e-3 and 1e6,
+    took billions of steps before), and for at most :data:`COVER_MAX_STEPS` steps (then the
+    best cover found so far stands: it is for the starts only).
     """
     need = need - link.pre_installed_capacity
     mods = problem.catalogue(link)
@@ -511,11 +537,14 @@ def _cover_cost(problem: DimensioningProblem, link: DimensioningLink, need: floa
     order = sorted(range(len(mods)), key=lambda k: mods[k].cost / mods[k].capacity)
     last = order[0]
     others = order[1:]
+    rate = mods[last].cost / mods[last].capacity
     best: tuple[float, dict[int, int]] | None = None
+    steps = 0
 
     def walk(i: int, rest: float, cost: float, counts: dict[int, int]) -> None:
-        nonlocal best
-        if best is not None and cost >= best[0]:
+        nonlocal best, steps
+        steps += 1
+        if best is not None and (cost >= best[0] or steps > COVER_MAX_STEPS):
             return
         if i == len(others) or len(others) > 4:
             n = max(0, math.ceil(rest / mods[last].capacity - 1e-9))
@@ -525,6 +554,11 @@ def _cover_cost(problem: DimensioningProblem, link: DimensioningLink, need: floa
             return
         k = others[i]
         for n in range(max(0, math.ceil(rest / mods[k].capacity - 1e-9)) + 1):
+            # no cover with n or more of module k beats the best: the rest costs at least
+            # the cheapest rate per unit, which module k's own cost is not below
+            floor = cost + n * mods[k].cost + max(0.0, rest - n * mods[k].capacity) * rate
+            if steps > COVER_MAX_STEPS or (best is not None and floor >= best[0]):
+                break
             walk(i + 1, rest - n * mods[k].capacity, cost + n * mods[k].cost,
                  {**counts, k: n} if n else counts)
 
@@ -1079,6 +1113,56 @@ def _unroutable(problem: DimensioningProblem) -> str | None:
                 if d.volume > max(top.values(), default=0.0) + 1e-9:
                     return (f"demand {d.demand_id} (volume {d.volume:g}) exceeds every "
                             "link's largest explicit capacity")
+    return _node_shortfall(problem)
+
+
+def _top_capacity(problem: DimensioningProblem, lk: DimensioningLink) -> float:
+    """The most capacity ``lk`` can have (``inf`` when any number of modules may go on it)."""
+    mods = problem.catalogue(lk)
+    if problem.capacity_model == "E":
+        return lk.pre_installed_capacity + max((m.capacity for m in mods), default=0.0)
+    if not mods:
+        return lk.pre_installed_capacity
+    if lk.max_capacity is not None:
+        return lk.pre_installed_capacity + lk.max_capacity
+    return math.inf
+
+
+def _node_shortfall(problem: DimensioningProblem) -> str | None:
+    """A node whose demands exceed what its links can carry at most, in some state, or None.
+
+    Every demand with an end at ``v`` crosses the cut around ``v``: with undirected links
+    (``U``) their volumes together, else those leaving and those entering ``v`` apart, must
+    fit the largest capacities of ``v``'s usable links.
+    """
+    top = [_top_capacity(problem, lk) for lk in problem.links]
+    if all(math.isinf(t) for t in top):
+        return None
+    undirected = problem.link_model == "U"
+    for state in problem.states():
+        cap_out: dict[str, float] = defaultdict(float)
+        cap_in: dict[str, float] = defaultdict(float)
+        for e, i, j in problem.arcs(state or None):
+            cap_out[i] += top[e]
+            cap_in[j] += top[e]
+        need: dict[tuple[str, str], float] = defaultdict(float)
+        for d in problem.demands:
+            if d.volume <= 0 or d.source == d.target:
+                continue
+            if undirected:
+                need[d.source, "at"] += d.volume
+                need[d.target, "at"] += d.volume
+            else:
+                need[d.source, "out of"] += d.volume
+                need[d.target, "into"] += d.volume
+        for (v, way), vol in need.items():
+            have = cap_in[v] if way == "into" else cap_out[v]
+            if vol > have + 1e-9 * max(1.0, vol):
+                when = f" when link {state} fails" if state else ""
+                return (f"node {v}: its demands need {vol:g} capacity units {way} it, but its "
+                        f"links can carry at most {have:g}{when} (each at its largest "
+                        f"{'explicit capacity' if problem.capacity_model == 'E' else 'capacity'}"
+                        "); add a larger module or a link to it, or lower its demands")
     return None
 
 
@@ -1335,12 +1419,14 @@ def _solve_highs(built: _Built, made, deadline: float, start: np.ndarray | None)
     status = h.getModelStatus()
     table = highs_outcomes()
     if status not in table:
-        raise NetplanError(f"HiGHS model status {h.modelStatusToString(status)!r} is not "
-                           "known to netplan; please report it")
+        raise SolverFailedError(f"HiGHS model status {h.modelStatusToString(status)!r} is not "
+                                "known to netplan; please report it")
     outcome = table[status]
     if outcome == "error":
-        raise NetplanError(f"HiGHS failed on the dimensioning MILP: "
-                           f"{h.modelStatusToString(status)}")
+        raise SolverFailedError(
+            f"HiGHS could not solve the dimensioning MILP (HiGHS model status "
+            f"{h.modelStatusToString(status)!r}): a solver failure or numerical trouble, so no "
+            f"plan is given rather than a possibly wrong one; {RETRY}")
     info = h.getInfo()
     x = None
     if outcome in ("optimal", "stopped") and \
@@ -1369,8 +1455,8 @@ def _solve_pulp(built: _Built, made, start: np.ndarray | None):
 
     m = built.m
     prob = pulp.LpProblem("dimensioning", pulp.LpMinimize)
-    cols = [pulp.LpVariable(f"x{c}", m.lb[c], m.ub[c],
-                            pulp.LpInteger if m.integer[c] else pulp.LpContinuous)
+    cols = [prob.add_variable(f"x{c}", m.lb[c], m.ub[c],
+                              cat=pulp.LpInteger if m.integer[c] else pulp.LpContinuous)
             for c in range(m.n_cols)]
     prob += pulp.lpSum(m.cost[c] * cols[c] for c in range(m.n_cols) if m.cost[c]) + m.offset
     for r in range(m.n_rows):
@@ -1387,21 +1473,11 @@ def _solve_pulp(built: _Built, made, start: np.ndarray | None):
     if start is not None:
         for c, v in enumerate(start):
             cols[c].setInitialValue(float(v))
-    prob.solve(made)
-    table = {
-        pulp.LpSolutionOptimal: "optimal",
-        pulp.LpSolutionIntegerFeasible: "stopped",
-        pulp.LpSolutionInfeasible: "infeasible",
-        pulp.LpSolutionNoSolutionFound: "stopped",
-        pulp.LpSolutionUnbounded: "error",
-    }
-    outcome = table[prob.sol_status]
-    if outcome == "error":
-        raise NetplanError(f"{made.name} reports the dimensioning MILP unbounded")
+    report = run_solver(prob, made, what="dimensioning MILP")
     x = None
-    if outcome in ("optimal", "stopped") and all(v.varValue is not None for v in cols):
+    if report.feasible:
         x = np.array([v.varValue for v in cols], dtype=float)
-    return outcome, x, None
+    return report.outcome, x, None
 
 
 # --------------------------------------------------------------------------- extraction
