@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from netplan.errors import InfeasiblePlanError, Issue, ScenarioError
+from netplan.errors import InfeasiblePlanError, Issue, ScenarioError, SolverFailedError
 
 __all__ = [
     "Packing",
@@ -169,7 +169,7 @@ class Packing:
 
 # --------------------------------------------------------------------------- input
 
-def _arrays(sizes, capacity) -> tuple[np.ndarray, np.ndarray]:
+def _arrays(sizes, capacity, names=None) -> tuple[np.ndarray, np.ndarray]:
     """Validate and convert to ``(n x d, d)`` arrays (int64 when integral, else float)."""
     s = np.asarray(sizes)
     c = np.asarray(capacity)
@@ -208,9 +208,12 @@ def _arrays(sizes, capacity) -> tuple[np.ndarray, np.ndarray]:
     over = np.argwhere(s > c)
     if len(over):
         i, k = over[0]
+        what = f"item {i}" if names is None or len(names) != len(s) else \
+            f"item {i} ({names[i]})"
         raise InfeasiblePlanError(
-            f"item {i} needs {s[i, k]} in dimension {k} but a host has only {c[k]} "
-            f"({len(np.unique(over[:, 0]))} items are larger than a host)")
+            f"{what} needs {s[i, k]} in dimension {k} but a host has only {c[k]} "
+            f"({len(np.unique(over[:, 0]))} items are larger than a host)",
+            hint="no packing exists: use a larger host, or split the item over several")
     return s, c
 
 
@@ -707,6 +710,17 @@ def _cpsat(s, c, k, allowed, hint, deadline, threads, seed):
     raise RuntimeError(f"CP-SAT returned {solver.status_name(st)} on the packing model")
 
 
+_HIGHS_PIP = "pip install 'pulp[highs]>=3.3,<4'"
+
+
+def _highspy_importable() -> bool:
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _milp(s, c, k, allowed, deadline, threads, solver):
     """Assignment MILP for ``k`` hosts through PuLP (HiGHS by default).
 
@@ -715,11 +729,11 @@ def _milp(s, c, k, allowed, deadline, threads, solver):
     """
     import pulp
 
-    from netplan._solver import make_solver
+    from netplan._solver import make_solver, run_solver
 
     n, d = s.shape
     lp = pulp.LpProblem("binpack", pulp.LpMinimize)
-    x = {(i, b): pulp.LpVariable(f"x{i}_{b}", cat="Binary") for i in range(n)
+    x = {(i, b): lp.add_variable(f"x{i}_{b}", cat="Binary") for i in range(n)
          for b in allowed[i]}
     lp += pulp.lpSum([])
     for i in range(n):
@@ -735,21 +749,10 @@ def _milp(s, c, k, allowed, deadline, threads, solver):
                        f"cap_{b}_{t}")
     made = make_solver(solver, time_limit_s=max(0.05, deadline - time.perf_counter()),
                        threads=threads)
-    status = lp.solve(made)
-    h = getattr(lp, "solverModel", None)
-    if h is not None and hasattr(h, "getModelStatus"):
-        import highspy
-
-        ms = h.getModelStatus()
-        if ms in (highspy.HighsModelStatus.kInfeasible,
-                  highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            return "infeasible", None
-        has = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
-        if not has:
-            return "unknown", None
-    elif status == pulp.LpStatusInfeasible:
+    report = run_solver(lp, made, what=f"packing MILP with {k} hosts")
+    if report.outcome == "infeasible":
         return "infeasible", None
-    elif status != pulp.LpStatusOptimal:
+    if not report.feasible:
         return "unknown", None
     out = np.full(n, -1, dtype=np.int64)
     for (i, b), v in x.items():
@@ -1193,7 +1196,12 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
     ScenarioError
         When shapes disagree or a size is negative.
     InfeasiblePlanError
-        When an item exceeds the host capacity in some dimension.
+        When an item exceeds the host capacity in some dimension (named when ``names`` is
+        given).
+    SolverUnavailableError
+        When ``solver`` is given and not installed. Without HiGHS (highspy) the cover and
+        arc-flow models are skipped and the log says so; a solver that fails during the
+        search leaves the packing found so far (checked, its status ``feasible``), logged.
 
     Examples
     --------
@@ -1207,8 +1215,12 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
     """
     t0 = time.perf_counter()
     deadline = t0 + float(time_limit_s)
-    s, c = _arrays(sizes, capacity)
+    s, c = _arrays(sizes, capacity, None if names is None else list(names))
     n, d = s.shape
+    if solver is not None:
+        from netplan._solver import make_solver
+
+        make_solver(solver)  # a missing solver fails here, not only if the search needs it
     if names is not None:
         names = tuple(str(x) for x in names)
         if len(names) != n:
@@ -1243,6 +1255,10 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
     free_order = [int(i) for i in np.argsort(-size, kind="stable") if int(i) not in in_clique]
     use_exact = n <= exact_max_items
     highs = solver is None or (isinstance(solver, str) and solver.lower() == "highs")
+    if highs and not _highspy_importable():
+        highs = False
+        log.append("HiGHS (highspy) cannot be imported: its cover and arc-flow models are "
+                   f"skipped ({_HIGHS_PIP})")
     cover_tried = False
     restarts = 0  # local-search runs so far: the first drops the emptiest hosts
     while ub > lb:
@@ -1357,8 +1373,12 @@ def pack(sizes, capacity, *, time_limit_s: float = 10, seed: int = 0,
                                  threads, seed)
                 name = "cpsat"
             if outcome is None:
-                outcome = _milp(s, c, k, allowed, time.perf_counter() + budget, threads,
-                                solver)
+                try:
+                    outcome = _milp(s, c, k, allowed, time.perf_counter() + budget, threads,
+                                    solver)
+                except SolverFailedError as exc:  # the packing found so far stands
+                    log.append(f"exact model failed, the best packing so far is kept: {exc}")
+                    outcome = ("unknown", None)
                 name = "milp-" + (solver if isinstance(solver, str) else
                                   getattr(solver, "name", "highs") if solver else "highs").lower()
             what, found = outcome
