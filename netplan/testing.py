@@ -79,3 +79,249 @@ def assert_cuts_match(topo: Topology, surv) -> None:
     for n, lost in cuts.items():
         assert set(surv.affected_by_node(n)) == lost, f"node {n}"
         assert table[n] == len(lost), f"node {n} count"
+
+
+# --------------------------------------------------------------------------- nothing lost
+
+#: Node kinds each destination of the extranet's own traffic ends at (as the routing rule).
+_SINK_KINDS = {"cloud": ("cloud",), "platform": ("platform",), "province": ("province",),
+               "internet": ("egress",)}
+_REQUEST_SINKS = ("cloud", "platform", "province")
+
+
+def expected_demand(scenario, topology: Topology, *, year: int | None = None,
+                    system_mbps: dict | None = None) -> pd.DataFrame:
+    """The busy-hour demand of every source, from the scenario's ``demand`` figures by formula.
+
+    A second method beside :func:`netplan.simulation.traffic.traffic_streams` (which the
+    planner and the simulator share): bulk Mbps per site and tier split by the destination
+    shares and grown to ``year``, the systems on the cloud (``system_mbps``, grown) to the
+    cloud, one platform sync job per department and hour (when there is a platform node),
+    request responses back to the sites (shares over cloud, platform and province), and the
+    dedicated networks from their year on (their sites to their hub department).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (source, sink) with demand: ``source`` (node id), ``sink`` (a destination
+        key of :data:`netplan.model.demand.DESTINATIONS`, or the hub's node id),
+        ``up_mbps`` (from the source) and ``down_mbps`` (to it).
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> from netplan.topology import build_topology
+    >>> s = tiny_scenario()
+    >>> d = expected_demand(s, build_topology(s))
+    >>> round(float(d["up_mbps"].sum()), 3)  # 74 Mbps bulk + 7 sync jobs of 400 Mbit per hour
+    74.778
+    """
+    from netplan.capacity.loads import resolve_site
+
+    d = scenario.demand
+    nodes = topology.nodes
+    base_year = d.base_year if d.base_year is not None else scenario.year
+    growth = 1.0 if year is None or base_year is None else \
+        (1.0 + d.growth_pct_per_year / 100.0) ** (year - base_year)
+    ds = d.download_share
+    rows: dict[tuple[str, str], list[float]] = {}
+
+    def add(src, sink, up, down):
+        row = rows.setdefault((src, sink), [0.0, 0.0])
+        row[0] += up
+        row[1] += down
+
+    shares = {k: getattr(d.shares, k) for k in _SINK_KINDS}
+    req = np.array([shares[k] for k in _REQUEST_SINKS])
+    req = req / req.sum() if req.sum() > 0 else req
+    has_platform = bool((nodes["kind"] == "platform").any())
+    response_mbit = d.interactive.response_kb * 8.0 / 1000.0
+    for nid, kind, tier in zip(nodes.index, nodes["kind"], nodes["tier"], strict=True):
+        if kind not in ("department", "village"):
+            continue
+        mbps = d.village_mbps if kind == "village" else d.department_mbps.get(tier, 0.0)
+        for key, share in shares.items():
+            bulk = mbps * share * growth
+            add(nid, key, bulk * (1 - ds), bulk * ds)
+        if kind == "department" and has_platform and d.platform_sync.jobs_per_hour > 0:
+            add(nid, "platform", d.platform_sync.jobs_per_hour / 3600.0
+                * d.platform_sync.size_mb * 8.0, 0.0)
+        per_min = (d.interactive.village_requests_per_min if kind == "village"
+                   else d.interactive.requests_per_min)
+        for key, share in zip(_REQUEST_SINKS, req, strict=True):
+            add(nid, key, 0.0, per_min / 60.0 * share * response_mbit)
+    for nid, mbps in (system_mbps or {}).items():
+        add(nid, "cloud", mbps * growth * (1 - ds), mbps * growth * ds)
+    for i, net in enumerate(scenario.capacity.dedicated_networks):
+        if year is not None and year < net.year or year is None and scenario.year is not None \
+                and scenario.year < net.year:
+            continue
+        hub = nodes.index[resolve_site(topology, net.department, kinds=("department",),
+                                       path=f"capacity.dedicated_networks[{i}].department")]
+        for j, site in enumerate(net.sites):
+            src = nodes.index[resolve_site(topology, site,
+                                           path=f"capacity.dedicated_networks[{i}].sites[{j}]")]
+            add(src, hub, net.busy_hour_mbps * (1 - net.download_share),
+                net.busy_hour_mbps * net.download_share)
+    out = pd.DataFrame([(s, k, u, w) for (s, k), (u, w) in rows.items()],
+                       columns=["source", "sink", "up_mbps", "down_mbps"])
+    return out[(out["up_mbps"] > 0) | (out["down_mbps"] > 0)].reset_index(drop=True)
+
+
+def _components(topology: Topology, link_up: np.ndarray) -> np.ndarray:
+    """Per node position, the id of its connected component over the lines up (networkx)."""
+    g = nx.Graph()
+    g.add_nodes_from(range(topology.n_nodes))
+    pos = topology.nodes.index.get_indexer
+    src = pos(topology.links["source"])
+    dst = pos(topology.links["target"])
+    g.add_edges_from((int(a), int(b)) for a, b, up in zip(src, dst, link_up, strict=True) if up)
+    comp = np.empty(topology.n_nodes, dtype=np.int64)
+    for k, members in enumerate(nx.connected_components(g)):
+        comp[list(members)] = k
+    return comp
+
+
+def _cut_sites(topology: Topology, comp: np.ndarray) -> set[str]:
+    """Sites (departments, village offices) with no route to some destination that exists."""
+    kinds = topology.nodes["kind"].to_numpy()
+    site_pos = np.flatnonzero(np.isin(kinds, ["department", "village"]))
+    gone = np.zeros(len(site_pos), dtype=bool)
+    for kk in _SINK_KINDS.values():
+        at = np.flatnonzero(np.isin(kinds, kk))
+        if len(at):
+            gone |= ~np.isin(comp[site_pos], comp[at])
+    return set(topology.nodes.index[site_pos[gone]])
+
+
+def _check_line_cut_offs(topology: Topology, loads) -> None:
+    """Each single line's loss: the sites it cuts off are those ``loads.cut_off`` lists."""
+    ids = topology.nodes.index
+    for pos, lid in enumerate(topology.links.index):
+        up = np.ones(topology.n_links, dtype=bool)
+        up[pos] = False
+        expect = _cut_sites(topology, _components(topology, up))
+        listed = set(ids[loads.cut_off.get(f"link:{lid}", np.zeros(0, dtype=np.int64))])
+        assert listed == expect, (
+            f"link:{lid}: cut-off sites differ; not listed: {sorted(expect - listed)[:3]}, "
+            f"listed but reachable: {sorted(listed - expect)[:3]}")
+
+
+def check_load_conservation(scenario, topology: Topology, loads, *,
+                            system_mbps: dict | None = None, states: list[str] | None = None,
+                            rel_tol: float = 1e-9) -> dict[str, dict[str, float]]:
+    """Check that the link loads carry every source's demand to its sinks, and nothing else.
+
+    In every failure state and year of ``loads`` (a
+    :class:`~netplan.capacity.loads.LinkLoads`), with the demand of :func:`expected_demand`
+    and reachability from a graph search over the lines up (networkx, a second method):
+
+    - at every node that is no sink, what leaves minus what arrives is the demand it sends
+      minus what it receives over routes that exist (transit nodes: zero, so nothing is lost
+      or made up on the way); at a site with one neighbour, its upload and its download each;
+    - what the sink nodes take in minus what they send equals the demand routed in all;
+    - the demand with no route is the state's ``unrouted_mbps`` (routed plus unrouted is the
+      whole demand), and the sites with no route to some destination that exists are its
+      ``cut_off`` sites;
+    - every single-line state is either loaded or counted in ``skipped_links``, and each
+      line's loss lists the sites it cuts off (when the single lines were loaded).
+
+    Parameters
+    ----------
+    states : list of str, optional
+        State names to check (default every state loaded, single lines included).
+
+    Returns
+    -------
+    dict
+        Per state name: ``demand_mbps``, ``routed_mbps`` and ``cut_off_mbps`` (upload plus
+        download, the last year), for the test to report.
+    """
+    nodes = topology.nodes
+    n = topology.n_nodes
+    tr = loads.trunks
+    kinds = nodes["kind"].to_numpy()
+    singles = bool(loads.link_states) or loads.skipped_links > 0  # single lines loaded
+    assert not singles or len(loads.link_states) + loads.skipped_links == topology.n_links, (
+        f"{topology.n_links} lines, {len(loads.link_states)} loaded and "
+        f"{loads.skipped_links} skipped")
+    names = [s.name for s in (*loads.states, *loads.link_states)] if states is None else states
+    if states is None and singles:  # every line's loss, loaded or skipped: its cut-offs
+        _check_line_cut_offs(topology, loads)
+    demand = {year: expected_demand(scenario, topology, year=year, system_mbps=system_mbps)
+              for year in loads.years}
+    missing = sorted({k for k, kk in _SINK_KINDS.items() if not np.isin(kinds, kk).any()
+                      and any((demand[y]["sink"] == k).any() for y in demand)})
+    assert sorted(loads.no_destination) == missing, (
+        f"destinations with demand and no node: {missing}, the loads say "
+        f"{list(loads.no_destination)}")
+    out = {}
+    for name in names:
+        st = loads.state(name)
+        comp = _components(topology, st.link_up)
+        ld = loads.state_loads(name)  # (years, trunks, 2)
+        for k, year in enumerate(loads.years):
+            dem = demand[year]
+            src = nodes.index.get_indexer(dem["source"])
+            sink_is_key = dem["sink"].isin(list(_SINK_KINDS)).to_numpy()
+            reach = np.zeros(len(dem), dtype=bool)
+            sink_nodes = set()
+            for key, kk in _SINK_KINDS.items():
+                at = np.flatnonzero(np.isin(kinds, kk))
+                sink_nodes.update(at.tolist())
+                sel = (dem["sink"] == key).to_numpy()
+                reach[sel] = np.isin(comp[src[sel]], comp[at])
+            hub = ~sink_is_key
+            hub_pos = nodes.index.get_indexer(dem.loc[hub, "sink"])
+            reach[hub] = comp[src[hub]] == comp[hub_pos]
+            sink_nodes.update(hub_pos.tolist())
+            up = dem["up_mbps"].to_numpy()
+            down = dem["down_mbps"].to_numpy()
+            # expected balance (out - in) at each node
+            bal = np.zeros(n)
+            np.add.at(bal, src[reach], up[reach] - down[reach])
+            out_up = np.zeros(n)
+            in_down = np.zeros(n)
+            np.add.at(out_up, src[reach], up[reach])
+            np.add.at(in_down, src[reach], down[reach])
+            arc = ld[k]  # (trunks, 2): [:, 0] u -> v, [:, 1] v -> u
+            leave = np.bincount(tr.u, arc[:, 0], n) + np.bincount(tr.v, arc[:, 1], n)
+            arrive = np.bincount(tr.v, arc[:, 0], n) + np.bincount(tr.u, arc[:, 1], n)
+            total = float(up.sum() + down.sum())
+            tol = rel_tol * max(1.0, total)
+            sinks = np.zeros(n, dtype=bool)
+            sinks[list(sink_nodes)] = True
+            got = leave - arrive
+            bad = np.flatnonzero(~sinks & (np.abs(got - bal) > tol))
+            assert not len(bad), (
+                f"{name} {year}: at {nodes.index[bad[0]]} out - in = {got[bad[0]]:.6g} Mbps, "
+                f"its routed demand {bal[bad[0]]:.6g} ({len(bad)} nodes differ)")
+            # what the sinks take in, net of what they send themselves (a hub is a site too)
+            routed = float(up[reach].sum() - down[reach].sum() - bal[sinks].sum())
+            taken = float(-(got[sinks]).sum())
+            assert abs(taken - routed) <= tol, (
+                f"{name} {year}: sinks take in {taken:.6g} Mbps net, the routed demand is "
+                f"{routed:.6g}")
+            degree = np.bincount(np.r_[tr.u, tr.v], minlength=n)
+            leaf = ~sinks & (degree == 1) & np.isin(kinds, ["department", "village"])
+            bad = np.flatnonzero(leaf & ((np.abs(leave - out_up) > tol)
+                                         | (np.abs(arrive - in_down) > tol)))
+            assert not len(bad), (
+                f"{name} {year}: site {nodes.index[bad[0]]} sends {leave[bad[0]]:.6g} and "
+                f"receives {arrive[bad[0]]:.6g} Mbps; its routed demand {out_up[bad[0]]:.6g} "
+                f"up, {in_down[bad[0]]:.6g} down")
+            cut_mbps = float(up[~reach].sum() + down[~reach].sum())
+            routed_mbps = float(up[reach].sum() + down[reach].sum())
+            counted = float(loads.unrouted_mbps[name][k])
+            assert abs(counted - cut_mbps) <= tol, (
+                f"{name} {year}: {cut_mbps:.6g} Mbps have no route, the loads count "
+                f"{counted:.6g} as unrouted")
+            # sites with no route to a destination that exists are cut off (demand or not)
+            expect_cut = _cut_sites(topology, comp)
+            listed = set(nodes.index[loads.cut_off.get(name, np.zeros(0, dtype=np.int64))])
+            assert listed == expect_cut, (
+                f"{name}: cut-off sites differ; not listed: {sorted(expect_cut - listed)[:3]}, "
+                f"listed but reachable: {sorted(listed - expect_cut)[:3]}")
+            out[name] = {"demand_mbps": total, "routed_mbps": routed_mbps,
+                         "cut_off_mbps": cut_mbps}
+    return out

@@ -30,7 +30,7 @@ from netplan.errors import Issue, ScenarioError
 from netplan.model.capacity import DedicatedNetwork
 from netplan.model.scenario import Scenario
 from netplan.topology import Topology
-from netplan.topology.routing import Router, Trunks
+from netplan.topology.routing import ROUTE_KINDS, Router, Trunks
 
 __all__ = ["FailureState", "LinkLoads", "link_loads", "failure_states", "resolve_site",
            "DESTINATION_KEYS"]
@@ -175,6 +175,15 @@ class LinkLoads:
     skipped_links : int
         Lines whose loss changes nothing (no traffic on them, or a parallel line of the same
         latency takes over... the latter still counts as a capacity change and is kept).
+    unrouted_mbps : dict of str to numpy.ndarray
+        Per state name (normal, carriers, the single lines loaded or skipped as cutting sites
+        off), per year: the demand (Mbps, uploads plus downloads) that no route carries — the
+        traffic of sites cut off from a destination, and traffic toward a destination the
+        network has no node of (``no_destination``). Routed plus unrouted is the whole demand:
+        nothing is lost silently.
+    no_destination : tuple of str
+        Destinations with demand but no node of their kind (e.g. ``platform`` without an
+        exchange platform); their traffic is in ``unrouted_mbps``, not in ``cut_off``.
     """
 
     topology: Topology = field(repr=False)
@@ -187,6 +196,8 @@ class LinkLoads:
     cut_off: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     dedicated_mbps: np.ndarray | None = field(default=None, repr=False)
     skipped_links: int = 0
+    unrouted_mbps: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    no_destination: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ views
 
@@ -410,14 +421,17 @@ def _by_year(system_mbps) -> bool:
 
 def _state_loads(trunks: Trunks, demand: _Demand, link_up: np.ndarray,
                  site_pos: np.ndarray, *, only: set[int] | None = None,
-                 per_key: list | None = None,
-                 routed: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 per_key: list | None = None, per_key_lost: list | None = None,
+                 routed: dict | None = None,
+                 lost: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Arc loads (n_arcs, columns) of one state, and the sites cut off from some destination.
 
-    With ``only`` (destination indices) and ``per_key`` (normal arc loads per destination),
-    the other destinations keep their normal loads (their routes do not use what failed).
-    ``routed``, when given, receives per destination index its DAG and carried arc flows
-    (the normal state's, for the local re-routes of the single-line states).
+    With ``only`` (destination indices), ``per_key`` (normal arc loads per destination) and
+    ``per_key_lost`` (normal unrouted demand per destination), the other destinations keep
+    their normal loads (their routes do not use what failed). ``routed``, when given, receives
+    per destination index its DAG and carried arc flows (the normal state's, for the local
+    re-routes of the single-line states); ``lost``, when given, receives per destination index
+    the demand columns no route carries (cut-off sources, or no node of its kind).
     """
     router = Router(trunks, link_up)
     T = trunks.n_trunks
@@ -425,18 +439,30 @@ def _state_loads(trunks: Trunks, demand: _Demand, link_up: np.ndarray,
     cut = np.zeros(len(site_pos), dtype=bool)
     for i, (key, mat) in enumerate(zip(demand.keys, demand.matrices, strict=True)):
         if isinstance(key, str) and len(router._dest[key]) == 0:
-            continue  # no node of that kind: nothing goes there
+            if lost is not None:  # no node of that kind: all of it unrouted, counted
+                lost.append(mat.sum(axis=0))
+            continue
         if only is not None and i not in only:
             total += per_key[i]
+            if lost is not None:
+                lost.append(per_key_lost[i])
             continue
         dag = router.dag(key if isinstance(key, str) else np.array([key]))
         arcs = _carried(dag, mat, T)
         total += _directions(arcs, T)
         if routed is not None:
             routed[i] = (dag, arcs)
+        if lost is not None:
+            lost.append(mat[~np.isfinite(dag.distance_ms)].sum(axis=0))
         if isinstance(key, str):
             cut |= ~np.isfinite(dag.distance_ms[site_pos])
     return total, site_pos[cut]
+
+
+def _per_year(lost: list, Y: int) -> np.ndarray:
+    """Unrouted demand columns of every destination → Mbps per year (both directions)."""
+    cols = np.sum(lost, axis=0) if lost else np.zeros(4 * Y)
+    return cols.reshape(2, Y, 2).sum(axis=(0, 2))
 
 
 def _carried(dag, mat: np.ndarray, T: int) -> np.ndarray:
@@ -516,27 +542,38 @@ def link_loads(scenario: Scenario, topology: Topology, *, years: list[int] | Non
     states = failure_states(topology, carriers=carriers)
     loads = np.zeros((len(states), Y, trunks.n_trunks, 2))
     cut_off = {}
+    unrouted: dict[str, np.ndarray] = {}
     dedicated = None
     normal_routes: dict = {}
+    normal_lost: list = []
     for i, s in enumerate(states):
-        arcs, cut = _state_loads(trunks, demand, s.link_up, site_pos,
+        lost: list = []
+        arcs, cut = _state_loads(trunks, demand, s.link_up, site_pos, lost=lost,
                                  routed=normal_routes if i == 0 and single_links else None)
         loads[i], ded = _year_loads(arcs, trunks.n_trunks, Y)
         if i == 0:
             dedicated = ded
+            normal_lost = lost
         cut_off[s.name] = cut
+        unrouted[s.name] = _per_year(lost, Y)
     link_states, changes, skipped = [], [], 0
     if single_links:
         link_states, changes, skipped = _single_links(topology, trunks, demand, site_pos,
-                                                      loads[0], Y, cut_off, normal_routes)
+                                                      loads[0], Y, cut_off, normal_routes,
+                                                      unrouted, normal_lost)
+    present = {k for k in DESTINATION_KEYS if len(topology.nodes_of_kind(*ROUTE_KINDS[k]))}
+    no_dest = tuple(k for i, k in enumerate(demand.keys) if isinstance(k, str)
+                    and k not in present and demand.matrices[i].any())
     return LinkLoads(topology=topology, trunks=trunks, years=list(years), states=states,
                      loads_mbps=loads, link_states=link_states, link_changes=changes,
                      cut_off=cut_off,
                      dedicated_mbps=dedicated if dedicated is not None and dedicated.any()
-                     else None, skipped_links=skipped)
+                     else None, skipped_links=skipped, unrouted_mbps=unrouted,
+                     no_destination=no_dest)
 
 
-def _single_links(topology, trunks, demand, site_pos, normal, Y, cut_off, normal_routes):
+def _single_links(topology, trunks, demand, site_pos, normal, Y, cut_off, normal_routes,
+                  unrouted, normal_lost):
     """The single-line failure states that change a load or a capacity, and their loads.
 
     A line with a parallel line as fast only takes capacity away (routes stay). A bridge cuts
@@ -545,7 +582,8 @@ def _single_links(topology, trunks, demand, site_pos, normal, Y, cut_off, normal
     upstream end ``x`` is the only way out for all traffic that reaches it (no route enters
     ``x``'s part of the network from outside it), only ``x``'s next hops change: the traffic
     arriving at ``x`` is re-split over its other lines (local re-route). Every other line's
-    loss is routed again in full.
+    loss is routed again in full. ``unrouted`` receives each state's demand no route carries
+    (``normal_lost``, per destination, is the normal state's).
     """
     from netplan.topology.analysis import _dfs, bridge_cut_offs
 
@@ -565,38 +603,56 @@ def _single_links(topology, trunks, demand, site_pos, normal, Y, cut_off, normal
     is_site = np.zeros(len(kinds), dtype=bool)
     is_site[site_pos] = True
     local = _LocalReroute(trunks, demand, normal_routes)
+    # per destination, the trunks its routes use (a route with no traffic on it still
+    # decides who is cut off when the line goes)
+    on_routes = {i: np.bincount(dag.arc >> 1, minlength=T) > 0 for i, dag in local.dag_of.items()}
+    used = np.logical_or.reduce(list(on_routes.values())) if on_routes else np.zeros(T, bool)
     states, changes, skipped = [], [], 0
     all_states = failure_states(topology, carriers=False, links=True)[1:]
     order, starts = group_positions(link_trunk, T)  # trunk t: order[starts[t]:starts[t + 1]]
     for pos, s in enumerate(all_states):
         t = link_trunk[pos]
-        if trunk_load[t] <= 0:
-            skipped += 1  # carries nothing: no route uses it
+        if trunk_load[t] <= 0 and not used[t]:
+            skipped += 1  # no route uses it
             continue
         if lines[t] > 1:
             others = order[starts[t]:starts[t + 1]]
             others = others[others != pos]
             if lat[others].min() <= min_lat[t] + 1e-12:
-                if cap[pos] <= 0:
-                    skipped += 1
+                if cap[pos] <= 0 or trunk_load[t] <= 0:
+                    skipped += 1  # the routes stay and it carries nothing
                     continue
                 states.append(s)  # the routes stay: only the trunk's capacity drops
                 changes.append((np.array([t]), normal[:, [t], :].transpose(1, 0, 2)))
+                unrouted[s.name] = unrouted["normal"]
                 continue
         if pos in bridges and not is_dest[bridges[pos]].any():
-            cut = bridges[pos][is_site[bridges[pos]]]
+            behind = bridges[pos]
+            cut = behind[is_site[behind]]
             if len(cut):
                 cut_off[s.name] = cut
+                # everything the far side sends and receives, beyond what normal loses
+                far = np.zeros(len(kinds), dtype=bool)
+                far[behind] = True
+                extra = [m[far & np.isfinite(local.dag_of[i].distance_ms)].sum(axis=0)
+                         if i in local.dag_of else np.zeros(m.shape[1])
+                         for i, m in enumerate(demand.matrices)]
+                unrouted[s.name] = unrouted["normal"] + _per_year(extra, Y)
             skipped += 1  # loads elsewhere only drop
             continue
         got = None
         if lines[t] == 1:
             got = local.reroute(int(t), normal, Y, lambda x: _behind(dfs, cut_parts, x))
+            if got is not None:
+                unrouted[s.name] = unrouted["normal"]  # re-routed locally: nothing cut off
         if got is None:
-            # destinations whose traffic crosses the line: the others keep their routes
-            only = {i for i in local.dag_of if local.per_key[i][[2 * t, 2 * t + 1]].any()}
+            # destinations whose routes cross the line: the others keep their routes
+            only = {i for i, uses in on_routes.items() if uses[t]}
+            lost: list = []
             arcs, cut = _state_loads(trunks, demand, s.link_up, site_pos, only=only,
-                                     per_key=local.per_key)
+                                     per_key=local.per_key, per_key_lost=normal_lost,
+                                     lost=lost)
+            unrouted[s.name] = _per_year(lost, Y)
             full, _ = _year_loads(arcs, T, Y)
             diff = np.flatnonzero((np.abs(full - normal) > 1e-9).any(axis=(0, 2)))
             diff = np.union1d(diff, [t]).astype(np.int64)
@@ -679,8 +735,6 @@ class _LocalReroute:
                 continue
             x = int(dag.tail[hit[0]])
             demand = self.arrive[k][x]
-            if not demand.any():
-                continue
             inside = behind(x)
             mask = np.zeros(len(dag.distance_ms), dtype=bool)
             mask[inside] = True
@@ -701,6 +755,8 @@ class _LocalReroute:
             best = dist.min() if len(dist) else np.inf
             if not np.isfinite(best):
                 return None  # cut off: not local
+            if not demand.any():
+                continue  # no traffic to move (checked: x is not cut off from it)
             arc_out = np.where(tr.u[mine] == x, 2 * mine, 2 * mine + 1)
             hops = np.flatnonzero(np.abs(dist - best) <= 1e-9 * max(1.0, best))
             sig = dag.sigma[far[hops]]

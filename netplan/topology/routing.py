@@ -300,7 +300,9 @@ class Router:
         tails, heads, arcs = [], [], []
         for a_end, b_end, offset in ((u, v, 0), (v, u, 1)):
             da, db = d[a_end], d[b_end]
-            ok = alive & np.isfinite(da) & np.isfinite(db) & (da > 1e-12)
+            # a next hop is strictly nearer: with zero-latency lines (weight 1e-9) the
+            # tolerance alone would also admit arcs back, and traffic would go round
+            ok = alive & np.isfinite(da) & np.isfinite(db) & (da > 1e-12) & (db < da)
             with np.errstate(invalid="ignore"):
                 ok &= np.abs(da - db - w) <= 1e-9 * np.maximum(1.0, da)
             t = np.flatnonzero(ok)
@@ -349,7 +351,7 @@ class Router:
                 lo, hi = self._ptr[node], self._ptr[node + 1]
                 for j in range(hi - 1, lo - 1, -1):
                     nb = self._nbr[j]
-                    if abs(d[node] - d[nb] - self._w[j]) <= tol:
+                    if d[nb] < d[node] and abs(d[node] - d[nb] - self._w[j]) <= tol:
                         stack.append((nb, (*path, int(self._tr[j]))))
         self._cache[key] = out
         return out
