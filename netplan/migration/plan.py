@@ -213,6 +213,14 @@ def plan_migration(
     done, as_of
         Re-plan from progress: systems already migrated (id → date) and the re-plan date.
 
+    Raises
+    ------
+    SolverUnavailableError
+        When the backend's solver is not installed (OR-Tools for ``cpsat``, the MILP solver
+        for ``milp``), naming the pip command.
+    SolverFailedError
+        When the solver failed and no stage found a plan (else the plan found stands).
+
     Returns
     -------
     MigrationPlan
@@ -248,6 +256,12 @@ def plan_migration(
                          time_limit_s=max(0.0, limit - (time.perf_counter() - t_call)),
                          work_limit=WorkLimit.from_policy(policy),
                          seed=seed)
+    if schedule.status is SolveStatus.NO_SOLVER:  # not "no plan found": the backend is absent
+        from netplan.errors import SolverUnavailableError
+
+        raise SolverUnavailableError(
+            f"the {schedule.backend} backend cannot run: {'; '.join(schedule.log)}; or choose "
+            "backend 'milp' (HiGHS, installed with netplan)")
     if schedule.starts is not None:
         return MigrationPlan(schedule.status, schedule, mp)
     # the side searches are capped by schedules; with a deterministic policy the clock is only

@@ -184,3 +184,37 @@ def test_feasible_plan_has_no_error():
     scenario, inventory = tiny_migration()
     plan = plan_migration(scenario, inventory, backend="heuristic", time_limit_s=2)
     assert plan.feasible and plan.infeasible_error() is None
+
+
+def test_cpsat_backend_missing_is_solver_unavailable(monkeypatch):
+    """Before: NO_SOLVER went on to the relaxed plan, saying "the search found no plan"."""
+    from netplan.examples import tiny_migration
+    from netplan.migration.plan import plan_migration
+
+    monkeypatch.setitem(sys.modules, "ortools.sat.python", None)
+    scenario, inventory = tiny_migration()
+    with pytest.raises(SolverUnavailableError,
+                       match=r"cpsat backend cannot run: OR-Tools is not installed; "
+                             r"pip install 'netplan\[cpsat\]'"):
+        plan_migration(scenario, inventory, backend="cpsat", time_limit_s=2)
+
+
+def test_failed_exact_stage_without_any_plan_is_raised():
+    """A deadline the heuristic cannot meet (b after a, both by period 2: impossible), and an
+    exact stage that fails: the failure is the answer, not a silent NO_SOLUTION."""
+    from netplan.errors import SolverFailedError
+    from netplan.migration.solve import ExactOutcome, portfolio
+
+    class Failing:
+        heuristic_share = {"makespan": 0.5, "weighted_completion": 0.5}
+        exact_share = {"makespan": 0.5, "weighted_completion": 0.5}
+
+        def run(self, project, **kw):
+            err = SolverFailedError("Broken could not solve the schedule MILP")
+            return ExactOutcome("error", log=[f"MILP failed: {err}"], error=err)
+
+    p = Project((Activity("a", 2, (1,), deadline=2), Activity("b", 1, (1,), deadline=2)),
+                np.array([1]), ((0, 1),), horizon=6)
+    with pytest.raises(SolverFailedError, match="Broken could not solve"):
+        portfolio(p, Failing(), backend="test", time_limit_s=0.2, work_limit=None, seed=0,
+                  initial=None)
