@@ -1,0 +1,445 @@
+"""Memory and time a run needs, estimated from the scenario before anything runs.
+
+:func:`estimate_run_resources` counts what drives the cost of each stage — sites, links,
+failure states, systems — from the scenario model alone, *without* building the topology:
+a synthetic region's totals (``region.synthetic``) are used as they are, a listed region's
+divisions are summed, and the link count follows the same rules as
+:func:`netplan.topology.build_topology` (each node uplinked over ``min(carriers of its
+tier, carriers of its parent)`` lines). It then applies a model fitted to measured runs
+(:data:`MEASURED`). :func:`check_resources` compares the estimate with the memory the
+machine (or its cgroup) has available and raises a :class:`~netplan.errors.NetplanError`
+naming the figures when it does not fit, so a scenario too large for the machine fails
+before anything runs, not by an out-of-memory kill part-way through.
+
+Measured
+--------
+Every figure is one fresh process, ``/usr/bin/time -v`` (wall clock and "Maximum resident set
+size"), on a 2-core machine shared with other jobs (the 1-minute load average before/after
+is given; the wall times are noisy, the peak memory is not)::
+
+    /usr/bin/time -v netplan <command> <scenario.yaml> --out /tmp/x --no-plot --quiet
+
+See :data:`MEASURED` (filled from ``benchmarks/run_resources.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from netplan.errors import NetplanError
+from netplan.model.diagnose import carriers_in_use
+from netplan.model.scenario import DepartmentTier, Scenario
+
+__all__ = ["ScenarioSize", "ResourceEstimate", "scenario_size", "estimate_run_resources",
+           "available_memory_mib", "check_resources", "STAGES", "MEASURED"]
+
+#: The stages of ``netplan run``, in order (as ``netplan.cli.CAPABILITIES`` names them).
+STAGES: tuple[str, ...] = ("topology", "migration", "capacity", "simulation", "policy")
+
+
+@dataclass(frozen=True)
+class ScenarioSize:
+    """What drives a run's memory and time, counted from the scenario model.
+
+    ``nodes`` and ``links`` are exactly those :func:`netplan.topology.build_topology` builds;
+    ``failure_states`` those the capacity stage loads (normal, each carrier down, each
+    single line down); ``simulated_cases`` the simulations of the busy hour (normal and each
+    failure case); ``systems`` the inventory's rows (0 without an inventory, ``None`` when
+    the inventory is not a CSV file whose lines can be counted cheaply).
+    """
+
+    scenario: str
+    provinces: int
+    cities: int
+    counties: int
+    towns: int
+    villages: int
+    departments: int
+    carriers: int
+    nodes: int
+    links: int
+    failure_states: int
+    simulated_cases: int
+    systems: int | None
+
+    @property
+    def sites(self) -> int:
+        """Sites that send traffic: villages, towns, counties, cities and departments."""
+        return self.villages + self.towns + self.counties + self.cities + self.departments
+
+
+def _departments(spec: DepartmentTier | None) -> int:
+    if spec is None:
+        return 0
+    return len(spec.names) if spec.names is not None else int(spec.count or 0)
+
+
+def _lines(spec: DepartmentTier | None, parent_carriers: int) -> int:
+    return 0 if spec is None else min(spec.carriers, parent_carriers)
+
+
+def _division_counts(scenario: Scenario) -> tuple[int, int, int, int, int]:
+    """Provinces, cities, counties, towns and villages; a synthetic region is not expanded."""
+    syn = scenario.region.synthetic
+    if syn is not None:
+        return syn.provinces, syn.cities, syn.counties, syn.towns, syn.villages
+    provinces = scenario.region.provinces
+    cities = [c for p in provinces for c in p.cities]
+    counties = [k for c in cities for k in c.counties]
+    return (len(provinces), len(cities), len(counties), sum(k.n_towns for k in counties),
+            sum(k.n_villages for k in counties))
+
+
+def _hosting_cities(where, scenario: Scenario, n_cities: int) -> int:
+    """How many cities host a cloud node or the platform (as ``build._hosts``)."""
+    if where == "every":
+        return n_cities
+    if where is None:
+        return 1 if n_cities else 0
+    return len(set(where) & set(scenario.region.city_names()))
+
+
+def _inventory_rows(scenario: Scenario) -> int | None:
+    if scenario.inventory is None:
+        return 0
+    path = Path(scenario.inventory.path)
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return None
+    with path.open("rb") as fh:
+        lines = sum(1 for line in fh if line.strip())
+    return max(lines - 1, 0)
+
+
+def scenario_size(scenario: Scenario, *, single_links: bool = True) -> ScenarioSize:
+    """Count the sites, links and failure states of a scenario without building it.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario.
+    single_links : bool
+        Whether the capacity stage loads every single-line failure (``netplan capacity`` and
+        ``netplan run`` do).
+
+    Returns
+    -------
+    ScenarioSize
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> size = scenario_size(tiny_scenario())
+    >>> size.nodes, size.links
+    (25, 35)
+    """
+    ex = scenario.extranet
+    tiers = ex.tiers
+    deps = ex.departments
+    n_car = len(ex.carriers)
+    P, C, K, W, V = _division_counts(scenario)
+    cc = min(tiers.city.carriers, n_car)          # each city's POPs
+    kc = min(tiers.county.carriers, cc)           # each county's lines
+    wc = min(tiers.town.carriers, kc)             # each town's lines
+    vc = min(tiers.village.carriers, wc)          # each village's lines
+    d_city, d_county, d_town = (_departments(deps.city), _departments(deps.county),
+                                _departments(deps.town))
+    nodes = (1 if P > 1 else 0) + P + C * (1 + cc) + K + W + V
+    links = C * 2 * cc + K * kc + W * wc + V * vc
+    if P > 1:
+        links += P * min(tiers.province.carriers if tiers.province else n_car, n_car)
+    if ex.internet_egress is not None:
+        nodes += C
+        links += C * min(ex.internet_egress.carriers, cc)
+    for node in scenario.cloud:
+        hosts = _hosting_cities(node.cities, scenario, C)
+        nodes += hosts
+        links += hosts * node.links
+    if scenario.exchange_platform is not None:
+        hosts = _hosting_cities(scenario.exchange_platform.cities, scenario, C)
+        nodes += hosts
+        links += hosts * scenario.exchange_platform.links
+    departments = C * d_city + K * d_county + W * d_town
+    nodes += departments
+    links += (C * d_city * _lines(deps.city, cc) + K * d_county * _lines(deps.county, kc)
+              + W * d_town * _lines(deps.town, wc))
+    used = len(carriers_in_use(scenario))  # carriers with a line: failed one at a time
+    failures = scenario.simulation.failures
+    cases = len(failures) if failures is not None else used
+    return ScenarioSize(
+        scenario=scenario.name, provinces=P, cities=C, counties=K, towns=W, villages=V,
+        departments=departments, carriers=used, nodes=nodes, links=links,
+        failure_states=1 + used + (links if single_links else 0),
+        simulated_cases=1 + cases, systems=_inventory_rows(scenario))
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class _StageModel:
+    """One stage's cost above the base, ``L`` the links in thousands (see :data:`MODEL`).
+
+    Memory ``mib0 + mib_per_klink · L``; time ``s0 + s_per_klink · L + s_per_klink2 · L²``
+    (capacity: each single-line state that is routed again costs in proportion to the
+    network, and their number grows with it), times the simulated cases for the simulation.
+    """
+
+    mib0: float = 0.0
+    mib_per_klink: float = 0.0
+    s0: float = 0.0
+    s_per_klink: float = 0.0
+    s_per_klink2: float = 0.0
+
+
+#: Peak resident memory of a fresh ``netplan`` process that has imported what the commands
+#: need and read the scenario (MiB), and its CPU time (s): ``netplan topology`` on the tiny
+#: scenario.
+BASE_MIB = 249.0
+BASE_S = 4.0
+#: Per stage: what it adds above the base (fitted, see the module docstring).
+MODEL: dict[str, _StageModel] = {
+    "topology": _StageModel(mib_per_klink=1.85, s_per_klink=0.02, s0=1.0),
+    "migration": _StageModel(mib0=85.0, s0=11.0),
+    "capacity": _StageModel(mib0=20.0, mib_per_klink=4.2, s0=14.0, s_per_klink=1.0,
+                            s_per_klink2=0.01),
+    "simulation": _StageModel(mib0=300.0, mib_per_klink=1.0, s0=30.0, s_per_klink=1.0),
+    "policy": _StageModel(s0=1.0),
+}
+
+#: The measured points the model is fitted to (see the module docstring).
+MEASURED: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResourceEstimate:
+    """The estimated peak memory and time of some stages of a run, and what drives them.
+
+    Attributes
+    ----------
+    peak_memory_mib : float
+        Peak resident set size of the ``netplan`` process, MiB.
+    seconds : float
+        CPU time of the stages on one core (the wall time on an idle machine), s.
+    size : ScenarioSize
+        The counts the estimate is made from.
+    stages : tuple of str
+        The stages estimated, in run order.
+    stage_memory_mib, stage_seconds : dict of str to float
+        Each stage alone (as its own command would run it: ``netplan topology``, …).
+    """
+
+    peak_memory_mib: float
+    seconds: float
+    size: ScenarioSize
+    stages: tuple[str, ...]
+    stage_memory_mib: dict[str, float] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def command(self) -> str:
+        """The command these stages make up (``netplan run``, ``netplan topology``, …)."""
+        return _command(self.stages)
+
+    def drivers(self) -> str:
+        """The counts behind the estimate, in words."""
+        z = self.size
+        parts = [f"{z.villages:,} villages", f"{z.towns:,} towns", f"{z.counties:,} counties",
+                 f"{z.nodes:,} nodes", f"{z.links:,} links", f"{z.carriers} carriers"]
+        if "capacity" in self.stages:
+            parts.append(f"{z.failure_states:,} failure states")
+        if "simulation" in self.stages:
+            parts.append(f"{z.simulated_cases} simulated cases of {z.sites:,} sites")
+        if "migration" in self.stages and z.systems:
+            parts.append(f"{z.systems:,} systems")
+        return ", ".join(parts)
+
+
+def _command(stages: Iterable[str]) -> str:
+    chosen = set(stages)
+    if chosen >= {"topology", "capacity", "simulation"}:
+        return "netplan run"
+    for command, needs in (("netplan topology", {"topology"}), ("netplan capacity", {"capacity"}),
+                           ("netplan simulate", {"simulation"}),
+                           ("netplan schedule", {"migration", "policy"})):
+        if needs & chosen and chosen <= needs | {"migration"}:
+            return command
+    return "netplan (" + ", ".join(s for s in STAGES if s in chosen) + ")"
+
+
+def _stage_cost(stage: str, size: ScenarioSize) -> tuple[float, float]:
+    m = MODEL[stage]
+    k = size.links / 1000
+    mib = m.mib0 + m.mib_per_klink * k
+    sec = m.s0 + m.s_per_klink * k + m.s_per_klink2 * k * k
+    if stage == "capacity" and size.failure_states <= 1 + size.carriers:
+        sec = m.s0 + m.s_per_klink * k  # no single-line states: no quadratic term
+    if stage == "simulation":
+        sec = m.s0 + (m.s_per_klink * k) * size.simulated_cases
+    if stage == "migration" and not size.systems:
+        return 0.0, 0.0
+    return mib, sec
+
+
+def estimate_run_resources(scenario: Scenario, *, stages: Iterable[str] = STAGES,
+                           single_links: bool = True) -> ResourceEstimate:
+    """Estimate the peak memory and the time of a run's stages, before anything runs.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario. Only counts are read (:func:`scenario_size`): the topology
+        is not built, a synthetic region is not expanded.
+    stages : iterable of str
+        Stages among :data:`STAGES` (``netplan run``: all of them).
+    single_links : bool
+        Whether the capacity stage loads every single-line failure state (the CLI does).
+
+    Returns
+    -------
+    ResourceEstimate
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> est = estimate_run_resources(tiny_scenario(), stages=["topology"])
+    >>> est.command, est.size.links
+    ('netplan topology', 35)
+    """
+    chosen = tuple(s for s in STAGES if s in set(stages))
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        raise ValueError(f"unknown stage(s) {', '.join(unknown)}; known: {', '.join(STAGES)}")
+    size = scenario_size(scenario, single_links=single_links)
+    mem, sec = {}, {}
+    for stage in chosen:
+        mem[stage], sec[stage] = _stage_cost(stage, size)
+    # a stage's results stay while the next ones run: the rises add up (meizhou-2020:
+    # netplan run measured 712 MiB, the base plus the stages' rises 759 MiB)
+    peak = BASE_MIB + sum(mem.values())
+    return ResourceEstimate(peak_memory_mib=peak, seconds=BASE_S + sum(sec.values()),
+                            size=size, stages=chosen, stage_memory_mib=mem, stage_seconds=sec)
+
+
+# --------------------------------------------------------------------------- the check
+
+#: Environment variable that overrides the available memory, MiB (e.g. on a machine whose
+#: limit :func:`available_memory_mib` cannot read, or to skip the check with a huge value).
+MEMORY_ENV = "NETPLAN_MEMORY_MIB"
+
+
+def _meminfo_available_mib(path: str = "/proc/meminfo") -> float | None:
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1024  # kB
+    return None
+
+
+def _cgroup_available_mib(root: str = "/sys/fs/cgroup") -> float | None:
+    """The cgroup v2 limit minus what the cgroup already uses (``None`` when unlimited)."""
+    try:
+        limit = Path(root, "memory.max").read_text().strip()
+    except OSError:
+        return None
+    if limit == "max" or not limit.isdigit():
+        return None
+    try:
+        used = int(Path(root, "memory.current").read_text().strip())
+    except (OSError, ValueError):
+        used = 0
+    return max(int(limit) - used, 0) / (1024 * 1024)
+
+
+def available_memory_mib() -> tuple[float | None, str]:
+    """Memory this process can still use, MiB, and where the figure comes from.
+
+    ``$NETPLAN_MEMORY_MIB`` when set; else the smaller of ``MemAvailable`` in
+    ``/proc/meminfo`` and the cgroup's ``memory.max`` less its ``memory.current``; ``None``
+    when neither can be read (not Linux).
+
+    Raises
+    ------
+    NetplanError
+        When ``$NETPLAN_MEMORY_MIB`` is not a positive number.
+
+    Examples
+    --------
+    >>> mib, source = available_memory_mib()
+    >>> mib is None or mib >= 0
+    True
+    """
+    env = os.environ.get(MEMORY_ENV)
+    if env is not None and env.strip():
+        try:
+            value = float(env)
+        except ValueError:
+            value = math.nan
+        if not (value > 0 and math.isfinite(value)):
+            raise NetplanError(f"{MEMORY_ENV}={env!r} is not a positive number of MiB; set it "
+                               f"to the memory netplan may use, e.g. {MEMORY_ENV}=16384, or "
+                               "unset it")
+        return value, f"${MEMORY_ENV}"
+    found = [(v, src) for v, src in ((_meminfo_available_mib(), "MemAvailable in /proc/meminfo"),
+                                     (_cgroup_available_mib(), "the cgroup's memory.max"))
+             if v is not None]
+    if not found:
+        return None, ""
+    return min(found)
+
+
+def _gib(mib: float) -> str:
+    return f"{mib / 1024:.1f} GiB" if mib >= 1024 else f"{mib:,.0f} MiB"
+
+
+def check_resources(estimate: ResourceEstimate, *, available_mib: float | None = None) -> None:
+    """Raise before anything runs when the estimated peak memory exceeds what is available.
+
+    Parameters
+    ----------
+    estimate : ResourceEstimate
+        From :func:`estimate_run_resources`.
+    available_mib : float, optional
+        Memory available, MiB; default :func:`available_memory_mib` (``$NETPLAN_MEMORY_MIB``,
+        ``MemAvailable``, the cgroup limit). When unknown, nothing is checked.
+
+    Raises
+    ------
+    NetplanError
+        Naming the scenario, the command, the estimate and its drivers, the memory available,
+        and the commands (stages) that would fit.
+
+    Examples
+    --------
+    >>> from netplan.examples import tiny_scenario
+    >>> check_resources(estimate_run_resources(tiny_scenario()), available_mib=4096)
+    >>> check_resources(estimate_run_resources(tiny_scenario()), available_mib=1)
+    Traceback (most recent call last):
+    ...
+    netplan.errors.NetplanError: tiny: netplan run needs about ...
+    """
+    source = "given"
+    if available_mib is None:
+        available_mib, source = available_memory_mib()
+        if available_mib is None:
+            return
+    need = estimate.peak_memory_mib
+    if need <= available_mib:
+        return
+    fits = [(_command([s]), BASE_MIB + estimate.stage_memory_mib.get(s, 0.0))
+            for s in ("topology", "capacity", "simulation") if s in estimate.stages]
+    fits = [f"{cmd} (about {_gib(mib)})" for cmd, mib in fits if mib <= available_mib]
+    advice = [f"run fewer stages: {', '.join(fits)} fit" if fits and len(estimate.stages) > 1
+              else "", "make the region smaller (fewer villages or towns, or one province "
+                           "at a time)", "or use a machine with more memory"]
+    raise NetplanError(
+        f"{estimate.size.scenario}: {estimate.command} needs about {_gib(need)} (estimated "
+        f"from {estimate.drivers()}), this machine has {_gib(available_mib)} available "
+        f"({source}); " + "; ".join(a for a in advice if a)
+        + f" ({MEMORY_ENV} overrides the memory available)")
