@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from netplan.errors import SolverFailedError, SolverUnavailableError
 
 __all__ = ["make_solver", "require_highspy", "highs_outcomes", "read_highs", "has_solution",
-           "run_solver", "SolveReport", "HIGHS_PIP"]
+           "run_solver", "read_highs_model", "SolveReport", "HIGHS_PIP"]
 
 #: How to install the default solver.
 HIGHS_PIP = "pip install 'pulp[highs]>=3.3,<4'"
@@ -346,3 +346,58 @@ def run_solver(prob, made, *, what: str) -> SolveReport:
             f"{name} could not solve the {what} ({said}): a solver failure or numerical "
             f"trouble, so no plan is given rather than a possibly wrong one; {RETRY}")
     return SolveReport(outcome, has_solution(prob), bound, name, said)
+
+
+def read_highs_model(h, *, what: str) -> SolveReport:
+    """What a ``highspy.Highs`` that has run says, read as :func:`run_solver` reads PuLP.
+
+    Parameters
+    ----------
+    h : highspy.Highs
+        After ``h.run()``.
+    what : str
+        The model in words, for messages.
+
+    Returns
+    -------
+    SolveReport
+        ``bound`` is HiGHS' MIP dual bound when finite.
+
+    Raises
+    ------
+    SolverFailedError
+        For a solve error (numerical trouble, a model or presolve error) or a model status
+        netplan does not know (a newer highspy).
+
+    Examples
+    --------
+    >>> import highspy
+    >>> h = highspy.Highs()
+    >>> _ = h.setOptionValue("output_flag", False)
+    >>> _ = h.addVar(1.0, 3.0)
+    >>> _ = h.changeColCost(0, 1.0)
+    >>> _ = h.run()
+    >>> r = read_highs_model(h, what="toy LP")
+    >>> r.outcome, r.feasible, r.bound is None or r.bound <= 1.0
+    ('optimal', True, True)
+    """
+    import math
+
+    highspy = require_highspy()
+    status = h.getModelStatus()
+    said = f"HiGHS model status {h.modelStatusToString(status)!r}"
+    table = highs_outcomes()
+    if status not in table:
+        raise SolverFailedError(f"{said} is not known to netplan; please report it")
+    outcome = table[status]
+    if outcome == "error":
+        raise SolverFailedError(
+            f"HiGHS could not solve the {what} ({said}): a solver failure or numerical "
+            f"trouble, so no plan is given rather than a possibly wrong one; {RETRY}")
+    info = h.getInfo()
+    feasible = outcome != "infeasible" and \
+        info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    bound = None
+    if outcome != "infeasible" and math.isfinite(info.mip_dual_bound):
+        bound = float(info.mip_dual_bound)
+    return SolveReport(outcome, feasible, bound, "HiGHS", said)

@@ -72,8 +72,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from netplan._solver import RETRY, highs_outcomes, make_solver, run_solver
-from netplan.errors import Issue, NetplanError, ScenarioError, SolverFailedError
+from netplan._solver import make_solver, read_highs_model, run_solver
+from netplan.errors import Issue, NetplanError, ScenarioError
 
 __all__ = [
     "Module",
@@ -1416,23 +1416,10 @@ def _solve_highs(built: _Built, made, deadline: float, start: np.ndarray | None)
         h.setSolution(sol)
     h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
     h.run()
-    status = h.getModelStatus()
-    table = highs_outcomes()
-    if status not in table:
-        raise SolverFailedError(f"HiGHS model status {h.modelStatusToString(status)!r} is not "
-                                "known to netplan; please report it")
-    outcome = table[status]
-    if outcome == "error":
-        raise SolverFailedError(
-            f"HiGHS could not solve the dimensioning MILP (HiGHS model status "
-            f"{h.modelStatusToString(status)!r}): a solver failure or numerical trouble, so no "
-            f"plan is given rather than a possibly wrong one; {RETRY}")
-    info = h.getInfo()
-    x = None
-    if outcome in ("optimal", "stopped") and \
-            info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
-        x = np.array(h.getSolution().col_value)
-    bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else None
+    report = read_highs_model(h, what="dimensioning MILP")
+    x = np.array(h.getSolution().col_value) if report.feasible else None
+    bound = report.bound if report.outcome in ("optimal", "stopped") else None
+    outcome = report.outcome
     return outcome, x, bound
 
 

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from netplan._solver import highs_outcomes, make_solver, run_solver
+from netplan._solver import make_solver, read_highs_model, run_solver
 from netplan.errors import SolverFailedError, SolverUnavailableError
 from netplan.migration.project import (
     Project,
@@ -708,34 +708,20 @@ def _run_highs(m: _Rows, made, project, warm, until, seed, integral, work_limit)
             val[m.makespan] = float(objective_value(project, warm))
         h.setSolution(_solution(val))
     h.run()
-    status = h.getModelStatus()
-    outcomes = highs_outcomes()
-    if status not in outcomes:
-        raise SolverFailedError(f"HiGHS model status {h.modelStatusToString(status)!r} is not "
-                           "known to netplan; please report it")
-    outcome = outcomes[status]
-    if outcome == "error":
-        from netplan._solver import RETRY
-
-        raise SolverFailedError(
-            f"HiGHS could not solve the schedule MILP (HiGHS model status "
-            f"{h.modelStatusToString(status)!r}): a solver failure or numerical trouble; {RETRY}")
+    report = read_highs_model(h, what="schedule MILP")
+    outcome = report.outcome
     S = highspy.HighsModelStatus
     stopped = None
     if outcome == "stopped":
         work = {getattr(S, s) for s in _WORK_STATUSES if hasattr(S, s)}
-        stopped = WORK_LIMIT if status in work else TIME_LIMIT
-    info = h.getInfo()
+        stopped = WORK_LIMIT if h.getModelStatus() in work else TIME_LIMIT
     starts = None
-    if outcome in ("optimal", "stopped") and \
-            info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
+    if report.feasible:
         col = h.getSolution().col_value
         starts = _starts_from(project, m.x, lambda c: col[c])
-    bound = None
-    if outcome in ("optimal", "stopped") and math.isfinite(info.mip_dual_bound):
-        bound = float(info.mip_dual_bound)
-        if integral:
-            bound = float(math.ceil(bound - 1e-6))
+    bound = report.bound
+    if bound is not None and integral:
+        bound = float(math.ceil(bound - 1e-6))
     if outcome == "optimal" and starts is None:
         outcome = "stopped"
     return outcome, starts, bound, stopped
