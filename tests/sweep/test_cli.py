@@ -25,8 +25,8 @@ def test_sweep_writes_parquet_csv_and_plots(tiny_file, write_grid, tmp_path, cap
     assert args.func is cmd_sweep
     assert args.func(args) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["cost_vs_growth.png", "cost_vs_growth.svg", "slack_vs_teams.png",
-                     "slack_vs_teams.svg", "sweep.csv", "sweep.parquet"]
+    assert names == ["cost_vs_growth.png", "cost_vs_growth.svg", "run-metadata.json",
+                     "slack_vs_teams.png", "slack_vs_teams.svg", "sweep.csv", "sweep.parquet"]
     assert (out / "sweep.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     pq = pd.read_parquet(out / "sweep.parquet")
     csv = pd.read_csv(out / "sweep.csv", encoding="utf-8-sig")
