@@ -19,6 +19,7 @@ from netplan.errors import (
     Issue,
     NetplanError,
     ScenarioError,
+    SolverFailedError,
     SolverUnavailableError,
     UnknownNodeError,
 )
@@ -81,5 +82,6 @@ __all__ = [
     "UnknownNodeError",
     "InfeasiblePlanError",
     "SolverUnavailableError",
+    "SolverFailedError",
     "Issue",
 ]
