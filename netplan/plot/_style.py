@@ -2,71 +2,62 @@
 
 netplan labels its figures in Chinese (梅州市, 电信, 42村 ...). Most machines, CI runners
 included, have no CJK font, and matplotlib then draws empty boxes and warns
-``Glyph ... missing from font(s) DejaVu Sans``. The dependency ``paperang-p2-fonts-cjk`` ships
-WenQuanYi Micro Hei (文泉驿微米黑); :func:`use_cjk_font` registers it with matplotlib and puts it
-first in ``font.sans-serif``. Every plot function calls it, so users never have to.
+``Glyph ... missing from font(s) DejaVu Sans``. The dependency ``mplfonts`` (a font package
+made for matplotlib, MIT) ships Noto Sans CJK SC (思源黑体, SIL Open Font License); netplan
+registers that file with matplotlib's font manager itself (``mplfonts`` is never imported:
+its import would load its command line and font-metadata packages, and its ``use_font`` and
+``update_custom_rc`` rewrite the global rcParams and the user's ``matplotlibrc``).
+
+Two ways to use it:
+
+- :func:`cjk_font`, a context manager (an ``rc_context``): figures drawn inside it, and saved
+  inside it, use the CJK font; the global ``rcParams`` are as before afterwards. Every netplan
+  plot function draws inside it (the decorator :func:`draws_with_cjk_font`), and so does
+  :func:`save_figure`: nobody has to call anything.
+- :func:`use_cjk_font`, for notebooks and scripts that draw their own figures with Chinese
+  text (``plt.title("梅州市")``): it sets the global ``rcParams`` once, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import importlib.util
 import warnings
-from importlib import resources
 from pathlib import Path
 
-__all__ = ["use_cjk_font", "save_figure", "bundled_font_path", "CJK_FONT", "FALLBACK_FONTS",
-           "SVG_HASHSALT"]
+__all__ = ["use_cjk_font", "cjk_font", "draws_with_cjk_font", "save_figure",
+           "bundled_font_path", "CJK_FONT", "FALLBACK_FONTS", "SVG_HASHSALT"]
 
 #: The font netplan draws Chinese text with (bundled, so always available).
-CJK_FONT = "WenQuanYi Micro Hei"
+CJK_FONT = "Noto Sans CJK SC"
 #: Used after :data:`CJK_FONT`, in this order, when present on the system.
-FALLBACK_FONTS = ("Noto Sans CJK SC", "SimHei", "Microsoft YaHei", "DejaVu Sans")
+FALLBACK_FONTS = ("WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "DejaVu Sans")
 
-_FONT_PACKAGE = "paperang_p2_fonts_cjk"
-_FONT_FILE = "wqy-microhei.ttc"
+_FONT_PACKAGE = "mplfonts"
+_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 _registered: set[str] = set()
 #: Fixed salt of the ids matplotlib writes into SVG files, so that they are reproducible.
 SVG_HASHSALT = "netplan"
 
 
 def bundled_font_path() -> str | None:
-    """Path of the bundled WenQuanYi Micro Hei file, or None when the package is missing."""
-    try:
-        font = resources.files(_FONT_PACKAGE) / "fonts" / _FONT_FILE
-    except ModuleNotFoundError:
-        return None
-    return str(font) if font.is_file() else None
+    """Path of the bundled Noto Sans CJK SC file, or None when ``mplfonts`` is missing.
 
-
-def use_cjk_font() -> str:
-    """Make matplotlib draw Chinese text with WenQuanYi Micro Hei.
-
-    Registers the bundled font with ``matplotlib.font_manager.fontManager`` (once), puts
-    :data:`CJK_FONT` first in ``rcParams["font.sans-serif"]`` followed by those of
-    :data:`FALLBACK_FONTS` present on the system, selects the sans-serif family and turns
-    ``axes.unicode_minus`` off (the CJK font has no U+2212 minus sign). Calling it again changes
-    nothing.
-
-    Returns
-    -------
-    str
-        The font family that Chinese text will be drawn with.
-
-    Warns
-    -----
-    UserWarning
-        When neither the bundled font nor a system CJK font is available (reinstall
-        ``paperang-p2-fonts-cjk``).
-
-    Examples
-    --------
-    >>> from netplan.plot import use_cjk_font
-    >>> use_cjk_font()
-    'WenQuanYi Micro Hei'
-    >>> import matplotlib
-    >>> matplotlib.rcParams["font.sans-serif"][0]
-    'WenQuanYi Micro Hei'
+    The file is found without importing ``mplfonts`` (its folder, from the import system).
     """
-    import matplotlib as mpl
+    spec = importlib.util.find_spec(_FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        font = Path(folder) / "fonts" / _FONT_FILE
+        if font.is_file():
+            return str(font)
+    return None
+
+
+def _families() -> list[str]:
+    """The CJK families present (bundled one registered first), then DejaVu Sans; warns if none."""
     from matplotlib import font_manager
 
     path = bundled_font_path()
@@ -77,18 +68,134 @@ def use_cjk_font() -> str:
         _registered.add(path)
     present = {f.name for f in font_manager.fontManager.ttflist}
     families = [f for f in (CJK_FONT, *FALLBACK_FONTS) if f in present]
-    cjk = [f for f in families if f != "DejaVu Sans"]
-    if not cjk:
+    if not [f for f in families if f != "DejaVu Sans"]:
         warnings.warn(
             f"no CJK font found: the bundled {CJK_FONT} is missing and the system has none of "
             f"{', '.join(FALLBACK_FONTS[:-1])}; Chinese labels will show as boxes. Reinstall it "
-            "with `pip install --force-reinstall paperang-p2-fonts-cjk`",
-            UserWarning, stacklevel=2,
+            "with `pip install --force-reinstall mplfonts==0.0.11`",
+            UserWarning, stacklevel=3,
         )
+    return families
+
+
+@contextlib.contextmanager
+def cjk_font():
+    """Draw with the CJK font inside the ``with`` block; the global rcParams are left alone.
+
+    Inside, ``rcParams["font.family"]`` names the CJK families present (:data:`CJK_FONT`
+    first, then those of :data:`FALLBACK_FONTS`) and then ``sans-serif``, and
+    ``font.sans-serif`` starts with the same families. Text created inside
+    keeps those names, so a figure drawn later (a notebook's inline picture) still shows its
+    Chinese labels; saving inside the block makes sure text added outside it does too.
+
+    Yields
+    ------
+    str
+        The family Chinese text is drawn with.
+
+    Warns
+    -----
+    UserWarning
+        When neither the bundled font nor a system CJK font is available (reinstall
+        ``mplfonts``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> before = list(matplotlib.rcParams["font.family"])
+    >>> with cjk_font() as family:
+    ...     family, matplotlib.rcParams["font.family"][0]
+    ('Noto Sans CJK SC', 'Noto Sans CJK SC')
+    >>> matplotlib.rcParams["font.family"] == before
+    True
+    """
+    import matplotlib as mpl
+
+    families = _families()
+    cjk = [f for f in families if f != "DejaVu Sans"]
+    names = [*cjk, *(f for f in families if f not in cjk)]
+    rest = [f for f in mpl.rcParams["font.sans-serif"] if f not in names]
+    # font.family: kept by the text made inside; font.sans-serif: for text made outside
+    with mpl.rc_context({"font.family": [*names, "sans-serif"],
+                         "font.sans-serif": [*names, *rest]}):
+        yield cjk[0] if cjk else "DejaVu Sans"
+
+
+def _pin_ticks(result: object) -> None:
+    """Create the first tick of every axis of the figures in ``result`` (inside the context).
+
+    matplotlib makes tick labels when it first needs them, copying the font of the first
+    one; making it now gives them the CJK font even when the figure is drawn later.
+    """
+    import numpy as np
+    from matplotlib.axes import Axes
+    from matplotlib.figure import FigureBase
+
+    seen: set[int] = set()
+    todo = [result]
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, list | tuple | np.ndarray):
+            todo.extend(np.asarray(obj, dtype=object).ravel().tolist())
+            continue
+        fig = obj.figure if isinstance(obj, Axes) else obj
+        if not isinstance(fig, FigureBase) or id(fig) in seen:
+            continue
+        seen.add(id(fig))
+        for ax in fig.get_axes():
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.get_major_ticks(1)
+                axis.get_minor_ticks(1)
+
+
+def draws_with_cjk_font(fn):
+    """Decorate a plot function: it runs inside :func:`cjk_font`, its figures keep the font."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with cjk_font():
+            result = fn(*args, **kwargs)
+            _pin_ticks(result)
+        return result
+    return wrapper
+
+
+def use_cjk_font() -> str:
+    """Make matplotlib draw Chinese text with Noto Sans CJK SC, globally (for notebooks).
+
+    For a notebook or a script that draws its own figures with Chinese text: registers the
+    bundled font with ``matplotlib.font_manager.fontManager`` (once), puts :data:`CJK_FONT`
+    first in ``rcParams["font.sans-serif"]`` followed by those of :data:`FALLBACK_FONTS`
+    present on the system and selects the sans-serif family. Calling it again changes nothing.
+    netplan's own plot functions do not need it: they draw inside :func:`cjk_font`, which
+    leaves the global rcParams alone.
+
+    Returns
+    -------
+    str
+        The font family that Chinese text will be drawn with.
+
+    Warns
+    -----
+    UserWarning
+        When neither the bundled font nor a system CJK font is available (reinstall
+        ``mplfonts``).
+
+    Examples
+    --------
+    >>> from netplan.plot import use_cjk_font
+    >>> use_cjk_font()
+    'Noto Sans CJK SC'
+    >>> import matplotlib
+    >>> matplotlib.rcParams["font.sans-serif"][0]
+    'Noto Sans CJK SC'
+    """
+    import matplotlib as mpl
+
+    families = _families()
+    cjk = [f for f in families if f != "DejaVu Sans"]
     rest = [f for f in mpl.rcParams["font.sans-serif"] if f not in families]
     mpl.rcParams["font.sans-serif"] = families + rest
     mpl.rcParams["font.family"] = ["sans-serif"]
-    mpl.rcParams["axes.unicode_minus"] = False
     return cjk[0] if cjk else "DejaVu Sans"
 
 
@@ -98,8 +205,8 @@ def save_figure(fig, stem, *, dpi: float = 110) -> list[Path]:
     The SVG draws its text as paths (``svg.fonttype = "path"``), so Chinese labels show on
     machines without a CJK font. Both files are reproducible: the same figure gives
     byte-identical files (no date or software version in them, a fixed SVG id salt). The
-    bounding box is tight: legends placed outside the axes are kept. Calls
-    :func:`use_cjk_font` first, so Chinese text added by the caller renders too.
+    bounding box is tight: legends placed outside the axes are kept. Saves inside
+    :func:`cjk_font`, so Chinese text added by the caller renders too.
 
     Parameters
     ----------
@@ -131,14 +238,13 @@ def save_figure(fig, stem, *, dpi: float = 110) -> list[Path]:
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
-    use_cjk_font()
     stem = Path(stem)
     if stem.suffix.lower() in (".png", ".svg"):
         stem = stem.with_suffix("")
     png = stem.parent / f"{stem.name}.png"
     svg = stem.parent / f"{stem.name}.svg"
     try:
-        with mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": SVG_HASHSALT}):
+        with cjk_font(), mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": SVG_HASHSALT}):
             fig.savefig(png, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
             fig.savefig(svg, dpi=dpi, bbox_inches="tight",
                         metadata={"Date": None, "Creator": None})

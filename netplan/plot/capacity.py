@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from netplan.plot._labels import check_lang, label, tier_name
-from netplan.plot._style import use_cjk_font
+from netplan.plot._style import draws_with_cjk_font
 
 __all__ = ["plot_cloud_utilisation", "plot_utilisation_by_tier"]
 
@@ -18,6 +18,7 @@ AFTER_COLOR = "#1f77b4"
 LIMIT_COLOR = "#d62728"
 
 
+@draws_with_cjk_font
 def plot_cloud_utilisation(result, *, ax=None, lang: str = "zh"):
     """Occupancy (占用率) and utilisation (利用率) of the cloud node per week, with its rules.
 
@@ -59,7 +60,6 @@ def plot_cloud_utilisation(result, *, ax=None, lang: str = "zh"):
     import matplotlib.pyplot as plt
 
     check_lang(lang)
-    use_cjk_font()
     df = result.weekly
     if ax is None:
         fig, (occ_ax, util_ax) = plt.subplots(2, 1, figsize=(12, 6.5), sharex=True,
@@ -116,6 +116,7 @@ def _link_class(kind: str, tier: str, lang: str) -> str:
     return f"{label(k, lang)} · {tier_name(tier, lang)}"
 
 
+@draws_with_cjk_font
 def plot_utilisation_by_tier(loads, after=None, *, ax=None, lang: str = "zh"):
     """Worst utilisation of the trunks per kind and tier, before (and after) the upgrades.
 
@@ -157,7 +158,6 @@ def plot_utilisation_by_tier(loads, after=None, *, ax=None, lang: str = "zh"):
     import pandas as pd
 
     check_lang(lang)
-    use_cjk_font()
 
     def worst(ll) -> pd.Series:
         w = ll.worst_frame()

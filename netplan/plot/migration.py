@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from netplan.plot._labels import check_lang, label
-from netplan.plot._style import use_cjk_font
+from netplan.plot._style import draws_with_cjk_font
 
 __all__ = ["plot_schedule", "plot_weekly_load", "criticality_color", "CRITICALITY_CMAP"]
 
@@ -42,6 +42,7 @@ def _edge(color):
     return tuple(0.55 * c for c in to_rgb(color))
 
 
+@draws_with_cjk_font
 def plot_schedule(plan, *, ax=None, max_departments: int | None = None, lang: str = "zh"):
     """Gantt chart of a migration plan, one row per department, with the milestones.
 
@@ -89,7 +90,6 @@ def plot_schedule(plan, *, ax=None, max_departments: int | None = None, lang: st
     from matplotlib.transforms import blended_transform_factory
 
     check_lang(lang)
-    use_cjk_font()
     df = plan.to_frame()
     shown = plan.shown_mp  # the schedule's project, or the relaxed plan's longer one
     grid = shown.grid
@@ -168,6 +168,7 @@ def plot_schedule(plan, *, ax=None, max_departments: int | None = None, lang: st
     return ax
 
 
+@draws_with_cjk_font
 def plot_weekly_load(plan, *, axes=None, floor_pct: float | None = None, lang: str = "zh"):
     """Weekly team use against capacity, and cloud vCPU / memory / storage occupation.
 
@@ -200,7 +201,6 @@ def plot_weekly_load(plan, *, axes=None, floor_pct: float | None = None, lang: s
     import matplotlib.pyplot as plt
 
     check_lang(lang)
-    use_cjk_font()
     load = plan.weekly_load()
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(12, 6), sharex=True, layout="constrained")

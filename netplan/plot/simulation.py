@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from netplan.plot._labels import check_lang, label, tier_name
-from netplan.plot._style import use_cjk_font
+from netplan.plot._style import draws_with_cjk_font
 from netplan.topology.analysis import TIER_ORDER
 
 __all__ = ["plot_link_utilisation", "plot_request_latency", "plot_validation"]
@@ -163,6 +163,7 @@ def _rank_trunks(util: pd.DataFrame, rank: str) -> pd.Series:
     return pd.Series(stat, index=util.columns)
 
 
+@draws_with_cjk_font
 def plot_link_utilisation(result, *, trunks: Iterable[int] | None = None, top: int = 6,
                           rank: str = "p95", band: bool = True, histogram: bool = True,
                           lang: str = "zh", ax=None):
@@ -236,7 +237,6 @@ def plot_link_utilisation(result, *, trunks: Iterable[int] | None = None, top: i
     check_lang(lang)
     if rank not in _RANKS:
         raise ValueError(f"rank={rank!r}: one of {', '.join(_RANKS)}")
-    use_cjk_font()
     util = result.utilisation
     table = result.trunks
     stat = _rank_trunks(util, rank)
@@ -341,6 +341,7 @@ def _utilisation_histogram(ax, stat: pd.Series, table: pd.DataFrame, rank: str,
     ax.tick_params(axis="y", labelleft=False)
 
 
+@draws_with_cjk_font
 def plot_request_latency(result, *, by: str = "tier", window_s: float = 60.0,
                          units: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
                          top: int = 4, lang: str = "zh", ax=None):
@@ -402,7 +403,6 @@ def plot_request_latency(result, *, by: str = "tier", window_s: float = 60.0,
     >>> plt.close("all")
     """
     check_lang(lang)
-    use_cjk_font()
     if not window_s > 0:
         raise ValueError(f"window_s={window_s!r} must be positive")
     flows = result.flows
@@ -472,6 +472,7 @@ def plot_request_latency(result, *, by: str = "tier", window_s: float = 60.0,
     return ax.figure
 
 
+@draws_with_cjk_font
 def plot_validation(validation, ax=None, *, lang: str = "zh"):
     """Failed checks per failure case and tier, as grouped bars of the failed share.
 
@@ -510,7 +511,6 @@ def plot_validation(validation, ax=None, *, lang: str = "zh"):
     >>> plt.close(fig)
     """
     check_lang(lang)
-    use_cjk_font()
     verdict = validation.verdict()
     ax = _new_axes(ax, (9, 4.5))
     cases = [c for c in dict.fromkeys([*validation.cases, *verdict["case"]])

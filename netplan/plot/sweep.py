@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from netplan.plot._style import use_cjk_font
+from netplan.plot._style import draws_with_cjk_font
 
 __all__ = ["plot_cost_vs_growth", "plot_slack_vs_teams", "plot_tradeoff"]
 
@@ -34,6 +34,7 @@ def _label(lang: str, key: str) -> str:
     return _LABELS[lang].get(key, key)
 
 
+@draws_with_cjk_font
 def plot_tradeoff(result, x: str, y: str, *, by: str | None = None, lang: str = "zh",
                   title: str | None = None, ax=None):
     """One line of ``y`` against ``x`` per value of ``by``, averaged over the other parameters.
@@ -62,7 +63,6 @@ def plot_tradeoff(result, x: str, y: str, *, by: str | None = None, lang: str = 
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    use_cjk_font()
     df = _frame(result)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 5))

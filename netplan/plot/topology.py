@@ -25,7 +25,7 @@ import pandas as pd
 
 from netplan.errors import UnknownNodeError
 from netplan.plot._labels import check_lang, label, tier_name
-from netplan.plot._style import use_cjk_font
+from netplan.plot._style import draws_with_cjk_font
 from netplan.topology.topology import Topology
 
 __all__ = ["plot_extranet", "plot_county", "CARRIER_COLORS", "HIGHLIGHT_COLOR", "DOWN_COLOR"]
@@ -92,6 +92,7 @@ class _Layout:
         return self.col >= _WIDE_COL
 
 
+@draws_with_cjk_font
 def plot_extranet(topology: Topology, *, highlight: Iterable[str] | None = None,
                   down: str | Iterable[str] | None = None, level: str = "auto",
                   title: str | None = None, lang: str = "zh",
@@ -183,7 +184,6 @@ def plot_extranet(topology: Topology, *, highlight: Iterable[str] | None = None,
     check_lang(lang)
     if level != "auto" and level not in _LEVELS:
         raise ValueError(f"level={level!r}: one of auto, {', '.join(_LEVELS)}")
-    use_cjk_font()
     nodes = topology.nodes
     kind = nodes["kind"]
     n_cities = int((kind == "city").sum())

@@ -5,7 +5,7 @@ findings (what each means and what to do), then one section per stage with its k
 (the first rows, the rest in the CSV files beside it) and pictures (embedded as base64 PNG),
 the policy timeline and the quarterly report when the run has them, and the run's times,
 scenario file, version and warnings. It needs no network: CSS is inline, pictures are data
-URIs, and the Chinese glyphs it uses are embedded from the bundled WenQuanYi Micro Hei font
+URIs, and the Chinese glyphs it uses are embedded from the bundled Noto Sans CJK SC font
 (subset to the page's characters) when fontTools is available. Every value from the inputs
 is escaped (Jinja2 autoescape).
 

@@ -95,15 +95,17 @@ def test_bundled_font_is_found_and_registered():
     from matplotlib import font_manager
 
     path = bundled_font_path()
-    assert path is not None and path.endswith("wqy-microhei.ttc")
-    assert use_cjk_font() == CJK_FONT
+    assert path is not None and path.endswith("mplfonts/fonts/NotoSansCJKsc-Regular.otf")
+    assert use_cjk_font() == CJK_FONT == "Noto Sans CJK SC"
     n = sum(f.fname == path for f in font_manager.fontManager.ttflist)
     before = list(matplotlib.rcParams["font.sans-serif"])
     assert use_cjk_font() == CJK_FONT  # idempotent
+    # registered once; matplotlib lists it under its typographic and its legacy family name
     assert sum(f.fname == path for f in font_manager.fontManager.ttflist) == n
+    assert {f.name for f in font_manager.fontManager.ttflist if f.fname == path} <= {
+        CJK_FONT, f"{CJK_FONT} Regular"}
     assert matplotlib.rcParams["font.sans-serif"] == before
     assert before[0] == CJK_FONT
-    assert matplotlib.rcParams["axes.unicode_minus"] is False
 
 
 def test_a_font_without_cjk_does_warn_about_missing_glyphs():
