@@ -78,7 +78,7 @@ def test_highspy_missing_is_solver_unavailable(hard, monkeypatch):
 
 @pytest.mark.parametrize("broken", [RaisingSolver, UndefinedSolver])
 def test_failing_solver_keeps_the_heuristic_plan_and_says_so(small, broken):
-    s = solve(small, solver=broken(), time_limit_s=1.0)
+    s = solve(small, solver=broken(), time_limit_s=0.5)
     check_schedule(small, s.starts)
     assert s.status is SolveStatus.FEASIBLE
     failed = [line for line in s.log if line.startswith("MILP failed")]
@@ -89,7 +89,7 @@ def test_highs_failing_mid_solve_keeps_the_heuristic_plan(small, monkeypatch):
     import highspy
 
     monkeypatch.setattr(highspy.Highs, "run", lambda self: highspy.HighsStatus.kError)
-    s = solve(small, time_limit_s=1.0)
+    s = solve(small, time_limit_s=0.5)
     check_schedule(small, s.starts)
     assert s.status is SolveStatus.FEASIBLE
     assert any("HiGHS could not solve the schedule MILP" in line for line in s.log)
@@ -108,7 +108,7 @@ def _landing_project(slack_tb: float) -> Project:
 @pytest.mark.parametrize("backend", ["milp", "cpsat", "heuristic"])
 def test_coefficients_from_1e_minus_6_to_1e6(backend):
     p = _landing_project(3e-6)  # everything fits, exactly
-    s = solve(p, backend=backend, time_limit_s=1)
+    s = solve(p, backend=backend, time_limit_s=0.3)
     check_schedule(p, s.starts)
     # two per week: weights 4, 3 in week 1 (finish 1), 2, 1 in week 2, 1 in week 3:
     # 4·1 + 3·1 + 2·2 + 1·2 + 1·3 = 16
@@ -182,7 +182,7 @@ def test_feasible_plan_has_no_error():
     from netplan.migration.plan import plan_migration
 
     scenario, inventory = tiny_migration()
-    plan = plan_migration(scenario, inventory, backend="heuristic", time_limit_s=2)
+    plan = plan_migration(scenario, inventory, backend="heuristic", time_limit_s=0.5)
     assert plan.feasible and plan.infeasible_error() is None
 
 
