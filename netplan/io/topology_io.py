@@ -98,6 +98,12 @@ def _from_records(nodes: list[tuple[str, dict]], edges: list[tuple[int, str, str
     where = Path(label).name
     issues: list[Issue] = []
     node_ids = [str(n) for n, _ in nodes]
+    seen: set[str] = set()
+    for k, n in enumerate(node_ids):
+        if n in seen:
+            issues.append(Issue(f"{where} node {k}", f"node id {n!r} occurs twice",
+                                "give every node its own id"))
+        seen.add(n)
     ncol = {c: [_text(d.get(c)) for _, d in nodes] for c in NODE_COLUMNS}
     lcol: dict[str, list] = {c: [] for c in LINK_COLUMNS}
     for lid, src, dst, d in edges:
@@ -120,7 +126,11 @@ def _from_records(nodes: list[tuple[str, dict]], edges: list[tuple[int, str, str
             lcol[c].append(_float(v))
     if issues:
         raise InputFileError(issues, label)
-    return _make_topology(node_ids, ncol, [lid for lid, *_ in edges], lcol, name=name, root=root)
+    try:
+        return _make_topology(node_ids, ncol, [lid for lid, *_ in edges], lcol, name=name,
+                              root=root)
+    except ValueError as exc:  # the model's own checks (ids, ends, root), named by file
+        raise InputFileError([Issue(where, str(exc))], label) from None
 
 
 def _link_ids(keys: list[object]) -> list[int]:
@@ -478,6 +488,10 @@ def _read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...], 
     try:
         raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
                           skip_blank_lines=False)
+    except pd.errors.EmptyDataError:  # only blank lines and separators pandas drops
+        issues.append(Issue(where, "the file has no table", f"{header_hint}, then one row per "
+                            f"{what}"))
+        return None
     except pd.errors.ParserError as exc:
         detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
         issues.append(Issue(where, f"not a valid CSV table: {detail}",

@@ -405,3 +405,34 @@ def test_topology_csv_row_bound(tmp_path, monkeypatch):
     with pytest.raises(InputFileError, match="more than 2 rows") as info:
         read_csv_topology(sites, links)
     assert "sites.csv" in str(info.value)
+
+
+# --------------------------------------------------------------------------- found by fuzzing
+
+
+def test_topology_json_duplicate_node_id_is_a_named_error(tmp_path):
+    # raised ValueError from Topology.from_columns before (found by tests/fuzz)
+    from netplan.io.topology_io import read_json
+
+    nodes = [{"id": "P", "kind": "province", "tier": "province", "name": "省"},
+             {"id": "C", "kind": "city", "tier": "city", "name": "市", "parent": "P"},
+             {"id": "C", "kind": "city", "tier": "city", "name": "市", "parent": "P"}]
+    links = [{"source": "C", "target": "P", "key": 0, "capacity_mbps": 10, "latency_ms": 1}]
+    p = tmp_path / "t.json"
+    p.write_text(json.dumps({"nodes": nodes, "links": links}), encoding="utf-8")
+    with pytest.raises(InputFileError, match="node id 'C' occurs twice") as info:
+        read_json(p)
+    assert "t.json node 2" in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["\ufeff\ufeff\n", "\ufeff\ufeff\r\n\r\n", "\r\n"])
+def test_topology_csv_of_blank_lines_is_a_named_error(tmp_path, text):
+    # raised pandas' EmptyDataError before (found by tests/fuzz)
+    from netplan.io.topology_io import read_csv_topology
+
+    sites, links = tmp_path / "sites.csv", tmp_path / "links.csv"
+    sites.write_bytes(text.encode("utf-8"))  # a second BOM survives read_text's utf-8-sig
+    links.write_text("source,target,capacity,latency_ms\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        read_csv_topology(sites, links)
+    assert "sites.csv" in str(info.value)
