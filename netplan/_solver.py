@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from netplan.errors import SolverFailedError, SolverUnavailableError
 
 __all__ = ["make_solver", "require_highspy", "highs_outcomes", "read_highs", "has_solution",
-           "run_solver", "read_highs_model", "SolveReport", "HIGHS_PIP"]
+           "pulp_outcome", "run_solver", "read_highs_model", "SolveReport", "HIGHS_PIP"]
 
 #: How to install the default solver.
 HIGHS_PIP = "pip install 'pulp[highs]>=3.3,<4'"
