@@ -16,8 +16,8 @@ scenario and seed.
 Exit status: 0 every target met; 1 the plan misses a target or a verdict is not a clean pass
 (:data:`EXIT_TARGET_MISSED`: the outputs are complete, so a pipeline can gate on it); 2 bad
 input (or an unwritable ``--out``); 3 an internal error (a bug); 4 ``netplan sweep``: some
-variant failed; 5 no plan exists, the targets cannot be met (:data:`EXIT_INFEASIBLE`: the
-explanation says which and what to change); 130 interrupted.
+variant failed; 5 no plan meets the targets (:data:`EXIT_INFEASIBLE`: the explanation says
+which and what to change; the outputs are complete, with the relaxed plan); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -537,6 +537,13 @@ def _run(args, names: list[str] | Callable) -> int:
                       f"the report (marked incomplete) are in {out}")
         raise _StageFailed(failed.name, True) from failure
     progress.done(f"wrote {out / 'report.html'}")
+    no_plan = _no_plan(results)
+    if no_plan:  # the outputs are complete (a relaxed plan says by how much), but no plan exists
+        for err in no_plan:
+            print(f"netplan: no plan: {err}", file=sys.stderr)
+        for line in missed:
+            print(f"netplan: not met: {line}", file=sys.stderr)
+        return EXIT_INFEASIBLE
     if missed:
         for line in missed:
             print(f"netplan: not met: {line}", file=sys.stderr)
@@ -610,6 +617,16 @@ def _write_metadata(out: Path, args, results, missed: list[str]) -> None:
     write_run_metadata(out, argv=getattr(args, "argv", None), source=results.source,
                        stages=results.stages, not_met=missed,
                        seed=getattr(results.scenario.migration, "seed", None))
+
+
+def _no_plan(results) -> list:
+    """The :class:`~netplan.errors.InfeasiblePlanError` of each plan that has no answer."""
+    errors = []
+    if results.plan is not None:
+        errors.append(results.plan.infeasible_error())
+    if results.capacity is not None and results.capacity.upgrades is not None:
+        errors.append(results.capacity.upgrades.infeasible_error())
+    return [e for e in errors if e is not None]
 
 
 def _missed_targets(results) -> list[str]:
@@ -778,7 +795,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Plan and simulate e-government extranets and government-cloud migrations.",
         epilog="Exit status: 0 every target met; 1 a target missed or a verdict not a clean "
         "pass (the outputs are complete); 2 bad input; 3 internal error; 4 sweep: some "
-        "variant failed; 5 no plan exists: the targets cannot be met (the message says why).",
+        "variant failed; 5 no plan meets the targets (the message says why).",
     )
     p.add_argument("--version", action="version", version=f"netplan {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -908,7 +925,7 @@ def main(argv: list[str] | None = None) -> int:
     stage fails after others finished, their outputs and the report (marked incomplete) are
     published.
     """
-    from netplan.errors import InfeasiblePlanError
+    from netplan.errors import InfeasiblePlanError, SolverFailedError
 
     args = _parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
@@ -923,6 +940,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, InfeasiblePlanError):
             print(f"netplan: no plan: {exc}; {wrote}.", file=sys.stderr)
             return EXIT_INFEASIBLE
+        if isinstance(exc, SolverFailedError):  # not the input, not (necessarily) a bug
+            print(f"netplan: solver failed: {exc}; {wrote}.", file=sys.stderr)
+            return EXIT_INTERNAL
         if isinstance(exc, NetplanError):
             print(f"netplan: error: {exc}; {wrote}.", file=sys.stderr)
             return EXIT_INPUT
@@ -937,6 +957,9 @@ def main(argv: list[str] | None = None) -> int:
     except InfeasiblePlanError as exc:
         print(f"netplan: no plan: {exc}; {wrote}.", file=sys.stderr)
         return EXIT_INFEASIBLE
+    except SolverFailedError as exc:
+        print(f"netplan: solver failed: {exc}; {wrote}.", file=sys.stderr)
+        return EXIT_INTERNAL
     except NetplanError as exc:
         print(f"netplan: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

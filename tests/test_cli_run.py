@@ -35,15 +35,17 @@ def test_version(capsys):
     assert capsys.readouterr().out.strip() == f"netplan {__version__}"
 
 
-def test_schedule_meeting_every_target_exits_0_and_a_missed_deadline_exits_1(tmp_path, capsys):
+def test_schedule_meeting_every_target_exits_0_and_an_impossible_deadline_exits_5(
+        tmp_path, capsys):
     good = _write_case(Broken("good"), tmp_path / "good")
     assert main(_quick("schedule", good, tmp_path / "a")) == EXIT_OK, capsys.readouterr().err
     # 人口库 alone takes 2 weeks: every system by the end of the first week is impossible
     late = _write_case(Broken("late", _set(("targets", "systems_on_cloud"),
                                            [{"by": "2020-01-12", "systems": "all"}])),
                        tmp_path / "late")
-    assert main(_quick("schedule", late, tmp_path / "b")) == EXIT_TARGET_MISSED
+    assert main(_quick("schedule", late, tmp_path / "b")) == EXIT_INFEASIBLE
     err = capsys.readouterr().err
+    assert "netplan: no plan: " in err and "all systems by 2020-01-12" in err
     assert "netplan: not met: migration milestones: Targets NOT met" in err
     # the outputs are complete all the same: the report and the tables say why
     assert (tmp_path / "b" / "report.html").exists()
