@@ -143,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             got = measure(str(scenario_path(name)), command, args.timeout)
             rows.append({"scenario": name, "command": command, **got,
                          "est_MiB": est.peak_memory_mib, "est_s": est.seconds})
+            print(f"  {got['wall_s']:.1f} s wall, {got['cpu_s']:.1f} s CPU, peak "
+                  f"{got['peak_MiB']:.0f} MiB (largest process {got['proc_MiB']:.0f} MiB), "
+                  f"estimate {est.peak_memory_mib:.0f} MiB {est.seconds:.0f} s, load "
+                  f"{got['load']}", file=sys.stderr, flush=True)
             if got["exit"] not in ("0", "1"):
                 print(f"  exit {got['exit']}: {' '.join(got['stderr'])}", file=sys.stderr)
 

@@ -13,13 +13,74 @@ before anything runs, not by an out-of-memory kill part-way through.
 
 Measured
 --------
-Every figure is one fresh process, ``/usr/bin/time -v`` (wall clock and "Maximum resident set
-size"), on a 2-core machine shared with other jobs (the 1-minute load average before/after
-is given; the wall times are noisy, the peak memory is not)::
+One fresh process per figure, on a 2-core, 24 GiB machine shared with other jobs (the
+1-minute load average, given as before/after, was 4 to 14 on 2 cores: the wall times are
+inflated two to ten times and noisy; CPU time and memory much less so). Commands::
 
     /usr/bin/time -v netplan <command> <scenario.yaml> --out /tmp/x --no-plot --quiet
+    python benchmarks/run_resources.py --only meizhou --commands simulate,run
 
-See :data:`MEASURED` (filled from ``benchmarks/run_resources.py``).
+``/usr/bin/time`` gives "Maximum resident set size", the largest *single* process (the
+simulation's pool workers are separate processes); ``benchmarks/run_resources.py`` also
+sums the RSS of the whole process tree (``tree``). CPU = user + system, children included.
+
+Figures (MiB: peak resident memory; ``>``: the command was stopped first)::
+
+    scenario (links)    command   CPU s   wall s  largest  tree MiB  load, note
+    tiny (35)           topology      4.1   36.7       244          8.1/8.4 (twice: 4.1 s, 243 MiB)
+    meizhou-2020 (3454) topology      5.9   22.8       245          4.2/4.6 (again: 5.5 s, 250 MiB)
+    meizhou-2020        schedule     15.1   52.8       334          5.0/4.7
+    meizhou-2020        capacity     30.6   96.8       358          4.6/5.0 (migration + capacity)
+    meizhou-2020        simulate    127.5  416.4       573     1417 9.1/13.6 (2 workers)
+    meizhou-2020        run         195.8  562.5       723     1592 13.6/6.6
+    guangdong-2020      topology      6.8   48.6       322          5.7/6.2
+    (45045)             capacity     67.9  360.6       449          6.2/7.9
+    guangdong-2020      simulate    >530    >1700     >718    >1736 stopped: case 1 of 4 at
+                                                                    t≈180 s of the 720 s pilot
+    national-synthetic  topology     41.7  417.1      1414          8/11
+    (626401)            run          >207    919     >2798          2.5/6.2 stopped in capacity
+                                                                    at single-line state 25,000
+                                                                    of 626,401 (4 %)
+    national-synthetic  simulate    >270     900     >5183    11564 stopped: each worker at
+                                                                    t≈8 s of the 720 s pilot
+
+Where the national run goes (``py-spy`` on the process): ``netplan run`` spends 98 % of
+the capacity stage re-routing single-line failure states in full
+(``capacity/loads.py`` ``_single_links`` → ``_state_loads``; ``Router.distance_ms``,
+``RouteDag.carry``, ``Router.__init__`` on top): about 150 states per CPU second, so the
+626,401 states take about 4,100 CPU s (70 min on an idle core), and its RSS rose from 2.3
+to 2.9 GiB over the first 4 % of them (the kept states' per-destination arrays: about 33 B
+per state and city). ``netplan simulate`` builds each case's traffic streams and arrivals
+at about 5 GiB per worker (``simulation/traffic.py`` ``traffic_streams``,
+``draw_arrivals``) and then runs the flow engine at 3.4 GiB per worker, about 8 simulated
+seconds in the first 60 CPU s.
+
+Model
+-----
+With ``L`` the links in thousands (counted, not built), ``S`` the single-line failure
+states, ``C`` the cities, ``n`` the simulated cases (normal and each failure case) and
+``W = min(CPUs, n)`` the simulation's worker processes, in MiB and CPU seconds::
+
+    base        244 MiB                                   4.1 s
+    topology    1.87 L                                    1 + 0.06 L
+    migration   90 (with an inventory)                    10
+    capacity    1.9 L + 0.033 KiB · S · C                 13 + 0.70 L + 0.0096 L²
+    simulation  W · (244 + 316 + (5.5 + 1.87) L)          12.5 L · n
+    policy      0                                         1
+
+The peak is the base plus the stages' terms (results stay in memory while the next stage
+runs; capacity and simulation add the topology's term when the topology stage does not run);
+the time is their sum, CPU on one core. Fitted: the topology line through the three topology
+runs; capacity memory through guangdong (116 MiB above the base and the topology) and the
+national run's RSS at 4 % of the states (2,875 MiB estimated there), its time through
+meizhou, guangdong and the national projection of 4,200 s (an exact quadratic: three points,
+three coefficients); a worker's memory through meizhou (573 MiB) and the national streams
+(5,183 MiB), which makes guangdong's 718 MiB an overestimate by a quarter; the simulation's
+time from guangdong's first case (about 560 CPU s), which overestimates meizhou's 123 s by
+40 %. Against the measurements: meizhou ``netplan run`` 1,518 MiB estimated, 1,592 MiB
+measured (the tree); national ``netplan topology`` 1,415 MiB estimated, 1,414 measured. The
+national figures beyond what was measured (capacity about 9 GiB, the simulation about 12 GiB
+with 2 workers, ``netplan run`` about 20 GiB and 10 CPU hours) are extrapolations.
 """
 
 from __future__ import annotations
@@ -183,35 +244,52 @@ def scenario_size(scenario: Scenario, *, single_links: bool = True) -> ScenarioS
 class _StageModel:
     """One stage's cost above the base, ``L`` the links in thousands (see :data:`MODEL`).
 
-    Memory ``mib0 + mib_per_klink · L``; time ``s0 + s_per_klink · L + s_per_klink2 · L²``
-    (capacity: each single-line state that is routed again costs in proportion to the
-    network, and their number grows with it), times the simulated cases for the simulation.
+    Memory ``mib0 + mib_per_klink · L`` (capacity: plus ``kib_per_state_city`` KiB per
+    single-line failure state and city; simulation: per worker process, on top of a
+    worker's own base). Time ``s0 + s_per_klink · L + s_per_klink2 · L²`` (capacity: the
+    single-line states that must be routed again cost in proportion to the network, and
+    their number grows with it); the simulation's ``s_per_klink · L`` is per simulated case.
     """
 
     mib0: float = 0.0
     mib_per_klink: float = 0.0
+    kib_per_state_city: float = 0.0
     s0: float = 0.0
     s_per_klink: float = 0.0
     s_per_klink2: float = 0.0
 
 
-#: Peak resident memory of a fresh ``netplan`` process that has imported what the commands
-#: need and read the scenario (MiB), and its CPU time (s): ``netplan topology`` on the tiny
-#: scenario.
-BASE_MIB = 249.0
-BASE_S = 4.0
-#: Per stage: what it adds above the base (fitted, see the module docstring).
+#: Peak resident memory (MiB) and CPU time (s) of a fresh ``netplan`` process that imports
+#: what a command needs and reads the scenario: ``netplan topology`` on the tiny scenario
+#: (243.8 and 242.9 MiB, 4.1 s measured twice).
+BASE_MIB = 244.0
+BASE_S = 4.1
+#: Per stage: what it adds above the base (fitted to :data:`MEASURED`, see the docstring).
 MODEL: dict[str, _StageModel] = {
-    "topology": _StageModel(mib_per_klink=1.85, s_per_klink=0.02, s0=1.0),
-    "migration": _StageModel(mib0=85.0, s0=11.0),
-    "capacity": _StageModel(mib0=20.0, mib_per_klink=4.2, s0=14.0, s_per_klink=1.0,
-                            s_per_klink2=0.01),
-    "simulation": _StageModel(mib0=300.0, mib_per_klink=1.0, s0=30.0, s_per_klink=1.0),
+    "topology": _StageModel(mib_per_klink=1.87, s0=1.0, s_per_klink=0.06),
+    "migration": _StageModel(mib0=90.0, s0=10.0),
+    "capacity": _StageModel(mib_per_klink=1.9, kib_per_state_city=0.033, s0=13.0,
+                            s_per_klink=0.70, s_per_klink2=0.0096),
+    "simulation": _StageModel(mib0=316.0, mib_per_klink=5.5, s_per_klink=12.5),
     "policy": _StageModel(s0=1.0),
 }
 
-#: The measured points the model is fitted to (see the module docstring).
-MEASURED: tuple[dict, ...] = ()
+#: The measured points the model is fitted to, as (scenario, command, links, CPU s, MiB):
+#: MiB is the process tree's peak where measured, else the largest process; ``None``: the
+#: command was stopped before it finished (see the module docstring).
+MEASURED: tuple[tuple[str, str, int, float | None, float], ...] = (
+    ("tiny", "topology", 35, 4.1, 244),
+    ("meizhou-2020", "topology", 3454, 5.9, 245),
+    ("meizhou-2020", "schedule", 3454, 15.1, 334),
+    ("meizhou-2020", "capacity", 3454, 30.6, 358),
+    ("meizhou-2020", "simulate", 3454, 127.5, 1417),
+    ("meizhou-2020", "run", 3454, 195.8, 1592),
+    ("guangdong-2020", "topology", 45045, 6.8, 322),
+    ("guangdong-2020", "capacity", 45045, 67.9, 449),
+    ("national-synthetic", "topology", 626401, 41.7, 1414),
+    ("national-synthetic", "run", 626401, None, 2798),
+    ("national-synthetic", "simulate", 626401, None, 11564),
+)
 
 
 @dataclass(frozen=True)
@@ -270,22 +348,38 @@ def _command(stages: Iterable[str]) -> str:
     return "netplan (" + ", ".join(s for s in STAGES if s in chosen) + ")"
 
 
-def _stage_cost(stage: str, size: ScenarioSize) -> tuple[float, float]:
+def _workers() -> int:
+    """Processes the simulation pool starts (as ``netplan.cli._workers``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _stage_cost(stage: str, size: ScenarioSize, workers: int) -> tuple[float, float]:
     m = MODEL[stage]
     k = size.links / 1000
-    mib = m.mib0 + m.mib_per_klink * k
-    sec = m.s0 + m.s_per_klink * k + m.s_per_klink2 * k * k
-    if stage == "capacity" and size.failure_states <= 1 + size.carriers:
-        sec = m.s0 + m.s_per_klink * k  # no single-line states: no quadratic term
-    if stage == "simulation":
-        sec = m.s0 + (m.s_per_klink * k) * size.simulated_cases
     if stage == "migration" and not size.systems:
         return 0.0, 0.0
+    mib = m.mib0 + m.mib_per_klink * k
+    sec = m.s0 + m.s_per_klink * k + m.s_per_klink2 * k * k
+    if stage == "capacity":
+        single = size.failure_states - 1 - size.carriers
+        mib += m.kib_per_state_city * single * size.cities / 1024
+        if single <= 0:
+            sec = m.s0 + m.s_per_klink * k  # nothing routed again per line
+    if stage == "simulation":
+        # each worker process holds its own copy of the topology and its case's flows
+        pool = min(workers, size.simulated_cases)
+        mib = pool * (BASE_MIB + m.mib0 + (m.mib_per_klink + MODEL["topology"].mib_per_klink)
+                      * k)
+        sec = m.s0 + m.s_per_klink * k * size.simulated_cases
     return mib, sec
 
 
 def estimate_run_resources(scenario: Scenario, *, stages: Iterable[str] = STAGES,
-                           single_links: bool = True) -> ResourceEstimate:
+                           single_links: bool = True,
+                           workers: int | None = None) -> ResourceEstimate:
     """Estimate the peak memory and the time of a run's stages, before anything runs.
 
     Parameters
@@ -297,6 +391,9 @@ def estimate_run_resources(scenario: Scenario, *, stages: Iterable[str] = STAGES
         Stages among :data:`STAGES` (``netplan run``: all of them).
     single_links : bool
         Whether the capacity stage loads every single-line failure state (the CLI does).
+    workers : int, optional
+        Processes of the simulation pool; default the CPUs this process may use (as the
+        CLI starts them).
 
     Returns
     -------
@@ -314,13 +411,17 @@ def estimate_run_resources(scenario: Scenario, *, stages: Iterable[str] = STAGES
     if unknown:
         raise ValueError(f"unknown stage(s) {', '.join(unknown)}; known: {', '.join(STAGES)}")
     size = scenario_size(scenario, single_links=single_links)
+    pool = workers if workers is not None else _workers()
     mem, sec = {}, {}
     for stage in chosen:
-        mem[stage], sec[stage] = _stage_cost(stage, size)
-    # a stage's results stay while the next ones run: the rises add up (meizhou-2020:
-    # netplan run measured 712 MiB, the base plus the stages' rises 759 MiB)
-    peak = BASE_MIB + sum(mem.values())
-    return ResourceEstimate(peak_memory_mib=peak, seconds=BASE_S + sum(sec.values()),
+        mem[stage], sec[stage] = _stage_cost(stage, size, pool)
+    # a stage's results stay while the next ones run: the rises add up; capacity and
+    # simulation build the topology in the process when the topology stage does not run
+    extra_mib = extra_s = 0.0
+    if "topology" not in chosen and {"capacity", "simulation"} & set(chosen):
+        extra_mib, extra_s = _stage_cost("topology", size, pool)
+    peak = BASE_MIB + extra_mib + sum(mem.values())
+    return ResourceEstimate(peak_memory_mib=peak, seconds=BASE_S + extra_s + sum(sec.values()),
                             size=size, stages=chosen, stage_memory_mib=mem, stage_seconds=sec)
 
 
@@ -418,7 +519,7 @@ def check_resources(estimate: ResourceEstimate, *, available_mib: float | None =
     Examples
     --------
     >>> from netplan.examples import tiny_scenario
-    >>> check_resources(estimate_run_resources(tiny_scenario()), available_mib=4096)
+    >>> check_resources(estimate_run_resources(tiny_scenario()), available_mib=8192)
     >>> check_resources(estimate_run_resources(tiny_scenario()), available_mib=1)
     Traceback (most recent call last):
     ...

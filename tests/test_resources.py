@@ -60,22 +60,28 @@ def test_counts_match_the_built_topology(make):
 def test_the_estimate_grows_with_the_region():
     small, large = _synthetic(villages=20), _synthetic(villages=20_000, towns=400)
     for stages in (["topology"], ["capacity"], ["simulation"], STAGES):
-        a = estimate_run_resources(small, stages=stages)
-        b = estimate_run_resources(large, stages=stages)
+        a = estimate_run_resources(small, stages=stages, workers=1)
+        b = estimate_run_resources(large, stages=stages, workers=1)
         assert b.peak_memory_mib > a.peak_memory_mib, stages
         assert b.seconds > a.seconds, stages
     # more stages never cost less
-    one = estimate_run_resources(large, stages=["topology"])
-    every = estimate_run_resources(large)
+    one = estimate_run_resources(large, stages=["topology"], workers=1)
+    every = estimate_run_resources(large, workers=1)
     assert every.peak_memory_mib >= one.peak_memory_mib
     assert every.seconds > one.seconds
 
 
 def test_the_tiny_estimate_is_small():
-    est = estimate_run_resources(tiny_scenario())
+    # one simulation worker: the estimate does not depend on this machine's CPUs
+    est = estimate_run_resources(tiny_scenario(), workers=1)
     assert est.command == "netplan run"
     assert 0 < est.peak_memory_mib < 1024
     assert 0 < est.seconds < 120
+    topo = estimate_run_resources(tiny_scenario(), stages=["topology"])
+    assert topo.peak_memory_mib < 300  # a bare process with the stack imported: ~250 MiB
+    # each simulation worker is a process of its own
+    two = estimate_run_resources(tiny_scenario(), workers=2)
+    assert two.peak_memory_mib > est.peak_memory_mib
 
 
 def test_unknown_stage_is_refused():
@@ -84,7 +90,8 @@ def test_unknown_stage_is_refused():
 
 
 def test_check_raises_before_anything_runs_naming_the_figures():
-    est = estimate_run_resources(tiny_scenario())
+    est = estimate_run_resources(tiny_scenario(), workers=1)
+    assert est.peak_memory_mib < 1024  # said in MiB
     check_resources(est, available_mib=est.peak_memory_mib + 1)  # fits: nothing raised
     with pytest.raises(NetplanError) as info:
         check_resources(est, available_mib=10)
@@ -97,7 +104,7 @@ def test_check_raises_before_anything_runs_naming_the_figures():
 
 
 def test_check_names_the_stages_that_fit():
-    est = estimate_run_resources(_synthetic(villages=20_000, towns=400))
+    est = estimate_run_resources(_synthetic(villages=20_000, towns=400), workers=1)
     topology_mib = estimate_run_resources(_synthetic(villages=20_000, towns=400),
                                           stages=["topology"]).peak_memory_mib
     assert topology_mib < est.peak_memory_mib
@@ -109,7 +116,7 @@ def test_environment_overrides_the_memory(monkeypatch):
     monkeypatch.setenv(MEMORY_ENV, "12")
     assert available_memory_mib() == (12.0, f"${MEMORY_ENV}")
     with pytest.raises(NetplanError, match=r"12 MiB available \(\$NETPLAN_MEMORY_MIB\)"):
-        check_resources(estimate_run_resources(tiny_scenario()))
+        check_resources(estimate_run_resources(tiny_scenario(), workers=1))
     monkeypatch.setenv(MEMORY_ENV, "lots")
     with pytest.raises(NetplanError, match="NETPLAN_MEMORY_MIB='lots' is not a positive"):
         available_memory_mib()
