@@ -271,10 +271,9 @@ def _check_events(text: str, source: str) -> None:
     parser where PyYAML has it (25 times faster); where libyaml rejects the text, PyYAML's
     parser walks it again, so that its messages (which the loader reports) are the ones seen.
     """
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
+    if getattr(yaml, "__with_libyaml__", False):
         try:
-            _walk_events(yaml.parse(text, Loader=fast), source)
+            _walk_events(yaml.parse(text, Loader=yaml.CSafeLoader), source)
             return
         except yaml.YAMLError:
             pass
