@@ -307,7 +307,9 @@ class ResourceEstimate:
     stages : tuple of str
         The stages estimated, in run order.
     stage_memory_mib, stage_seconds : dict of str to float
-        Each stage alone (as its own command would run it: ``netplan topology``, …).
+        What each stage adds to the base.
+    workers : int
+        Processes of the simulation pool assumed.
     """
 
     peak_memory_mib: float
@@ -316,6 +318,7 @@ class ResourceEstimate:
     stages: tuple[str, ...]
     stage_memory_mib: dict[str, float] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    workers: int = 1
 
     @property
     def command(self) -> str:
@@ -411,7 +414,10 @@ def estimate_run_resources(scenario: Scenario, *, stages: Iterable[str] = STAGES
     if unknown:
         raise ValueError(f"unknown stage(s) {', '.join(unknown)}; known: {', '.join(STAGES)}")
     size = scenario_size(scenario, single_links=single_links)
-    pool = workers if workers is not None else _workers()
+    return _estimate(size, chosen, workers if workers is not None else _workers())
+
+
+def _estimate(size: ScenarioSize, chosen: tuple[str, ...], pool: int) -> ResourceEstimate:
     mem, sec = {}, {}
     for stage in chosen:
         mem[stage], sec[stage] = _stage_cost(stage, size, pool)
@@ -422,7 +428,8 @@ def estimate_run_resources(scenario: Scenario, *, stages: Iterable[str] = STAGES
         extra_mib, extra_s = _stage_cost("topology", size, pool)
     peak = BASE_MIB + extra_mib + sum(mem.values())
     return ResourceEstimate(peak_memory_mib=peak, seconds=BASE_S + extra_s + sum(sec.values()),
-                            size=size, stages=chosen, stage_memory_mib=mem, stage_seconds=sec)
+                            size=size, stages=chosen, stage_memory_mib=mem, stage_seconds=sec,
+                            workers=pool)
 
 
 # --------------------------------------------------------------------------- the check
@@ -495,6 +502,12 @@ def available_memory_mib() -> tuple[float | None, str]:
     return min(found)
 
 
+def _duration(seconds: float) -> str:
+    if seconds >= 5400:
+        return f"{seconds / 3600:.1f} CPU hours"
+    return f"{seconds / 60:.0f} CPU minutes" if seconds >= 90 else f"{seconds:.0f} CPU s"
+
+
 def _gib(mib: float) -> str:
     return f"{mib / 1024:.1f} GiB" if mib >= 1024 else f"{mib:,.0f} MiB"
 
@@ -523,7 +536,7 @@ def check_resources(estimate: ResourceEstimate, *, available_mib: float | None =
     >>> check_resources(estimate_run_resources(tiny_scenario()), available_mib=1)
     Traceback (most recent call last):
     ...
-    netplan.errors.NetplanError: tiny: netplan run needs about ...
+    netplan.errors.NetplanError: tiny: netplan run needs about ... of memory ...
     """
     source = "given"
     if available_mib is None:
@@ -533,14 +546,16 @@ def check_resources(estimate: ResourceEstimate, *, available_mib: float | None =
     need = estimate.peak_memory_mib
     if need <= available_mib:
         return
-    fits = [(_command([s]), BASE_MIB + estimate.stage_memory_mib.get(s, 0.0))
-            for s in ("topology", "capacity", "simulation") if s in estimate.stages]
-    fits = [f"{cmd} (about {_gib(mib)})" for cmd, mib in fits if mib <= available_mib]
+    alone = [_estimate(estimate.size, (s,), estimate.workers)
+             for s in ("topology", "capacity", "simulation") if s in estimate.stages]
+    fits = [f"{e.command} (about {_gib(e.peak_memory_mib)})" for e in alone
+            if e.peak_memory_mib <= available_mib]
     advice = [f"run fewer stages: {', '.join(fits)} fit" if fits and len(estimate.stages) > 1
               else "", "make the region smaller (fewer villages or towns, or one province "
                            "at a time)", "or use a machine with more memory"]
     raise NetplanError(
-        f"{estimate.size.scenario}: {estimate.command} needs about {_gib(need)} (estimated "
+        f"{estimate.size.scenario}: {estimate.command} needs about {_gib(need)} of memory "
+        f"and {_duration(estimate.seconds)} (estimated "
         f"from {estimate.drivers()}), this machine has {_gib(available_mib)} available "
         f"({source}); " + "; ".join(a for a in advice if a)
         + f" ({MEMORY_ENV} overrides the memory available)")

@@ -97,7 +97,7 @@ def test_check_raises_before_anything_runs_naming_the_figures():
         check_resources(est, available_mib=10)
     text = str(info.value)
     assert text.startswith("tiny: netplan run needs about ")
-    assert f"{est.peak_memory_mib:,.0f} MiB" in text
+    assert f"{est.peak_memory_mib:,.0f} MiB of memory" in text
     assert "this machine has 10 MiB available" in text
     assert "6 villages" in text and "35 links" in text
     assert MEMORY_ENV in text
