@@ -325,3 +325,209 @@ def check_load_conservation(scenario, topology: Topology, loads, *,
             out[name] = {"demand_mbps": total, "routed_mbps": routed_mbps,
                          "cut_off_mbps": cut_mbps}
     return out
+
+
+def check_flow_accounting(result) -> dict[str, int]:
+    """Check that every flow a simulation started is finished, censored or dropped, and counted.
+
+    ``result`` is a :class:`~netplan.simulation.TrafficResult` (or pooled replications). The
+    counts in ``result.stats`` are compared with the flow table, row by row:
+
+    - every arrival is one row with one status; ``flows_started`` (routed) = finished +
+      dropped + censored, and with the unreachable and not-started ones that is every flow;
+    - a finished flow has an end time, sent all of its size and is not censored; a censored
+      one has no end time and sent less than its size; an unreachable or not-started flow
+      has no route and sent nothing;
+    - the engine's transfers: ``started == finished + aborted + engine_active``, and at least
+      one transfer per started flow.
+
+    Returns
+    -------
+    dict
+        The counts per status, for the test to report.
+    """
+    f = result.flows
+    st = result.stats
+    counts = {k: int(v) for k, v in f["status"].value_counts().items()}
+    for k in ("done", "dropped", "unfinished", "unreachable", "not_started"):
+        counts.setdefault(k, 0)
+    assert len(f) == st["flows"] == sum(counts.values()), (len(f), st["flows"], counts)
+    assert st["flows_finished"] == counts["done"]
+    assert st["flows_dropped"] == counts["dropped"]
+    assert st["flows_censored"] == counts["unfinished"] == int(f["censored"].sum())
+    assert st["flows_unreachable"] == counts["unreachable"]
+    assert st["flows_not_started"] == counts["not_started"]
+    assert st["flows_started"] == st["flows_finished"] + st["flows_censored"] \
+        + st["flows_dropped"]
+    assert st["flows_started"] + st["flows_unreachable"] + st["flows_not_started"] \
+        == st["flows"]
+    done = (f["status"] == "done").to_numpy()
+    cens = f["censored"].to_numpy(bool)
+    assert not (done & cens).any(), "a flow both finished and censored"
+    assert np.isfinite(f["end_s"].to_numpy()[done]).all(), "a finished flow without end"
+    assert np.isnan(f["end_s"].to_numpy()[~done]).all(), "an unfinished flow with an end"
+    sent = f["sent_mb"].to_numpy()
+    size = f["size_mb"].to_numpy()
+    assert np.allclose(sent[done], size[done]), "a finished flow did not send its size"
+    assert (sent[cens] <= size[cens] * (1 + 1e-9)).all(), "a censored flow sent too much"
+    never = f["status"].isin(["unreachable", "not_started"]).to_numpy()
+    assert (f["route"].to_numpy()[never] < 0).all(), "a flow never started has a route"
+    assert (f["route"].to_numpy()[~never] >= 0).all(), "a started flow has no route"
+    assert st["started"] == st["finished"] + st["aborted"] + st["engine_active"], (
+        "engine transfers lost: started {started}, finished {finished}, "
+        "aborted {aborted}".format(**st) + f", active {st['engine_active']}")
+    assert st["started"] >= st["flows_started"]
+    return counts
+
+
+def expected_sites(scenario) -> dict[str, int]:
+    """Departments, village offices and towns with villages the scenario defines, by count.
+
+    Counted from the region (provinces → cities → counties → towns; a synthetic region
+    expanded) and the departments per tier, without building the topology.
+    """
+    provinces = (scenario.region.synthetic.expand() if scenario.region.synthetic is not None
+                 else scenario.region.provinces)
+    dep = scenario.extranet.departments
+
+    def per(tier) -> int:
+        if tier is None:
+            return 0
+        return len(tier.names) if tier.names is not None else int(tier.count or 0)
+
+    cities = counties = towns = villages = towns_with_villages = 0
+    for p in provinces:
+        for c in p.cities:
+            cities += 1
+            for k in c.counties:
+                counties += 1
+                if isinstance(k.towns, int) or (k.towns and isinstance(k.towns[0], str)):
+                    n = k.towns if isinstance(k.towns, int) else len(k.towns)
+                    v = int(k.villages or 0)
+                    each = [v // n + (i < v % n) for i in range(n)] if n else []
+                else:
+                    each = [t.villages for t in k.towns]
+                towns += len(each)
+                villages += sum(each)
+                towns_with_villages += sum(1 for x in each if x > 0)
+    return {"departments": cities * per(dep.city) + counties * per(dep.county)
+            + towns * per(dep.town), "villages": villages,
+            "towns_with_villages": towns_with_villages, "towns": towns, "counties": counties,
+            "cities": cities}
+
+
+def check_site_coverage(scenario, topology: Topology, *, loads=None, validation=None) -> None:
+    """Check that every site of the scenario is in the topology, the loads and the validation.
+
+    - the topology has exactly the departments and village offices the scenario defines
+      (:func:`expected_sites`), each with a line;
+    - ``loads`` (normal operation): every site sends or receives on its lines;
+    - ``validation`` (an :class:`~netplan.simulation.InterconnectValidation`): in every
+      case, every department and every town's village offices is a unit of the table, with a
+      row for each checked destination its requests go to (cut-off units included, with
+      their unreachable flows counted).
+    """
+    want = expected_sites(scenario)
+    nodes = topology.nodes
+    kinds = nodes["kind"]
+    assert int((kinds == "department").sum()) == want["departments"], (
+        f"{int((kinds == 'department').sum())} department nodes, the scenario defines "
+        f"{want['departments']}")
+    assert int((kinds == "village").sum()) == want["villages"], (
+        f"{int((kinds == 'village').sum())} village nodes, the scenario has {want['villages']}")
+    sites = nodes.index[kinds.isin(["department", "village"])]
+    ends = set(topology.links["source"]) | set(topology.links["target"])
+    lonely = [s for s in sites if s not in ends]
+    assert not lonely, f"sites without a line: {lonely[:3]}"
+    if loads is not None:
+        ld = loads.state_loads("normal")[0]
+        tr = loads.trunks
+        n = topology.n_nodes
+        touch = np.bincount(tr.u, ld.sum(axis=1), n) + np.bincount(tr.v, ld.sum(axis=1), n)
+        pos = nodes.index.get_indexer(sites)
+        quiet = [sites[i] for i in np.flatnonzero(touch[pos] <= 0)
+                 if sites[i] not in set(nodes.index[loads.cut_off.get("normal", [])])]
+        assert not quiet, f"sites with no load on their lines in normal operation: {quiet[:3]}"
+    if validation is not None:
+        from netplan.simulation.validate import CHECKED_DESTINATIONS
+
+        d = scenario.demand
+        shares = {k: getattr(d.shares, k) for k in CHECKED_DESTINATIONS}
+        dests = {k for k, v in shares.items() if v > 0}
+        deps = set(nodes.index[kinds == "department"])
+        village_units = {p + "#村" for p in nodes.loc[kinds == "village", "parent"]}
+        assert len(village_units) == want["towns_with_villages"]
+        table = validation.table
+        for case in validation.cases:
+            t = table[table["case"] == case]
+            units = set(t["unit"])
+            assert units == deps | village_units, (
+                f"{case}: units missing from the validation: "
+                f"{sorted((deps | village_units) - units)[:3]}, extra: "
+                f"{sorted(units - deps - village_units)[:3]}")
+            per_unit = t.groupby("unit")["destination"].agg(lambda x: set(map(str, x)))
+            short = per_unit[per_unit.map(lambda x: not dests <= x)]
+            assert short.empty, f"{case}: {short.index[0]} lacks rows for " \
+                f"{sorted(dests - short.iloc[0])}"
+            assert (t["flows"] > 0).all()
+
+
+def check_dispositions(inventory, triage_result, plan=None) -> dict[str, int]:
+    """Check that every system has exactly one disposition and, if migrated, one schedule row.
+
+    - the triage decides each system of ``inventory`` once, in inventory order, with one of
+      the :class:`~netplan.migration.triage.Disposition` values, and the counts add up;
+    - an integrated system names a target that stays in use (migrate or keep), and no system
+      in use depends on a retired one;
+    - ``plan`` (a :class:`~netplan.migration.result.MigrationPlan` of the same inventory, or
+      its :class:`~netplan.migration.build.MigrationProject` alone):
+      its move groups hold each system to migrate (not done in progress) exactly once and
+      nothing else; its schedule table (:meth:`~MigrationPlan.to_frame`) has one row per
+      such system, each with a start week when there is a plan; the systems counted as
+      already on the cloud are on the cloud in the inventory.
+
+    Returns
+    -------
+    dict
+        Systems per disposition.
+    """
+    from netplan.migration.triage import Disposition
+
+    ids = list(inventory.ids)
+    decided = [d.system_id for d in triage_result.decisions]
+    assert decided == ids, "the triage lost, added or reordered systems"
+    assert len(set(ids)) == len(ids), "duplicate system ids"
+    disp = {d.system_id: Disposition(d.disposition) for d in triage_result.decisions}
+    counts = triage_result.counts()
+    assert sum(counts.values()) == len(ids)
+    assert set(counts) == {x.value for x in Disposition}
+    staying = (Disposition.MIGRATE, Disposition.KEEP)
+    by_id = inventory.by_id
+    for d in triage_result.decisions:
+        if d.disposition == Disposition.INTEGRATE:
+            assert d.target in disp and disp[d.target] in staying, (
+                f"{d.system_id} integrates into {d.target!r}, which does not stay")
+        if d.disposition in staying:
+            gone = [x for x in by_id[d.system_id].depends_on
+                    if disp.get(x) == Disposition.RETIRE]
+            assert not gone, f"{d.system_id} stays in use but depends on retired {gone}"
+        if d.disposition == Disposition.MIGRATE:
+            assert not by_id[d.system_id].on_cloud, f"{d.system_id} is on the cloud already"
+    if plan is not None:
+        mp = getattr(plan, "mp", plan)  # a MigrationPlan, or only its MigrationProject
+        done = set(mp.done)
+        to_move = [i for i in ids if disp[i] == Disposition.MIGRATE and i not in done]
+        grouped = [i for g in mp.groups for i in g.systems]
+        assert sorted(grouped) == sorted(to_move), (
+            f"move groups: missing {sorted(set(to_move) - set(grouped))[:3]}, extra "
+            f"{sorted(set(grouped) - set(to_move))[:3]}, {len(grouped)} grouped for "
+            f"{len(to_move)} to move")
+        table = plan.to_frame() if plan is not mp else pd.DataFrame({"system_id": grouped})
+        rows = list(table["system_id"]) if len(table) else []
+        assert sorted(rows) == sorted(to_move), "the schedule's rows are not the systems to move"
+        if plan is not mp and plan.starts is not None and len(table):
+            assert table["start_week"].notna().all() and table["cutover_week"].notna().all()
+            assert (table["cutover_week"] >= table["start_week"]).all()
+        assert set(mp.already_on_cloud) <= {i for i in ids if by_id[i].on_cloud}
+        assert not set(mp.already_on_cloud) & set(to_move)
+    return counts

@@ -145,8 +145,10 @@ class FlowEngine:
         self._seq = 0
         self._timer: simpy.Event | None = None
         self._timer_at = math.inf
-        #: Counters: flows started/finished, allocations, classes re-allocated in all.
-        self.stats = {"started": 0, "finished": 0, "allocations": 0, "reallocated": 0}
+        #: Counters: flows started/finished/aborted, allocations, classes re-allocated in all
+        #: (``started == finished + aborted + len(flows)``: the rest are still active).
+        self.stats = {"started": 0, "finished": 0, "aborted": 0, "allocations": 0,
+                      "reallocated": 0}
 
     # ------------------------------------------------------------------ public
 
@@ -218,6 +220,7 @@ class FlowEngine:
         """Take an active flow out now, unfinished; return the megabits it had left."""
         left = self.remaining_mbit(flow_id)
         f = self.flows.pop(flow_id)
+        self.stats["aborted"] += 1
         c = f.cls
         full = self._leave(f)
         rest = {c} if c.n else set()  # its class's next finish may have been this flow's

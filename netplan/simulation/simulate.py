@@ -96,7 +96,12 @@ class TrafficResult:
         The failure case's name (``normal`` for none).
     stats : dict
         Flow counts, the measured period (``measured_from_s``, ``measured_to_s``), wall time
-        and engine counters.
+        and engine counters. Every arrival (``flows``) is counted once: ``flows_started``
+        (a route was found) = ``flows_finished`` + ``flows_dropped`` (by a fault) +
+        ``flows_censored`` (still running at the end), plus ``flows_unreachable`` and
+        ``flows_not_started`` (arrivals after the run ended). The engine's ``started``,
+        ``finished``, ``aborted`` and ``engine_active`` count its transfers (a cutover has
+        one per route).
     arcs : pandas.DataFrame
         One row per trunk and direction (arc ``2 trunk + d``, see :mod:`.network`):
         ``trunk``, ``direction`` (``source→target`` or ``target→source``), nominal
@@ -369,7 +374,16 @@ def simulate_traffic(scenario: Scenario, topology: Topology | None = None, *,
     arcs = run.arc_table(flows, window, arc_util, np.asarray(run.sample_times))
     changes = pd.DataFrame(np.array(run.cap_hist), index=pd.Index(run.cap_times, name="time_s"))
     changes.columns.name = "arc"
+    status = flows["status"].value_counts()
     stats = {"flows": len(arrivals), "measured": int(measured.sum()),
+             # every arrival, once: started (a route found) and then done, dropped by a fault
+             # or still running at the end (censored); unreachable; or after the run's end
+             "flows_started": int(status["done"] + status["dropped"] + status["unfinished"]),
+             "flows_finished": int(status["done"]), "flows_dropped": int(status["dropped"]),
+             "flows_censored": int(status["unfinished"]),
+             "flows_unreachable": int(status["unreachable"]),
+             "flows_not_started": int(status["not_started"]),
+             "engine_active": len(run.engine.flows),
              "measured_from_s": window[0], "measured_to_s": window[1],
              "simulated_s": float(env.now), "wall_s": time.perf_counter() - wall0,
              "probe_mbps": probe_mbps,

@@ -303,6 +303,12 @@ def validate_interconnect(scenario: Scenario, topology: Topology | None = None, 
     return InterconnectValidation(table, results, systems=label, confidence=confidence)
 
 
+#: Counters of :attr:`TrafficResult.stats` that pooled replications sum.
+_COUNTERS = ("flows_started", "flows_finished", "flows_dropped", "flows_censored",
+             "flows_unreachable", "flows_not_started", "engine_active", "started", "finished",
+             "aborted", "allocations", "reallocated")
+
+
 def pool_replications(first: TrafficResult, second: TrafficResult) -> TrafficResult:
     """Two independent runs of the same case as one result: their measured flows together.
 
@@ -346,6 +352,9 @@ def pool_replications(first: TrafficResult, second: TrafficResult) -> TrafficRes
                  measured=first.stats["measured"] + second.stats["measured"],
                  wall_s=first.stats["wall_s"] + second.stats["wall_s"],
                  simulated_s=first.stats["simulated_s"] + second.stats["simulated_s"])
+    # the flow and engine counters add up too (every flow of both counted once)
+    stats.update({k: first.stats[k] + second.stats[k] for k in _COUNTERS
+                  if k in first.stats and k in second.stats})
     return dataclasses.replace(first, flows=flows, routes=labels, route_arcs=routes,
                                stats=stats)
 
