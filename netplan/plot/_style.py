@@ -121,15 +121,26 @@ def cjk_font():
         yield cjk[0] if cjk else "DejaVu Sans"
 
 
-def _pin_ticks(result: object) -> None:
-    """Create the first tick of every axis of the figures in ``result`` (inside the context).
+_GENERIC = {"sans-serif", "serif", "monospace", "cursive", "fantasy", "sans"}
 
-    matplotlib makes tick labels when it first needs them, copying the font of the first
-    one; making it now gives them the CJK font even when the figure is drawn later.
+
+def _pin_fonts(result: object) -> None:
+    """Give the texts of the figures in ``result`` the CJK font of the current context.
+
+    A figure made outside the plot function (``fig, ax = plt.subplots()``, then
+    ``plot_...(ax=ax)``) has its title, axis labels and first ticks already, with the generic
+    family the global rcParams resolve when the figure is drawn, perhaps later and outside
+    the context: those texts get the context's families. The first tick of every axis is made
+    now, so that the ticks matplotlib makes later copy its font. Texts given a font by name
+    keep it.
     """
+    import matplotlib as mpl
     import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.figure import FigureBase
+    from matplotlib.text import Text
+
+    families = list(mpl.rcParams["font.family"])
 
     seen: set[int] = set()
     todo = [result]
@@ -146,6 +157,9 @@ def _pin_ticks(result: object) -> None:
             for axis in (ax.xaxis, ax.yaxis):
                 axis.get_major_ticks(1)
                 axis.get_minor_ticks(1)
+        for text in fig.findobj(Text):
+            if set(text.get_fontfamily()) <= _GENERIC:
+                text.set_fontfamily(families)
 
 
 def draws_with_cjk_font(fn):
@@ -154,7 +168,7 @@ def draws_with_cjk_font(fn):
     def wrapper(*args, **kwargs):
         with cjk_font():
             result = fn(*args, **kwargs)
-            _pin_ticks(result)
+            _pin_fonts(result)
         return result
     return wrapper
 

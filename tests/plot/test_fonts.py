@@ -142,3 +142,27 @@ def test_use_cjk_font_for_notebooks_sets_the_global_font():
         assert use_cjk_font() == CJK_FONT
         assert matplotlib.rcParams["font.sans-serif"][0] == CJK_FONT
         assert matplotlib.rcParams["font.family"] == ["sans-serif"]
+
+
+@draws_with_cjk_font
+def _label_axes(ax):
+    ax.set_xlabel("增长率（%）")
+    ax.set_title("升级费用")
+    ax.set_xticks([0, 1], labels=["梅州市", "蕉岭县"])
+    return ax
+
+
+def test_axes_made_before_the_plot_function_get_the_font_too():
+    # notebooks/05: fig, (a, b) = plt.subplots(...); plot_cost_vs_growth(df, ax=a)
+    with matplotlib.rc_context({"font.family": ["sans-serif"],
+                                "font.sans-serif": ["DejaVu Sans"]}):
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.text(0.5, 0.5, "x", fontfamily="DejaVu Sans")  # named by the caller: kept
+        _label_axes(ax)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.canvas.draw()
+    plt.close(fig)
+    assert [str(w.message) for w in caught if "missing from" in str(w.message)] == []
+    assert ax.xaxis.label.get_fontfamily()[0] == CJK_FONT
+    assert ax.texts[0].get_fontfamily() == ["DejaVu Sans"]
