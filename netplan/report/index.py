@@ -21,24 +21,25 @@ def write_index(scenario: Scenario, sections: list[ReportSection], out_dir: Path
     failed: the page then says, first, that the report is incomplete and why.
     """
     from netplan import __version__
+    from netplan.report.tables import markdown_text as md  # names are untrusted
 
     lines = [
-        f"# netplan report — {scenario.name}",
+        f"# netplan report — {md(scenario.name)}",
         "",
-        f"{scenario.description}".strip(),
+        md(f"{scenario.description}".strip()),
         "",
-        f"Scenario file: `{Path(source).name if source else ''}` · netplan {__version__} · "
+        f"Scenario file: `{md(Path(source).name) if source else ''}` · netplan {__version__} · "
         f"when and how long: [{METADATA_FILE}]({METADATA_FILE})",
         "",
     ]
     if incomplete is not None:
-        lines += [f"**INCOMPLETE: the {incomplete.name} stage failed ({incomplete.error}); the "
+        lines += [f"**INCOMPLETE: the {incomplete.name} stage failed ({md(incomplete.error)}); the "
                   "stages after it did not run.** The sections below are the stages that "
                   "finished.", ""]
     lines += ["The page for readers is [report.html](report.html); every table is also a "
               "sheet of [tables.xlsx](tables.xlsx).", ""]
     if warnings:
-        lines += ["## Warnings", ""] + [f"- {w}" for w in warnings] + [""]
+        lines += ["## Warnings", ""] + [f"- {md(w)}" for w in warnings] + [""]
     lines += ["## Contents", ""]
     for section in sections:
         lines.append(f"- **{section.title}**: " + ", ".join(
