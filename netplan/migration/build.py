@@ -251,7 +251,10 @@ def build_migration_project(
     tri = triage(inventory, policy.triage, as_of=policy.start)
     by_id = inventory.by_id
     disposition = {d.system_id: d.disposition.value for d in tri.decisions}
-    on_cloud = tuple(sorted(i for i, s in by_id.items() if s.on_cloud))
+    # on the cloud and staying there: one that triage retires or integrates does not count
+    # toward the targets (its resources stay counted as used: when it goes is not known)
+    on_cloud = tuple(sorted(i for i, s in by_id.items()
+                            if s.on_cloud and disposition[i] not in ("retire", "integrate")))
     to_move = [i for i, d in disposition.items() if d == "migrate" and i not in done]
     move_set = set(to_move)
 

@@ -318,3 +318,25 @@ def test_a_cycle_through_a_system_that_stays_ties_no_move_group():
     names = [a.name for a in mp.project.activities]
     assert (names.index("市公安局/人口库"), names.index("市公安局/警务通")) in \
         mp.project.precedences
+
+
+def test_a_system_on_the_cloud_that_triage_retires_does_not_count_toward_the_targets():
+    # tiny: 5 systems to migrate + 门户 already on the cloud = "all" is 6. Make 门户 a zombie
+    # (idle, unused and unmaintained since 2017): triage retires it, so "all" is the 5 moved.
+    import datetime as dt
+
+    from netplan.examples import tiny_migration
+    from netplan.migration.build import build_migration_project
+    from netplan.migration.inventory import Inventory
+
+    scenario, inventory = tiny_migration()
+    assert build_migration_project(scenario, inventory).milestone_targets[-1][2] == 6
+    old = dt.date(2017, 1, 1)
+    zombie = Inventory(tuple(
+        s.model_copy(update={"idle_pct": 95, "last_used": old, "last_update": old})
+        if s.name == "门户" else s for s in inventory))
+    project = build_migration_project(scenario, zombie)
+    portal = "市政务服务数据管理局/门户"
+    assert {d.system_id: d.disposition.value for d in project.triage.decisions}[portal] == "retire"
+    assert project.already_on_cloud == ()
+    assert project.milestone_targets[-1][2] == 5
