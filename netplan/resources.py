@@ -35,8 +35,9 @@ Figures (MiB: peak resident memory; ``>``: the command was stopped first)::
     meizhou-2020        run         195.8  562.5       723     1592 13.6/6.6
     guangdong-2020      topology      6.8   48.6       322          5.7/6.2
     (45045)             capacity     67.9  360.6       449          6.2/7.9
-    guangdong-2020      simulate    >530    >1700     >718    >1736 stopped: case 1 of 4 at
-                                                                    t≈180 s of the 720 s pilot
+    guangdong-2020      simulate    >900    >2600    >5165    >7956 stopped in case 3 of 4;
+                                                                    a worker peaks as it hands
+                                                                    a case's result back
     national-synthetic  topology     41.7  417.1      1414          8/11
     (626401)            run          >207    919     >2798          2.5/6.2 stopped in capacity
                                                                     at single-line state 25,000
@@ -65,7 +66,7 @@ states, ``C`` the cities, ``n`` the simulated cases (normal and each failure cas
     topology    1.87 L                                    1 + 0.06 L
     migration   90 (with an inventory)                    10
     capacity    1.9 L + 0.033 KiB · S · C                 13 + 0.70 L + 0.0096 L²
-    simulation  W · (244 + 316 + (5.5 + 1.87) L)          12.5 L · n
+    simulation  W · (244 + (107 + 1.87) L) + 24 L · n      12.5 L · n
     policy      0                                         1
 
 The peak is the base plus the stages' terms (results stay in memory while the next stage
@@ -74,13 +75,16 @@ the time is their sum, CPU on one core. Fitted: the topology line through the th
 runs; capacity memory through guangdong (116 MiB above the base and the topology) and the
 national run's RSS at 4 % of the states (2,875 MiB estimated there), its time through
 meizhou, guangdong and the national projection of 4,200 s (an exact quadratic: three points,
-three coefficients); a worker's memory through meizhou (573 MiB) and the national streams
-(5,183 MiB), which makes guangdong's 718 MiB an overestimate by a quarter; the simulation's
-time from guangdong's first case (about 560 CPU s), which overestimates meizhou's 123 s by
-40 %. Against the measurements: meizhou ``netplan run`` 1,518 MiB estimated, 1,592 MiB
-measured (the tree); national ``netplan topology`` 1,415 MiB estimated, 1,414 measured. The
-national figures beyond what was measured (capacity about 9 GiB, the simulation about 12 GiB
-with 2 workers, ``netplan run`` about 20 GiB and 10 CPU hours) are extrapolations.
+three coefficients); a simulation worker's peak through meizhou (573 MiB) and guangdong
+(5,165 MiB, reached as the worker handed its first case's result back), the parent's 24 MiB
+per case and 1,000 links from guangdong's parent (1,413 MiB holding one case's result); the
+simulation's time from guangdong's first case (about 560 CPU s), which overestimates
+meizhou's 123 s by 40 %. Against the measurements: meizhou ``netplan run`` 1,919 MiB
+estimated, 1,592 MiB measured (the tree; the parent's share is guangdong's, an overestimate
+on meizhou); national ``netplan topology`` 1,415 MiB estimated, 1,414 measured. The national
+figures beyond what was measured are extrapolations: capacity about 9 GiB and 70 CPU
+minutes; the simulation about 194 GiB with 2 workers and 8.7 CPU hours; ``netplan run``
+about 202 GiB: ``netplan run`` and ``netplan simulate`` cannot run on this 24 GiB machine.
 """
 
 from __future__ import annotations
@@ -245,10 +249,11 @@ class _StageModel:
     """One stage's cost above the base, ``L`` the links in thousands (see :data:`MODEL`).
 
     Memory ``mib0 + mib_per_klink · L`` (capacity: plus ``kib_per_state_city`` KiB per
-    single-line failure state and city; simulation: per worker process, on top of a
-    worker's own base). Time ``s0 + s_per_klink · L + s_per_klink2 · L²`` (capacity: the
-    single-line states that must be routed again cost in proportion to the network, and
-    their number grows with it); the simulation's ``s_per_klink · L`` is per simulated case.
+    single-line failure state and city; simulation: per worker process, on top of a worker's
+    own base, plus ``result_mib_per_klink · L`` per case the parent keeps). Time ``s0 +
+    s_per_klink · L + s_per_klink2 · L²`` (capacity: the single-line states that must be
+    routed again cost in proportion to the network, and their number grows with it); the
+    simulation's ``s_per_klink · L`` is per simulated case.
     """
 
     mib0: float = 0.0
@@ -257,6 +262,7 @@ class _StageModel:
     s0: float = 0.0
     s_per_klink: float = 0.0
     s_per_klink2: float = 0.0
+    result_mib_per_klink: float = 0.0
 
 
 #: Peak resident memory (MiB) and CPU time (s) of a fresh ``netplan`` process that imports
@@ -270,7 +276,8 @@ MODEL: dict[str, _StageModel] = {
     "migration": _StageModel(mib0=90.0, s0=10.0),
     "capacity": _StageModel(mib_per_klink=1.9, kib_per_state_city=0.033, s0=13.0,
                             s_per_klink=0.70, s_per_klink2=0.0096),
-    "simulation": _StageModel(mib0=316.0, mib_per_klink=5.5, s_per_klink=12.5),
+    "simulation": _StageModel(mib_per_klink=107.0, result_mib_per_klink=24.0,
+                              s_per_klink=12.5),
     "policy": _StageModel(s0=1.0),
 }
 
@@ -286,6 +293,7 @@ MEASURED: tuple[tuple[str, str, int, float | None, float], ...] = (
     ("meizhou-2020", "run", 3454, 195.8, 1592),
     ("guangdong-2020", "topology", 45045, 6.8, 322),
     ("guangdong-2020", "capacity", 45045, 67.9, 449),
+    ("guangdong-2020", "simulate", 45045, None, 7956),
     ("national-synthetic", "topology", 626401, 41.7, 1414),
     ("national-synthetic", "run", 626401, None, 2798),
     ("national-synthetic", "simulate", 626401, None, 11564),
@@ -372,10 +380,11 @@ def _stage_cost(stage: str, size: ScenarioSize, workers: int) -> tuple[float, fl
         if single <= 0:
             sec = m.s0 + m.s_per_klink * k  # nothing routed again per line
     if stage == "simulation":
-        # each worker process holds its own copy of the topology and its case's flows
+        # each worker process holds its own copy of the topology and its case's flows, and
+        # peaks when it hands its result back; the parent keeps every case's result
         pool = min(workers, size.simulated_cases)
-        mib = pool * (BASE_MIB + m.mib0 + (m.mib_per_klink + MODEL["topology"].mib_per_klink)
-                      * k)
+        mib = (pool * (BASE_MIB + m.mib0 + (m.mib_per_klink + MODEL["topology"].mib_per_klink)
+                       * k) + m.result_mib_per_klink * k * size.simulated_cases)
         sec = m.s0 + m.s_per_klink * k * size.simulated_cases
     return mib, sec
 
