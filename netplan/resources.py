@@ -66,7 +66,7 @@ states, ``C`` the cities, ``n`` the simulated cases (normal and each failure cas
     topology    1.87 L                                    1 + 0.06 L
     migration   90 (with an inventory)                    10
     capacity    1.9 L + 0.033 KiB · S · C                 13 + 0.70 L + 0.0096 L²
-    simulation  W · (244 + (107 + 1.87) L) + 24 L · n      12.5 L · n
+    simulation  W · (244 + (107 + 1.87) L) + 27 L · n      12.5 L · n
     policy      0                                         1
 
 The peak is the base plus the stages' terms (results stay in memory while the next stage
@@ -76,15 +76,16 @@ runs; capacity memory through guangdong (116 MiB above the base and the topology
 national run's RSS at 4 % of the states (2,875 MiB estimated there), its time through
 meizhou, guangdong and the national projection of 4,200 s (an exact quadratic: three points,
 three coefficients); a simulation worker's peak through meizhou (573 MiB) and guangdong
-(5,165 MiB, reached as the worker handed its first case's result back), the parent's 24 MiB
-per case and 1,000 links from guangdong's parent (1,413 MiB holding one case's result); the
-simulation's time from guangdong's first case (about 560 CPU s), which overestimates
-meizhou's 123 s by 40 %. Against the measurements: meizhou ``netplan run`` 1,919 MiB
-estimated, 1,592 MiB measured (the tree; the parent's share is guangdong's, an overestimate
-on meizhou); national ``netplan topology`` 1,415 MiB estimated, 1,414 measured. The national
-figures beyond what was measured are extrapolations: capacity about 9 GiB and 70 CPU
-minutes; the simulation about 194 GiB with 2 workers and 8.7 CPU hours; ``netplan run``
-about 202 GiB: ``netplan run`` and ``netplan simulate`` cannot run on this 24 GiB machine.
+(5,165 MiB, reached as the worker handed its first case's result back), the parent's 27 MiB
+per case and 1,000 links from guangdong's parent (1,413 MiB holding one case's result, 2,800
+MiB holding two); the simulation's time from guangdong's first case (about 560 CPU s), which
+overestimates meizhou's 123 s by 40 %. Against the measurements: meizhou ``netplan run``
+1,960 MiB estimated, 1,592 MiB measured (the tree; the parent's share is guangdong's, an
+overestimate on meizhou); national ``netplan topology`` 1,415 MiB estimated, 1,414 measured.
+The national figures beyond what was measured are extrapolations: capacity about 9 GiB and
+70 CPU minutes; the simulation about 201 GiB with 2 workers and 8.7 CPU hours; ``netplan
+run`` about 209 GiB: ``netplan run`` and ``netplan simulate`` cannot run on this 24 GiB
+machine.
 """
 
 from __future__ import annotations
@@ -276,7 +277,7 @@ MODEL: dict[str, _StageModel] = {
     "migration": _StageModel(mib0=90.0, s0=10.0),
     "capacity": _StageModel(mib_per_klink=1.9, kib_per_state_city=0.033, s0=13.0,
                             s_per_klink=0.70, s_per_klink2=0.0096),
-    "simulation": _StageModel(mib_per_klink=107.0, result_mib_per_klink=24.0,
+    "simulation": _StageModel(mib_per_klink=107.0, result_mib_per_klink=27.0,
                               s_per_klink=12.5),
     "policy": _StageModel(s0=1.0),
 }
