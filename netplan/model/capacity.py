@@ -74,7 +74,8 @@ def link_class_keys(kind: str, tier: str) -> tuple[str, str]:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
+                              allow_inf_nan=False)  # no infinite latency, no NaN price
 
 
 class ModuleOption(_Frozen):

@@ -50,7 +50,8 @@ Rate = Annotated[
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
+                              allow_inf_nan=False)  # no infinite latency, no NaN price
 
 
 class FlowSizes(_Frozen):

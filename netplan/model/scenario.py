@@ -113,7 +113,8 @@ MonthDay = Annotated[
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True,
+                              allow_inf_nan=False)  # no infinite latency, no NaN price
 
 
 # --------------------------------------------------------------------------- region

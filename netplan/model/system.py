@@ -105,7 +105,7 @@ class System(BaseModel):
     ('市公安局/人口信息管理系统', 4)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     system_id: Text = Field(
         min_length=1,
@@ -242,7 +242,7 @@ class TriagePolicy(BaseModel):
     (80.0, 6)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
     unused_months: int = Field(
         12, ge=1, description="Detached from the business process (与业务脱节) when the last "

@@ -401,11 +401,11 @@ def variant_scenarios(scenario_path: str | Path, grid: SweepGrid
     >>> [(v.id, s.migration.teams) for v, s in variant_scenarios(scenario_path("meizhou-2020"), g)]
     [('v000', 3), ('v001', 4)]
     """
-    from netplan.io.scenario_yaml import parse_scenario
+    from netplan.io.scenario_yaml import parse_scenario, read_scenario
 
     scenario_path = Path(scenario_path)
+    read_scenario(scenario_path)  # its own errors, each with its line, as netplan validate says
     base = read_scenario_data(scenario_path)
-    parse_scenario(base, str(scenario_path), base_dir=scenario_path.parent)  # its own errors
     out: list[tuple[Variant, Scenario]] = []
     issues: list[Issue] = []
     for variant in grid.expand():

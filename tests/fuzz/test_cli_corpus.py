@@ -107,9 +107,7 @@ CORPUS = [
          scenario=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20),
     Case("gbk-broken-field", ("scenario.yaml", f"line {GBK_LINE}",
                               "extranet.tiers.city.latency_ms", '"五毫秒" is not a number'),
-         scenario=GBK_SCENARIO,
-         xfail={"sweep": "netplan sweep names the field but not its line (the scenario is "
-                         "validated without the YAML positions)"}),
+         scenario=GBK_SCENARIO),
     Case("alias-bomb", ("scenario.yaml", "line 7", "alias *a5",
                         "remove the anchors and aliases"), scenario=_laughs().encode()),
     Case("nonexistent-file", ("nowhere.yaml", "not found"), missing_scenario=True),

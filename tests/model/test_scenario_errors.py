@@ -560,3 +560,18 @@ def test_json_schema_validates_meizhou() -> None:
         ("extranet", "tiers", "county"),
         ("extranet", "tiers", "county", "uplink"),
     }
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_numbers_are_refused_by_the_model_itself(value):
+    # the YAML loader refuses .inf/.nan with their line; data built in Python (a notebook,
+    # a sweep variant) reaches the model directly, which must refuse them too
+    import copy
+
+    from netplan.examples import TINY_SCENARIO
+    from netplan.io.scenario_yaml import parse_scenario
+
+    data = copy.deepcopy(TINY_SCENARIO)
+    data["extranet"]["tiers"]["city"]["latency_ms"] = value
+    with pytest.raises(ScenarioError, match="extranet.tiers.city.latency_ms.*finite"):
+        parse_scenario(data)
