@@ -66,7 +66,8 @@ states, ``C`` the cities, ``n`` the simulated cases (normal and each failure cas
     topology    1.87 L                                    1 + 0.06 L
     migration   90 (with an inventory)                    10
     capacity    1.9 L + 0.033 KiB · S · C                 13 + 0.70 L + 0.0096 L²
-    simulation  W · (244 + (107 + 1.87) L) + 27 L · n      12.5 L · n
+    simulation  w + 107 L + (W - 1)(w + 25 L) + 27 L (n - 1)   12.5 L · n
+                (w = 244 + 1.87 L: a worker's base and topology)
     policy      0                                         1
 
 The peak is the base plus the stages' terms (results stay in memory while the next stage
@@ -76,16 +77,16 @@ runs; capacity memory through guangdong (116 MiB above the base and the topology
 national run's RSS at 4 % of the states (2,875 MiB estimated there), its time through
 meizhou, guangdong and the national projection of 4,200 s (an exact quadratic: three points,
 three coefficients); a simulation worker's peak through meizhou (573 MiB) and guangdong
-(5,165 MiB, reached as the worker handed its first case's result back), the parent's 27 MiB
-per case and 1,000 links from guangdong's parent (1,413 MiB holding one case's result, 2,800
-MiB holding two); the simulation's time from guangdong's first case (about 560 CPU s), which
+(5,165 MiB, reached as the worker handed its first case's result back; the other worker
+meanwhile at 1,363 MiB, 25 MiB per 1,000 links above its base), the parent's 27 MiB per case
+and 1,000 links from guangdong's parent (1,413 MiB holding one case's result, 2,800 MiB
+holding two); the simulation's time from guangdong's first case (about 560 CPU s), which
 overestimates meizhou's 123 s by 40 %. Against the measurements: meizhou ``netplan run``
-1,960 MiB estimated, 1,592 MiB measured (the tree; the parent's share is guangdong's, an
-overestimate on meizhou); national ``netplan topology`` 1,415 MiB estimated, 1,414 measured.
-The national figures beyond what was measured are extrapolations: capacity about 9 GiB and
-70 CPU minutes; the simulation about 201 GiB with 2 workers and 8.7 CPU hours; ``netplan
-run`` about 209 GiB: ``netplan run`` and ``netplan simulate`` cannot run on this 24 GiB
-machine.
+1,584 MiB estimated, 1,592 MiB measured (the tree); national ``netplan topology`` 1,415 MiB
+estimated, 1,414 measured. The national figures beyond what was measured are extrapolations:
+capacity about 9 GiB and 70 CPU minutes; the simulation about 134 GiB with 2 workers and 8.7
+CPU hours; ``netplan run`` about 142 GiB: ``netplan run`` and ``netplan simulate`` cannot
+run on this 24 GiB machine.
 """
 
 from __future__ import annotations
@@ -264,6 +265,7 @@ class _StageModel:
     s_per_klink: float = 0.0
     s_per_klink2: float = 0.0
     result_mib_per_klink: float = 0.0
+    running_mib_per_klink: float = 0.0
 
 
 #: Peak resident memory (MiB) and CPU time (s) of a fresh ``netplan`` process that imports
@@ -278,6 +280,7 @@ MODEL: dict[str, _StageModel] = {
     "capacity": _StageModel(mib_per_klink=1.9, kib_per_state_city=0.033, s0=13.0,
                             s_per_klink=0.70, s_per_klink2=0.0096),
     "simulation": _StageModel(mib_per_klink=107.0, result_mib_per_klink=27.0,
+                              running_mib_per_klink=25.0,
                               s_per_klink=12.5),
     "policy": _StageModel(s0=1.0),
 }
@@ -381,11 +384,14 @@ def _stage_cost(stage: str, size: ScenarioSize, workers: int) -> tuple[float, fl
         if single <= 0:
             sec = m.s0 + m.s_per_klink * k  # nothing routed again per line
     if stage == "simulation":
-        # each worker process holds its own copy of the topology and its case's flows, and
-        # peaks when it hands its result back; the parent keeps every case's result
+        # each worker process holds its own copy of the topology and its case's flows; one
+        # peaks as it hands its result back while the others run, and the parent keeps the
+        # results handed back before (the last hand-off: all but one case)
         pool = min(workers, size.simulated_cases)
-        mib = (pool * (BASE_MIB + m.mib0 + (m.mib_per_klink + MODEL["topology"].mib_per_klink)
-                       * k) + m.result_mib_per_klink * k * size.simulated_cases)
+        worker = BASE_MIB + MODEL["topology"].mib_per_klink * k
+        mib = (worker + m.mib0 + m.mib_per_klink * k
+               + (pool - 1) * (worker + m.running_mib_per_klink * k)
+               + m.result_mib_per_klink * k * (size.simulated_cases - 1))
         sec = m.s0 + m.s_per_klink * k * size.simulated_cases
     return mib, sec
 
