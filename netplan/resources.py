@@ -35,9 +35,10 @@ Figures (MiB: peak resident memory; ``>``: the command was stopped first)::
     meizhou-2020        run         195.8  562.5       723     1592 13.6/6.6
     guangdong-2020      topology      6.8   48.6       322          5.7/6.2
     (45045)             capacity     67.9  360.6       449          6.2/7.9
-    guangdong-2020      simulate    >900    >2600    >5165    >7956 stopped in case 3 of 4;
-                                                                    a worker peaks as it hands
-                                                                    a case's result back
+    guangdong-2020      simulate   >1990    >3364    >6267   >11156 stopped after the 4 pilot
+                                                                    cases, in the longer runs;
+                                                                    peaks as a worker hands a
+                                                                    case's result back
     national-synthetic  topology     41.7  417.1      1414          8/11
     (626401)            run          >207    919     >2798          2.5/6.2 stopped in capacity
                                                                     at single-line state 25,000
@@ -83,10 +84,11 @@ and 1,000 links from guangdong's parent (1,413 MiB holding one case's result, 2,
 holding two); the simulation's time from guangdong's first case (about 560 CPU s), which
 overestimates meizhou's 123 s by 40 %. Against the measurements: meizhou ``netplan run``
 1,584 MiB estimated, 1,592 MiB measured (the tree); national ``netplan topology`` 1,415 MiB
-estimated, 1,414 measured. The national figures beyond what was measured are extrapolations:
-capacity about 9 GiB and 70 CPU minutes; the simulation about 134 GiB with 2 workers and 8.7
-CPU hours; ``netplan run`` about 142 GiB: ``netplan run`` and ``netplan simulate`` cannot
-run on this 24 GiB machine.
+estimated, 1,414 measured; guangdong ``netplan simulate`` 10,579 MiB estimated, 11,156 MiB
+measured before it was stopped. The national figures beyond what was measured are
+extrapolations: capacity about 9 GiB and 70 CPU minutes; the simulation about 134 GiB with 2
+workers and 8.7 CPU hours; ``netplan run`` about 142 GiB: ``netplan run`` and ``netplan
+simulate`` cannot run on this 24 GiB machine.
 """
 
 from __future__ import annotations
@@ -297,7 +299,7 @@ MEASURED: tuple[tuple[str, str, int, float | None, float], ...] = (
     ("meizhou-2020", "run", 3454, 195.8, 1592),
     ("guangdong-2020", "topology", 45045, 6.8, 322),
     ("guangdong-2020", "capacity", 45045, 67.9, 449),
-    ("guangdong-2020", "simulate", 45045, None, 7956),
+    ("guangdong-2020", "simulate", 45045, None, 11156),
     ("national-synthetic", "topology", 626401, 41.7, 1414),
     ("national-synthetic", "run", 626401, None, 2798),
     ("national-synthetic", "simulate", 626401, None, 11564),
