@@ -144,6 +144,12 @@ def _cmd_validate(args) -> int:
     for spec in args.topology or []:
         topo = _read_topology_files(spec)
         extra.append(f"{spec}: {topo.n_nodes:,} sites, {topo.n_links:,} links")
+    from netplan.resources import check_resources, estimate_run_resources
+
+    try:  # the file is valid; whether this machine can run it is said, not an error
+        check_resources(estimate_run_resources(scenario, workers=_workers()))
+    except NetplanError as exc:
+        print(f"{args.file}: warning: {exc}", file=sys.stderr)
     print(f"{args.file}: OK — scenario {scenario.name!r}, {len(scenario.region.city_names())} "
           f"cities, {len(warnings)} warning(s)" + "".join(f"; {e}" for e in extra))
     return EXIT_OK
@@ -473,6 +479,10 @@ def _run(args, names: list[str] | Callable) -> int:
     if callable(names):
         names = names(scenario)
     chosen = [c for c in CAPABILITIES if c[0] in names]
+    # too large for this machine: said now, with the estimate, not by an out-of-memory kill
+    from netplan.resources import check_resources, estimate_run_resources
+
+    check_resources(estimate_run_resources(scenario, stages=names, workers=_workers()))
     ctx = _context(args, scenario)
     progress = _Progress(quiet=quiet, n_stages=len(chosen) + 1)
     results = RunResults(scenario, source=args.file, warnings=list(warnings))
@@ -914,6 +924,26 @@ def _duration_arg(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+@contextlib.contextmanager
+def _terminate_cleanly():
+    """SIGTERM (a job scheduler's stop) unwinds like Ctrl-C: the new folder is removed."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
@@ -923,12 +953,18 @@ def main(argv: list[str] | None = None) -> int:
     reported in one line); 4 ``sweep``: some variant failed; 5 (:data:`EXIT_INFEASIBLE`) no
     plan exists: the targets cannot be met, with the explanation; 130 interrupted. When a
     stage fails after others finished, their outputs and the report (marked incomplete) are
-    published.
+    published; 130 also on SIGTERM, which unwinds like Ctrl-C (``--out`` is left as it was).
     """
-    from netplan.errors import InfeasiblePlanError, SolverFailedError
-
     args = _parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
+    with _terminate_cleanly():
+        return _main(args)
+
+
+def _main(args) -> int:
+    """:func:`main` once the arguments are parsed: the command, its errors as exit codes."""
+    from netplan.errors import InfeasiblePlanError, SolverFailedError
+
     wrote = "nothing was written"
     try:
         return args.func(args)

@@ -203,3 +203,39 @@ def test_a_folder_netplan_did_not_write_is_not_replaced(tmp_path, capsys):
     assert main(_quick("schedule", path, mine)) == EXIT_INPUT
     assert "did not write" in capsys.readouterr().err
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_sigterm_leaves_the_output_folder_as_it_was_and_no_staging(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = _write_case(Broken("good"), tmp_path / "case")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "run-metadata.json").write_text("{}", encoding="utf-8")
+    with subprocess.Popen([sys.executable, "-m", "netplan.cli", "run", str(path), "--out",
+                           str(out), "--no-plot"], stderr=subprocess.PIPE, text=True) as proc:
+        for line in proc.stderr:  # stop it once a stage is under way: the new folder exists
+            if "[migration" in line:
+                break
+        assert list(tmp_path.glob(".out.new-*"))  # the run is writing its new folder
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 130, err
+    assert "Traceback" not in err
+    assert [p.name for p in out.iterdir()] == ["run-metadata.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "out"]  # nothing left behind
+
+
+def test_a_scenario_too_large_for_the_machine_is_refused_before_anything_runs(
+        tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NETPLAN_MEMORY_MIB", "10")  # the tiny run needs some 250 MiB
+    path = _write_case(Broken("good"), tmp_path / "case")
+    out = tmp_path / "out"
+    assert main(_quick("run", path, out)) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "needs about" in err and "MiB" in err and "NETPLAN_MEMORY_MIB" in err
+    assert not out.exists()
