@@ -183,16 +183,16 @@ def _inventory_rows(scenario: Scenario) -> int | None:
     return max(lines - 1, 0)
 
 
-def scenario_size(scenario: Scenario, *, single_links: bool = True) -> ScenarioSize:
+def scenario_size(scenario: Scenario, *, single_links: bool | None = None) -> ScenarioSize:
     """Count the sites, links and failure states of a scenario without building it.
 
     Parameters
     ----------
     scenario : Scenario
         A validated scenario.
-    single_links : bool
-        Whether the capacity stage loads every single-line failure (``netplan capacity`` and
-        ``netplan run`` do).
+    single_links : bool, optional
+        Whether the capacity stage loads every single-line failure; default the scenario's
+        ``capacity.single_line_failures``.
 
     Returns
     -------
@@ -205,6 +205,8 @@ def scenario_size(scenario: Scenario, *, single_links: bool = True) -> ScenarioS
     >>> size.nodes, size.links
     (25, 35)
     """
+    if single_links is None:
+        single_links = scenario.capacity.single_line_failures
     ex = scenario.extranet
     tiers = ex.tiers
     deps = ex.departments
@@ -399,7 +401,7 @@ def _stage_cost(stage: str, size: ScenarioSize, workers: int) -> tuple[float, fl
 
 
 def estimate_run_resources(scenario: Scenario, *, stages: Iterable[str] = STAGES,
-                           single_links: bool = True,
+                           single_links: bool | None = None,
                            workers: int | None = None) -> ResourceEstimate:
     """Estimate the peak memory and the time of a run's stages, before anything runs.
 
@@ -410,8 +412,9 @@ def estimate_run_resources(scenario: Scenario, *, stages: Iterable[str] = STAGES
         is not built, a synthetic region is not expanded.
     stages : iterable of str
         Stages among :data:`STAGES` (``netplan run``: all of them).
-    single_links : bool
-        Whether the capacity stage loads every single-line failure state (the CLI does).
+    single_links : bool, optional
+        Whether the capacity stage loads every single-line failure state; default the
+        scenario's ``capacity.single_line_failures`` (as the CLI runs it).
     workers : int, optional
         Processes of the simulation pool; default the CPUs this process may use (as the
         CLI starts them).
@@ -568,8 +571,12 @@ def check_resources(estimate: ResourceEstimate, *, available_mib: float | None =
              for s in ("topology", "capacity", "simulation") if s in estimate.stages]
     fits = [f"{e.command} (about {_gib(e.peak_memory_mib)})" for e in alone
             if e.peak_memory_mib <= available_mib]
+    line_states = estimate.size.failure_states > 1 + estimate.size.carriers
     advice = [f"run fewer stages: {', '.join(fits)} fit" if fits and len(estimate.stages) > 1
-              else "", "make the region smaller (fewer villages or towns, or one province "
+              else "",
+              "check carrier failures only (capacity.single_line_failures: false)"
+              if line_states and "capacity" in estimate.stages else "",
+              "make the region smaller (fewer villages or towns, or one province "
                            "at a time)", "or use a machine with more memory"]
     raise NetplanError(
         f"{estimate.size.scenario}: {estimate.command} needs about {_gib(need)} of memory "

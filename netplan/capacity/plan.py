@@ -146,7 +146,7 @@ def _platform_rows(scenario: Scenario, migration) -> pd.DataFrame | None:
 
 
 def plan_capacity(scenario: Scenario, topology: Topology, *, inventory=None, migration=None,
-                  solver=None, time_limit_s: float | None = None, single_links: bool = True,
+                  solver=None, time_limit_s: float | None = None, single_links: bool | None = None,
                   hosts_time_limit_s: float = 10.0) -> CapacityPlan:
     """Loads, compliance, the upgrade plan re-checked, cloud sizing and the address plan.
 
@@ -162,8 +162,9 @@ def plan_capacity(scenario: Scenario, topology: Topology, *, inventory=None, mig
         cloud node's weekly allocation.
     solver, time_limit_s
         Of the upgrade MILP (default HiGHS, ``capacity.time_limit_s``).
-    single_links : bool
-        Load and require every single-line failure state.
+    single_links : bool, optional
+        Load and require every single-line failure state; default the scenario's
+        ``capacity.single_line_failures`` (true unless it says otherwise).
     hosts_time_limit_s : float
         Of each host packing.
 
@@ -181,6 +182,8 @@ def plan_capacity(scenario: Scenario, topology: Topology, *, inventory=None, mig
     (True, ['reachable'])
     """
     cap = scenario.capacity
+    if single_links is None:
+        single_links = cap.single_line_failures
     years = list(cap.years or [scenario.year or 2020])
     notes: list[str] = []
     sys_mbps = system_mbps_by_year(scenario, topology, years, inventory=inventory,

@@ -160,6 +160,10 @@ class CapacitySettings(_Frozen):
     """
 
     ceilings: Ceilings = Field(default_factory=Ceilings, alias="ceiling_pct")
+    single_line_failures: bool = Field(
+        True, description="Load every single line down as well as each carrier down (N-1 per "
+        "line). false keeps the normal and carrier-down states only: on a national scenario "
+        "the 600,000 line states are 98 % of the capacity stage (benchmarks/run_resources.py).")
     years: list[int] | None = Field(
         None, description="Years of the plan (demand grows by demand.growth_pct_per_year); "
         "default: the scenario year only.")

@@ -50,3 +50,20 @@ def test_no_catalogue_no_plan_and_it_is_said(tiny):
     assert cp.upgrades is None
     assert any("no upgrade plan" in n for n in cp.notes)
     assert isinstance(cp.after_frame(), pd.DataFrame) and cp.after_frame().empty
+
+
+def test_single_line_failures_off_keeps_normal_and_carrier_states_only():
+    # tiny: 35 links, 2 carriers. With the setting off, the capacity stage loads the normal
+    # state and each carrier down (3 states), and the resource estimate counts just those.
+    from netplan.examples import tiny_scenario
+    from netplan.resources import scenario_size
+    from netplan.topology import build_topology
+
+    s = tiny_scenario()
+    off = s.model_copy(update={"capacity": s.capacity.model_copy(
+        update={"single_line_failures": False})})
+    topo = build_topology(s)
+    assert plan_capacity(s, topo).loads.link_states  # default: every line down as well
+    assert not plan_capacity(off, topo).loads.link_states
+    assert scenario_size(s).failure_states == 1 + 2 + 35
+    assert scenario_size(off).failure_states == 1 + 2
