@@ -83,12 +83,18 @@ def test_item_larger_than_any_host_is_named():
         pack([[8, 16], [900, 64]], [96, 512], names=["门户", "大数据平台"])
 
 
+# An excess must be larger than the solvers' feasibility tolerances (HiGHS: 1e-7 on a row,
+# relative to its scale) to be a fact: 1e6 + 1e-6 against 1e6 is a difference of 1e-12 of the
+# row, which a solver may round either way (an xdist run packed it into one host). So the
+# excesses below are 1e-6 of the host (1 in 1e6) or on a host of the items' own scale.
 @pytest.mark.parametrize(("sizes", "capacity", "hosts"), [
-    # 1e6 + 1e-6 fills the host exactly; the second 1e-6 needs a second one
-    ([1e6, 1e-6, 1e-6], [1e6 + 1e-6], 2),
-    ([1e6, 1e-6, 1e-6], [1e6 + 2e-6], 1),
-    # any two of these exceed 1e6 in some dimension (1e6 + 1e-6, or 1.5e6): three hosts
-    ([[1e6, 1e-6], [1e-6, 1e6], [5e5, 5e5]], [1e6, 1e6], 3),
+    # 1e6 + 1 fills the host exactly; the second 1 needs a second one
+    ([1e6, 1, 1], [1e6 + 1], 2),
+    ([1e6, 1, 1], [1e6 + 2], 1),
+    # tiny items on a tiny host: two of 1e-6 fill 2e-6, the third needs a second host
+    ([1e-6, 1e-6, 1e-6], [2e-6], 2),
+    # any two of these exceed 1e6 in some dimension (1e6 + 1, or 1.5e6): three hosts
+    ([[1e6, 1], [1, 1e6], [5e5, 5e5]], [1e6, 1e6], 3),
 ])
 def test_sizes_from_1e_minus_6_to_1e6(sizes, capacity, hosts):
     p = pack(sizes, capacity, time_limit_s=1)
