@@ -13,6 +13,7 @@ Examples
 True
 """
 
+from netplan._lazy import lazy_exports
 from netplan.errors import (
     InfeasiblePlanError,
     InputFileError,
@@ -27,34 +28,16 @@ from netplan.errors import (
 #: Public names imported on first use (PEP 562), so that ``import netplan`` and the command
 #: line start fast: the model needs pydantic, the topology networkx/pandas/scipy.
 _LAZY = {
-    "examples": ("netplan.examples", None),
-    "Scenario": ("netplan.model", "Scenario"),
-    "diagnose": ("netplan.model", "diagnose"),
-    "Topology": ("netplan.topology", "Topology"),
-    "build_topology": ("netplan.topology", "build_topology"),
-    "reachability": ("netplan.topology", "reachability"),
-    "summarize": ("netplan.topology", "summarize"),
-    "survivability": ("netplan.topology", "survivability"),
+    "examples": "netplan.examples",
+    "Scenario": "netplan.model",
+    "diagnose": "netplan.model",
+    "Topology": "netplan.topology",
+    "build_topology": "netplan.topology",
+    "reachability": "netplan.topology",
+    "summarize": "netplan.topology",
+    "survivability": "netplan.topology",
 }
-
-
-def __getattr__(name: str):
-    try:
-        module, attr = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'netplan' has no attribute {name!r}") from None
-    import importlib
-
-    value = importlib.import_module(module)
-    if attr is not None:
-        value = getattr(value, attr)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
+__getattr__, __dir__ = lazy_exports("netplan", globals(), _LAZY)
 
 __version__ = "0.1.0"
 

@@ -4,6 +4,8 @@ The names below are imported on first use (PEP 562), so that reading a scenario 
 import the topology readers' networkx and pandas.
 """
 
+from netplan._lazy import lazy_exports
+
 _LAZY = {
     "load_scenario": "netplan.io.scenario_yaml",
     "read_scenario": "netplan.io.scenario_yaml",
@@ -22,18 +24,4 @@ _LAZY = {
 
 __all__ = list(_LAZY)
 
-
-def __getattr__(name: str):
-    try:
-        module = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'netplan.io' has no attribute {name!r}") from None
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports("netplan.io", globals(), _LAZY)

@@ -10,6 +10,8 @@
   :mod:`netplan.plot.sweep`.
 """
 
+from netplan._lazy import lazy_exports
+
 #: Imported on first use (PEP 562): ``netplan --help`` need not import Dask and pandas.
 _LAZY = {
     "DEFAULT_STAGES": "netplan.sweep.grid",
@@ -41,18 +43,4 @@ __all__ = [
     "WALL_CLOCK_COLUMNS",
 ]
 
-
-def __getattr__(name: str):
-    try:
-        module = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'netplan.sweep' has no attribute {name!r}") from None
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports("netplan.sweep", globals(), _LAZY)
