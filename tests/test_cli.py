@@ -55,8 +55,7 @@ def test_run_writes_report(tmp_path, capsys):
     out = tmp_path / "out"
     # 联通 down cuts off the villages it alone serves: a missed target, exit 1, not an error
     assert main(["run", _fast_meizhou(tmp_path), "--out", str(out), "--quiet",
-                 "--duration", "2min", "--failure", "carrier:联通",
-                 "--compare-provisioned"]) == 1
+                 "--duration", "2min", "--failure", "carrier:联通"]) == 1
     err = capsys.readouterr().err
     assert "netplan: not met: interconnect validation:" in err
     assert "carrier:联通 village FAIL" in err
@@ -98,8 +97,7 @@ def test_run_writes_report(tmp_path, capsys):
     after = pd.read_csv(out / "capacity" / "compliance_after.csv", encoding="utf-8-sig")
     assert len(after) == 0
     assert "## Capacity" in index and "upgraded by the capacity plan" in index
-    effect = pd.read_csv(out / "simulation" / "upgrade_effect.csv", encoding="utf-8-sig")
-    assert set(effect["after"]) <= {"pass", "fail"}
+    # (--compare-provisioned: tests/test_cli_run.py, on the tiny scenario)
     # nothing staged is left behind
     assert not list(tmp_path.glob(".out.*"))
 

@@ -239,3 +239,18 @@ def test_a_scenario_too_large_for_the_machine_is_refused_before_anything_runs(
     err = capsys.readouterr().err
     assert "needs about" in err and "MiB" in err and "NETPLAN_MEMORY_MIB" in err
     assert not out.exists()
+
+
+def test_compare_provisioned_lists_what_the_upgrades_change(tmp_path):
+    # city departments on 10M access: the 100M department-access target makes the plan upgrade
+    # them, and the simulation runs on both networks
+    slow = Broken("slow-access", _set(("extranet", "departments", "city", "access"), "10M"))
+    path = _write_case(slow, tmp_path / "case")
+    text = path.read_text(encoding="utf-8")  # and a catalogue to upgrade them from
+    path.write_text(text + "capacity:\n  catalogue:\n    access:\n"
+                    "    - {capacity: 100M, one_off: 1}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(_quick("run", path, out, "--duration", "60s", "--compare-provisioned")) in (
+        EXIT_OK, EXIT_TARGET_MISSED)
+    effect = pd.read_csv(out / "simulation" / "upgrade_effect.csv", encoding="utf-8-sig")
+    assert len(effect) and set(effect["after"]) <= {"pass", "fail"}
