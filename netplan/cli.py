@@ -372,7 +372,8 @@ def _simulate(scenario, topo, out_dir: Path, progress: _Progress, *, pictures: b
     results.cutovers = cutovers
     progress("writing validation tables, link loads and time series")
     return write_simulation_report(scenario, validation, out_dir, cutovers=cutovers,
-                                   pictures=pictures, before=before, lang=ctx["lang"])
+                                   pictures=pictures, before=before, lang=ctx["lang"],
+                                   network=where)
 
 
 def _policy_section(scenario, out_dir: Path, progress: _Progress, *, pictures: bool,

@@ -96,7 +96,7 @@ def test_run_writes_report(tmp_path, capsys):
         assert (out / "capacity" / name).exists(), name
     after = pd.read_csv(out / "capacity" / "compliance_after.csv", encoding="utf-8-sig")
     assert len(after) == 0
-    assert "## Capacity" in index and "upgraded by the capacity plan" in index
+    assert "## Capacity" in index and "Simulated on the network upgraded by the plan" in index
     # (--compare-provisioned: tests/test_cli_run.py, on the tiny scenario)
     # nothing staged is left behind
     assert not list(tmp_path.glob(".out.*"))

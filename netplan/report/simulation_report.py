@@ -30,7 +30,7 @@ def case_slug(index: int, name: str) -> str:
 
 def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=None,
                             pictures: bool = True, before=None,
-                            lang: str = "zh") -> ReportSection:
+                            lang: str = "zh", network: str | None = None) -> ReportSection:
     """Write the simulation outputs into ``out_dir/simulation``; return the report section.
 
     Files: ``validation.csv`` (every site × destination × case, with the numbers, service
@@ -47,7 +47,9 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
 
     With ``before`` (the validation of the provisioned network, when ``validation`` is the
     upgraded network's), the section says so and ``upgrade_effect.csv`` lists every unit that
-    fails on either: before, after, and whether the upgrade made it pass.
+    fails on either: before, after, and whether the upgrade made it pass. Without it,
+    ``network`` (e.g. "the network upgraded by the plan (2020)") says which network was
+    simulated.
     """
     sub = Path(out_dir) / "simulation"
     sub.mkdir(parents=True, exist_ok=True)
@@ -140,6 +142,10 @@ def write_simulation_report(scenario, validation, out_dir: Path, *, cutovers=Non
                                               "bottleneck_capacity_mbps",
                                               "capacity_to_pass_mbps"]].round(1),
                                      max_rows=30), ""]
+    if network is not None and before is None:  # which network these verdicts are of
+        lines[2:2] = [f"**Simulated on {network}.**"
+                      + (" `--compare-provisioned` also simulates the provisioned network."
+                         if "upgraded" in network else ""), ""]
     if before is not None:
         effect = _upgrade_effect(before, validation)
         csv(effect, "upgrade_effect.csv")
