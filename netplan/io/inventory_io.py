@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from netplan.errors import InputFileError, Issue, ScenarioError
 from netplan.io import scenario_yaml as _limits  # MAX_TABLE_ROWS...: one place, read at call time
 from netplan.io._table import _Table
-from netplan.io.cells import csv_text, save_openpyxl, text_cell
+from netplan.io.cells import csv_text, save_openpyxl, text_cell, uncsv_text
 from netplan.io.scenario_yaml import check_file_size, read_text
 from netplan.migration.inventory import (
     NETWORKS,
@@ -144,7 +144,6 @@ _FALSE = {"否", "n", "no", "false", "f", "0", "×"}
 _DATE_RE = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?"
                       r"(?:[ T]00:00(?::00)?)?$")
 _SPLIT_RE = re.compile(r"[;；,，\n]+")
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _norm(header: str) -> str:
@@ -256,12 +255,6 @@ def _parse(col: str, text: str) -> object:
     return text
 
 
-def _unguard(text: str) -> str:
-    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_START else text
-
-
-def _guard(text: str) -> str:
-    return "'" + text if text[:1] in _FORMULA_START else text
 
 
 def _xlsx_text(v: object) -> str:
@@ -320,7 +313,7 @@ def _csv_cells(path: Path, encoding: str, issues: list[Issue]) -> list[list[str]
             if len(rows) == _limits.MAX_TABLE_ROWS:
                 issues.append(_too_many_rows(where))
                 return None
-            rows.append([_unguard(c.strip()) for c in r])
+            rows.append([uncsv_text(c.strip()) for c in r])
     except csv.Error as exc:
         issues.append(Issue(where, f"not a valid CSV table: {exc}",
                             "check the quotes: a quoted cell must end with a quote"))
@@ -394,7 +387,7 @@ def _xlsx_cells(path: Path, issues: list[Issue]) -> list[list[str]] | None:
                 if full or n_cells > _limits.MAX_TABLE_CELLS:
                     issues.append(_too_many_rows(where, "rows" if full else "cells"))
                     return None
-                rows.append([_unguard(_xlsx_text(v)) for v in r])
+                rows.append([uncsv_text(_xlsx_text(v)) for v in r])
         return rows
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         # read_only mode parses the sheet while iterating: damage shows up here
@@ -615,7 +608,7 @@ def read_inventory(path: str | Path, *, encoding: str = "auto") -> Inventory:
 # --------------------------------------------------------------------------- writing
 #
 # The formula guard of every cell is netplan.io.cells' (CSV: a leading ', XLSX: a text cell);
-# the readers above undo it (_unguard), so a written inventory reads back equal.
+# the readers above undo it (uncsv_text), so a written inventory reads back equal.
 
 
 def _num(v: float) -> str:
